@@ -1,0 +1,127 @@
+"""Command line: wires readers, rules, store and tasks to terminals and files.
+
+Heavy libraries (chromadb, openai, instructor, openpyxl) are imported inside commands so that
+`drafter --help` starts fast. Every user-facing failure is an InputError: one line, exit 2.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from drafter.errors import InputError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="drafter: 绩效目标与绩效指标的起草、审核与扣分分析工具 (draft and review budget-performance indicators).",
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def _root() -> None:
+    """drafter: 绩效目标与绩效指标的起草、审核与扣分分析工具。"""
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+
+
+def fail(message: str, code: int = 2) -> None:
+    typer.echo(f"drafter: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def stdout_console():
+    from rich.console import Console
+    return Console(width=None if sys.stdout.isatty() else 120)
+
+
+def write_output(text: str, output: Optional[Path]) -> None:
+    """Write to stdout, or to a file atomically (temp file + rename): never half a file."""
+    if output is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
+    from drafter.atomic import write_text_atomic
+    try:
+        write_text_atomic(output, text if text.endswith("\n") else text + "\n")
+    except OSError as e:
+        fail(f"{output}: 无法写入输出文件 (cannot write: {e.strerror})")
+
+
+def read_sources(paths: List[str]):
+    """(source, forms) for every readable file; bad files reported, exit 2 if none was good."""
+    from drafter.read import expand_paths, read_file
+    files = expand_paths(paths)
+    if not files:
+        fail("没有找到输入文件 (no input files)")
+    good, bad = [], []
+    for f in files:
+        try:
+            good.append((str(f), read_file(f)))
+        except InputError as e:
+            bad.append(str(e))
+    for line in bad:
+        typer.echo(f"drafter: {line}", err=True)
+    if not good:
+        raise typer.Exit(2)
+    return good, bad
+
+
+@app.command()
+def parse(
+    paths: List[str] = typer.Argument(..., help="表单文件或目录 (files or directories)"),
+    format: Format = typer.Option(Format.table, "--format", "-f", help="table | json"),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="写入文件 (write to file)"),
+) -> None:
+    """读取表单并显示 (read forms and print them)."""
+    from drafter.model import ParsedFile
+    from drafter.render.forms import forms_json, print_forms_table
+    good, bad = read_sources(paths)
+    parsed = [ParsedFile(source=src, forms=forms) for src, forms in good]
+    if format == Format.json:
+        write_output(forms_json(parsed), output)
+    else:
+        if output is not None:
+            from rich.console import Console
+            import io
+            buf = io.StringIO()
+            print_forms_table(parsed, Console(file=buf, width=160, force_terminal=False))
+            write_output(buf.getvalue(), output)
+        else:
+            print_forms_table(parsed, stdout_console())
+    if bad:
+        raise typer.Exit(2)
+
+
+def _register_extensions() -> None:
+    """Commands that live in their own modules (review, store, …) add themselves here."""
+    import importlib
+    for name in ("drafter.cli_review", "drafter.cli_store"):
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as e:
+            if e.name == name:
+                continue
+            raise
+        module.register(app)
+
+
+_register_extensions()
+
+
+def main() -> None:
+    try:
+        app()
+    except InputError as e:
+        typer.echo(f"drafter: {e}", err=True)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        typer.echo("drafter: 已中断 (interrupted)", err=True)
+        sys.exit(130)

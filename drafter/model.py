@@ -1,0 +1,103 @@
+"""The one vocabulary of the code: forms, indicators and their money blocks.
+
+Field names are a public contract (``../shared/design.md``, "JSON contracts"): scripts and users
+read ``parse --format json`` output, and every command accepts it back as input. Missing values
+are ``None`` (``null``), never invented.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_serializer
+
+Op = Literal["=", "≥", "≤", ">", "<"]
+FormKind = Literal["target", "self_eval"]
+
+# Fields only a drafted indicator carries; parsed forms leave them out of their JSON.
+DRAFT_FIELDS = ("baseline", "basis", "evidence", "refs")
+
+
+class Indicator(BaseModel):
+    """One 三级 indicator row with its place in the 一级/二级 tree."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    level1: str | None = None
+    level2: str | None = None
+    name: str
+    target_raw: str | None = None
+    op: Op | None = None
+    value: float | None = None
+    unit: str | None = None
+    qualitative: str | None = None
+    # Self-evaluation columns.
+    actual_raw: str | None = None
+    weight: float | None = None
+    score: float | None = None
+    deviation: str | None = None
+    # Drafted indicators only.
+    baseline: str | None = None
+    basis: str | None = None
+    evidence: str | None = None
+    refs: list[str] | None = None
+
+    @model_serializer(mode="wrap")
+    def _drop_empty_draft_fields(self, handler: Any) -> dict[str, Any]:
+        data = handler(self)
+        if all(data.get(k) is None for k in DRAFT_FIELDS):
+            for k in DRAFT_FIELDS:
+                data.pop(k, None)
+        return data
+
+
+class Funds(BaseModel):
+    """Money block of a target form (项目资金)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    total: float | None = None
+    fiscal: float | None = None
+    carryover: float | None = None
+    other: float | None = None
+    unit: str | None = None
+
+
+class Budget(BaseModel):
+    """Budget-execution block of a self-evaluation (年初预算数 / 全年预算数 / 全年执行数)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    unit: str | None = None
+    initial: float | None = None
+    adjusted: float | None = None
+    executed: float | None = None
+    rate_pct: float | None = None
+    weight: float | None = None
+    score: float | None = None
+
+
+class Form(BaseModel):
+    """A target form (绩效目标申报表) or a self-evaluation (绩效自评表)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    kind: FormKind = "target"
+    year: int | None = None
+    project_name: str | None = None
+    department: str | None = None
+    agency: str | None = None
+    project_type: str | None = None
+    annual_goal: str | None = None
+    funds: Funds | None = None
+    budget: Budget | None = None
+    indicators: list[Indicator] = Field(default_factory=list)
+    total_score: float | None = None
+    grade: str | None = None
+
+
+class ParsedFile(BaseModel):
+    """What `drafter parse --format json` prints for one input file."""
+
+    source: str
+    forms: list[Form]

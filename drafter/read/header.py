@@ -1,0 +1,243 @@
+"""Form header: project name, units, year, money blocks, totals. Found by label, not position.
+
+Labels are matched on squashed text (all whitespace removed) so that OCR splits such as
+"主管\t部门" or "项目\t 名称" still read as 主管部门 and 项目名称.
+"""
+
+from __future__ import annotations
+
+import re
+
+from drafter.model import Budget, Funds
+from drafter.read.clean import squash
+from drafter.read.rows import Row
+
+FIELD_LABELS: list[tuple[str, tuple[str, ...]]] = [
+    ("project_name", ("项目名称",)),
+    ("department", ("主管部门", "主管单位", "主管预算部门", "主管预算单位")),
+    ("agency", ("实施单位", "申报单位名称", "申报单位", "项目实施单位", "预算单位", "项目单位")),
+    ("project_type", ("项目类别", "项目类型")),
+    ("project_nature", ("项目性质",)),
+]
+# Labels that end a value: the next field on the same row.
+_STOP_LABELS = tuple(
+    w for _, ws in FIELD_LABELS for w in ws
+) + ("计划开始日期", "计划完成日期", "项目负责人", "联系电话", "绩效类型", "是否含有政府购买服务",
+     "项目期", "资金", "年度")
+_YEAR_TITLE = re.compile(r"(?:19|20)\d\d(?=\s*\d?\s*年度)|(?<=\()\s*(?:19|20)\d\d(?=\s*年)")
+_YEAR_ANY = re.compile(r"((?:19|20)\d\d)\s*(?:年|-\d\d-\d\d)")
+_NUMBER = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+_GRADES = ("优秀", "良好", "合格", "不合格", "优", "良", "中", "差")
+# OCR reads 上 as "L _" or "_" at the start of Shanghai unit names.
+_OCR_SHANG = re.compile(r"^(?:[Ll1|]?\s*_\s*|L\s+)(?=海)")
+
+
+def extract_fields(rows: list[Row]) -> dict[str, str]:
+    """Label → value for the header fields present in these rows (first occurrence wins)."""
+    found: dict[str, str] = {}
+    for row in rows:
+        cells = row.cells
+        sq = row.squashed
+        i = 0
+        while i < len(cells):
+            hit = _label_at(sq, i)
+            if hit is None:
+                i += 1
+                continue
+            key, span, inline = hit
+            value = inline or _value_after(cells, sq, i + span)
+            if value and key not in found:
+                found[key] = _repair_org(value) if key in ("department", "agency") else value
+            i += span
+    return found
+
+
+def _label_at(sq: list[str], i: int) -> tuple[str, int, str] | None:
+    """(field, cells the label spans, value written in the same cell after a colon)."""
+    for span in (1, 2):
+        text = "".join(sq[i:i + span])
+        if span == 2 and (not sq[i] or i + 1 >= len(sq) or not sq[i + 1]):
+            continue
+        for key, labels in FIELD_LABELS:
+            for label in labels:
+                if text == label or text == label + ":" or text.rstrip(":：") == label:
+                    return key, span, ""
+                if span == 1 and re.match(rf"^{label}[:：]", text):
+                    return key, 1, text.split(":", 1)[-1].split("：", 1)[-1]
+    return None
+
+
+def _value_after(cells: list[str], sq: list[str], start: int) -> str:
+    parts: list[str] = []
+    for c, s in zip(cells[start:], sq[start:]):
+        if not s:
+            continue
+        if any(s.startswith(lbl) for lbl in _STOP_LABELS) and parts:
+            break
+        if any(s.startswith(lbl) for lbl in _STOP_LABELS):
+            break
+        parts.append(c)
+    # Leading one-character cells are OCR debris of the label ("实施单位\t位\tL\t_海市…").
+    while len(parts) > 1 and len(squash(parts[0])) == 1:
+        parts.pop(0)
+    return join_fragments(parts)
+
+
+def join_fragments(parts: list[str]) -> str:
+    """Join cells that one text was split into; drop the character OCR repeats at a cut."""
+    out = ""
+    for p in parts:
+        p = p.strip()
+        if not p:
+            continue
+        if out and p[0] == out[-1] and not p[0].isdigit() and p[0] not in "()（）":
+            p = p[1:]
+        if out and (out[-1].isascii() and out[-1].isalnum()) and (p[:1].isascii() and p[:1].isalnum()):
+            out += " "
+        out += p
+    return squash_cjk(out)
+
+
+def squash_cjk(text: str) -> str:
+    return re.sub(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])", "", text).strip()
+
+
+def _repair_org(value: str) -> str:
+    value = _OCR_SHANG.sub("上", value.strip())
+    return value.replace("_海", "上海") if value.startswith("_海") else value
+
+
+def find_year(rows: list[Row]) -> int | None:
+    """The form's year: from the title "(2024年度)" first, then dates such as 2024-01-01."""
+    for pattern in (_YEAR_TITLE, _YEAR_ANY):
+        for row in rows:
+            text = " ".join(c for c in row.cells if c)
+            m = pattern.search(text)
+            if m:
+                return int(re.sub(r"\D", "", m.group(0))[:4])
+    return None
+
+
+def to_number(text: str) -> float | None:
+    t = squash(text).rstrip("%").replace("，", ",").strip("()")
+    if not _NUMBER.match(t):
+        return None
+    return float(t.replace(",", ""))
+
+
+_FUND_ROWS = [
+    ("total", ("年度资金申请总额", "年度资金总额", "项目当年预算", "资金总额", "项目资金总额")),
+    ("fiscal", ("当年财政拨款", "财政拨款", "财政资金")),
+    ("carryover", ("上年结转资金", "上年结转")),
+    ("other", ("其他资金",)),
+]
+
+
+def money_unit(rows: list[Row]) -> str | None:
+    """元 or 万元 from labels such as "项目资金 (元)" or OCR-cut "项目 (万"."""
+    text = "".join(r.text for r in rows)
+    if "万元" in text or "(万" in text:
+        return "万元"
+    if "(元)" in text or "(元" in text:
+        return "元"
+    if "元)" in text:
+        return None  # the label was cut; the caller may infer from sibling forms
+    return None
+
+
+def extract_funds(rows: list[Row]) -> Funds | None:
+    """Money block of a target form: the last number on each labelled row."""
+    values: dict[str, float] = {}
+    for row in rows:
+        numbers = [(i, to_number(c)) for i, c in row.filled if to_number(c) is not None]
+        if not numbers:
+            continue
+        for key, labels in _FUND_ROWS:
+            # A row may hold two labels ("项目资金总额 … 年度资金申请总额 836,000"): the label
+            # nearest to the left of the number names it.
+            label_pos = [i for i, s in enumerate(row.squashed) if any(lbl in s for lbl in labels)]
+            if label_pos and key not in values:
+                pos = max(label_pos)
+                after = [n for i, n in numbers if i > pos]
+                if after:
+                    values[key] = after[-1] if key != "total" else after[0]
+    for row in rows:  # 2020 layout: "项目当年预算(元)：\t260,000,000"
+        for i, s in enumerate(row.squashed):
+            if s.startswith("项目当年预算") and "total" not in values:
+                nums = [to_number(c) for c in row.cells[i + 1:i + 2]]
+                if nums and nums[0] is not None:
+                    values["total"] = nums[0]
+    if not values:
+        return None
+    return Funds(**values, unit=money_unit(rows) or "元")
+
+
+_BUDGET_COLUMNS = [
+    ("initial", ("年初预算",)),
+    ("adjusted", ("全年预算", "调整后预算", "预算数")),
+    ("executed", ("全年执行", "执行数", "实际支出")),
+    ("weight", ("分值", "分数", "权重")),
+    ("rate_pct", ("执行率",)),
+    ("score", ("得分",)),
+]
+
+
+def extract_budget(rows: list[Row]) -> Budget | None:
+    """Budget-execution block of a self-evaluation, columns ordered as its header row says."""
+    order: list[str] = []
+    for row in rows:
+        keys = []
+        for s in row.squashed:
+            for key, labels in _BUDGET_COLUMNS:
+                if s and any(s.startswith(lbl) for lbl in labels) and key not in keys:
+                    keys.append(key)
+                    break
+        if len(keys) >= 4:
+            order = keys
+            break
+    if not order:
+        return None
+    for row in rows:
+        if not any("资金总额" in s or s.startswith("合计") for s in row.squashed):
+            continue
+        nums = [c for c in row.cells if to_number(c) is not None and c.strip() not in ("-",)]
+        nums = _mend_split_number(nums, order)
+        if len(nums) < len(order) - 1:
+            continue
+        values = dict(zip(order, (to_number(c) for c in nums)))
+        return Budget(**values, unit=money_unit(rows))
+    return None
+
+
+def _mend_split_number(cells: list[str], order: list[str]) -> list[str]:
+    """OCR cuts "2,594.84" into "2,594.8" + "4": rejoin the pair that makes the rate add up."""
+    if len(cells) != len(order) + 1:
+        return cells
+    best, best_err = cells, float("inf")
+    for k in range(len(cells) - 1):
+        merged = cells[:k] + [cells[k] + cells[k + 1]] + cells[k + 2:]
+        vals = dict(zip(order, (to_number(c) for c in merged)))
+        if any(v is None for v in vals.values()):
+            continue
+        adj, exe, rate = vals.get("adjusted"), vals.get("executed"), vals.get("rate_pct")
+        err = abs(exe / adj * 100 - rate) if adj and exe is not None and rate is not None else 1e6
+        if err < best_err:
+            best, best_err = merged, err
+    return best
+
+
+def extract_total_and_grade(rows: list[Row]) -> tuple[float | None, str | None]:
+    total = grade = None
+    for row in rows:
+        text = row.text
+        if "总分" in text or text.startswith("合计"):
+            nums = [to_number(c) for c in row.cells if to_number(c) is not None]
+            if nums:
+                total = nums[-1]
+        if "等级" in text or "评价结论" in text:
+            for s in row.squashed:
+                for g in _GRADES:
+                    if s == g:
+                        grade = g
+                        break
+    return total, grade

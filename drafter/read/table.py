@@ -1,0 +1,617 @@
+"""The indicator table: rows of cells to Indicators with their 一级/二级 labels.
+
+Extraction shifts cells between columns, so a row is read by what its cells are, not where they
+sit: the value is found from the right (the last cell of a target row; the cells before the
+分值/得分 pair of a self-evaluation row), labels from the left by vocabulary, and what lies
+between is the indicator name. Merged 一级/二级 cells are printed once per group, at its top or in
+its middle row, so labels are collected as events and assigned to rows afterwards
+(:func:`assign_levels`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from drafter.model import Indicator
+from drafter.read.clean import clean_cell_keep_spaces, squash
+from drafter.read.header import join_fragments, to_number
+from drafter.read.labels import (
+    DEFAULT_LEVEL1, LEVEL1_WORDS, LEVEL2_WORDS, NOT_LEVELS, PARENTS, affinity, continues,
+    match_label,
+)
+from drafter.read.rows import Row
+from drafter.values import is_value_like, parse_value
+
+_HEADER_WORDS = {
+    "l1": ("一级指标", "一级目标", "一级"),
+    "l2": ("二级指标", "二级目标", "二级"),
+    "name": ("三级指标", "三级目标", "三级", "指标名称", "绩效指标名称"),
+    "target": ("年度指标值", "指标值", "年度(/项目)指标值", "指标目标值", "目标值", "年度目标值",
+               "预期目标值", "年度预期指标值", "计划值"),
+    "actual": ("实际完成值", "完成值", "实际值", "全年实际完成值", "实际完成"),
+    "weight": ("分值", "权重", "指标分值"),
+    "score": ("得分", "自评得分"),
+    "deviation": ("偏差原因分析及改进措施", "偏差原因", "偏差原因分析", "未完成原因分析",
+                  "原因分析及改进措施", "备注"),
+    "op": ("指标性质", "计算符号", "符号", "指标方向"),
+    "unit": ("度量单位", "计量单位", "单位"),
+}
+_PLAIN_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
+_OPS_ONLY = {"≥", "≤", "=", ">", "<", ">=", "<=", "≥=", "＝", "正向", "反向", "定量", "定性"}
+_UNIT_ONLY = re.compile(r"^\(?[^\d\s()=<>≥≤]{1,5}\)?$")
+_STACK_PREFIX = re.compile(r"^(?:年度)?(?:指标值|完成值|实际完成值|分值|得分|改进措施)\s*")
+
+
+@dataclass
+class Header:
+    roles: dict[str, list[int]]  # role → column indexes
+    self_eval: bool
+
+    def col(self, role: str) -> int | None:
+        cols = self.roles.get(role)
+        return cols[0] if cols else None
+
+
+def header_role(cell: str) -> str | None:
+    s = squash(cell).replace("（", "(").replace("）", ")")
+    if not s:
+        return None
+    for role, words in _HEADER_WORDS.items():
+        if any(s == w or (len(w) >= 3 and s.startswith(w)) for w in words):
+            return role
+    if s.startswith("三级") and len(s) <= 6:  # OCR: 三级扫, 三级打, 三级扎 for 三级指标
+        return "name"
+    return None
+
+
+def read_header(row: Row) -> Header | None:
+    """The indicator-table heading row, or None if this row is not one."""
+    filled = [(i, s) for i, s in enumerate(row.squashed) if s]
+    if len(filled) < 2:
+        return None
+    roles: dict[str, list[int]] = {}
+    hits = 0
+    for i, s in filled:
+        role = header_role(s)
+        if role:
+            roles.setdefault(role, []).append(i)
+            hits += 1
+    text = row.text
+    has_levels = sum(w in text for w in ("一级", "二级", "三级")) >= 2
+    has_value = "指标值" in text or "目标值" in text
+    if hits < 2 or hits < 0.6 * len(filled) or not (has_levels or (("三级" in text) and has_value)):
+        return None
+    return Header(roles=roles, self_eval=bool(roles.get("actual") or roles.get("score")))
+
+
+@dataclass
+class LabelEvent:
+    position: int  # index of the first indicator the label row touches
+    level: int
+    word: str
+    col: int
+
+
+@dataclass
+class TableResult:
+    indicators: list[Indicator] = field(default_factory=list)
+    events: list[LabelEvent] = field(default_factory=list)
+    mid_placed: bool = False
+
+
+class TableReader:
+    """Feed it the rows after the heading; read ``result`` when done."""
+
+    def __init__(self, header: Header):
+        self.header = header
+        self.result = TableResult()
+        self._pending: dict[int, tuple[str, LabelEvent]] = {}  # col → label fragment so far
+        self._stack: list[Row] = []
+        self._l1_cols: set[int] = set()
+        self._l2_cols: set[int] = set()
+        self._first_row_had_l2: bool | None = None
+
+    # -- rows ---------------------------------------------------------------------------------
+
+    def feed(self, row: Row) -> None:
+        if row.is_blank or read_header(row) is not None or _is_total_or_grade(row):
+            if _is_total_or_grade(row):
+                self._tail_text(row)
+            return
+        if self.header.self_eval and _is_stacked(row):
+            self._stack.append(row)
+            return
+        if self._continuation(row):
+            return
+        self._indicator_row(row)
+
+    def finish(self) -> TableResult:
+        if self._stack:
+            self._read_stack()
+        self.result.mid_placed = self._first_row_had_l2 is False
+        return self.result
+
+    def _indicator_row(self, row: Row) -> None:
+        cells = _dedupe_adjacent(row.filled)
+        if self.header.self_eval:
+            tail = _self_eval_tail(cells)
+        else:
+            tail = _target_tail(cells, self.header)
+        if tail is None:
+            self._labels_only(row, cells)
+            return
+        head, data = tail
+        labels, name_parts = self._split_head(head, row)
+        if not name_parts:
+            target = str(data.get("target_raw") or "")
+            if labels and not labels[-1][2].endswith("指标"):
+                # A lone label-looking cell right before the value is the name ("满意度 | ≥90%").
+                col, _, text = labels.pop()
+                name_parts = [(col, text)]
+            elif target and not is_value_like(target) and not self.header.self_eval:
+                # The value cell is empty and the name slid into its place.
+                name_parts = [(-1, target)]
+                data["target_raw"] = None
+            else:
+                self._record_labels(labels, len(self.result.indicators))
+                return
+        position = len(self.result.indicators)
+        self._record_labels(labels, position)
+        if self._first_row_had_l2 is None:
+            self._first_row_had_l2 = any(ev.position == 0 and ev.level == 2
+                                         for ev in self.result.events)
+        name = assemble_name([row.raw[c] if 0 <= c < len(row.raw) else t for c, t in name_parts])
+        if not name:
+            return
+        self.result.indicators.append(_make_indicator(name, data))
+
+    def _labels_only(self, row: Row, cells: list[tuple[int, str]]) -> None:
+        labels, rest = self._split_head(cells, row)
+        self._record_labels(labels, len(self.result.indicators))
+        if rest and self.result.indicators:
+            text = join_fragments([t for _, t in rest])
+            last = self.result.indicators[-1]
+            if self.header.self_eval and last.deviation:
+                last.deviation = _join_text(last.deviation, text)
+            elif self.header.self_eval and last.score is not None and \
+                    last.weight is not None and last.score < last.weight and len(text) > 6:
+                last.deviation = text
+
+    def _continuation(self, row: Row) -> bool:
+        """Rows that only carry the rest of the row above: "(幢)", or a long deviation note."""
+        cells = row.filled
+        if not cells or not self.result.indicators:
+            return False
+        last = self.result.indicators[-1]
+        if all(re.fullmatch(r"\([^()]{1,6}\)", squash(t)) for _, t in cells):
+            units = [squash(t) for _, t in cells]
+            if last.target_raw:
+                last.target_raw = last.target_raw + units[0]
+                _reparse(last)
+            if len(units) > 1 and last.actual_raw:
+                last.actual_raw = last.actual_raw + units[1]
+            return True
+        if self.header.self_eval and len(cells) == 1:
+            col, text = cells[0]
+            dev_col = self.header.col("deviation")
+            beyond = dev_col is not None and col >= dev_col - 1
+            if (last.deviation or beyond) and match_label(squash(text)) is None and len(text) > 3:
+                last.deviation = _join_text(last.deviation, text)
+                return True
+        return False
+
+    def _tail_text(self, row: Row) -> None:
+        """A total row can carry the end of the last deviation note beside it."""
+        if not self.header.self_eval or not self.result.indicators:
+            return
+        texts = [t for _, t in row.filled
+                 if to_number(t) is None and len(squash(t)) > 8 and "总分" not in t]
+        last = self.result.indicators[-1]
+        if texts and last.deviation:
+            last.deviation = _join_text(last.deviation, " ".join(texts))
+
+    # -- labels -------------------------------------------------------------------------------
+
+    def _split_head(self, cells: list[tuple[int, str]], row: Row):
+        """Leading label cells (and OCR debris in label columns), then the name cells."""
+        labels: list[tuple[int, str, str]] = []  # (col, kind, text)
+        name_parts: list[tuple[int, str]] = []
+        name_col = self.header.col("name")
+        label_cols = [c for c in (self.header.col("l1"), self.header.col("l2")) if c is not None]
+        last_label_col = max(label_cols) if label_cols else None
+        for idx, (col, text) in enumerate(cells):
+            s = squash(text)
+            if not name_parts:
+                if s in NOT_LEVELS or match_label(s) is not None or self._continues(col, s):
+                    labels.append((col, "label", s))
+                    continue
+                raw = row.raw[col] if col < len(row.raw) else text
+                peeled, rest = _peel_label_tokens(raw)
+                if peeled and rest:
+                    labels.extend((col, "label", p) for p in peeled)
+                    name_parts.append((col, rest))
+                    continue
+                in_label_col = (last_label_col is not None and col <= last_label_col) or \
+                    (name_col is not None and col < name_col)
+                more = any(match_label(squash(t)) is None for _, t in cells[idx + 1:])
+                if in_label_col and len(s) <= 6 and more:
+                    continue  # debris such as "1日7小" where a label should be, before the name
+            name_parts.append((col, text))
+        return labels, name_parts
+
+    def _continues(self, col: int, s: str) -> bool:
+        for c in (col, col - 1, col + 1):
+            pending = self._pending.get(c)
+            if pending and continues(pending[0], s):
+                return True
+        return False
+
+    def _record_labels(self, labels: list[tuple[int, str, str]], position: int) -> None:
+        new: list[tuple[int, str]] = []
+        for col, _, s in labels:
+            if s in NOT_LEVELS:
+                continue
+            joined = None
+            for c in (col, col - 1, col + 1):
+                pending = self._pending.get(c)
+                if pending:
+                    joined = continues(pending[0], s)
+                    if joined:
+                        text, ev = pending
+                        m = match_label(joined)
+                        if m is not None:
+                            ev.word = m.word
+                        self._pending[c] = (joined, ev)
+                        break
+            if joined:
+                continue
+            new.append((col, s))
+        levels = self._levels_for(new)
+        for (col, s), level in zip(new, levels):
+            m = match_label(s)
+            if m is None:
+                continue
+            ev = LabelEvent(position=position, level=level, word=m.word, col=col)
+            self.result.events.append(ev)
+            self._pending[col] = (s, ev)
+            (self._l1_cols if level == 1 else self._l2_cols).add(col)
+
+    def _levels_for(self, new: list[tuple[int, str]]) -> list[int]:
+        matches = [match_label(s) for _, s in new]
+        levels = []
+        for k, ((col, _), m) in enumerate(zip(new, matches)):
+            if m is None:
+                levels.append(2)
+                continue
+            if len(new) >= 2 and m.ambiguous:
+                levels.append(1 if k == 0 else 2)
+            elif m.ambiguous or (m.word in LEVEL1_WORDS and m.word in LEVEL2_WORDS):
+                if col in self._l2_cols and col not in self._l1_cols:
+                    levels.append(2)
+                elif col in self._l1_cols:
+                    levels.append(1)
+                else:
+                    levels.append(m.level)
+            else:
+                levels.append(m.level)
+        return levels
+
+    # -- stacked OCR rows ---------------------------------------------------------------------
+
+    def _read_stack(self) -> None:
+        """Rows where OCR stacked a whole column into one cell ("5 4 4 4"): zip the columns."""
+        best = max(self._stack, key=lambda r: sum(len(c) for c in r.raw))
+        cols = [_STACK_PREFIX.sub("", c.strip()) for c in best.raw]
+        cols = [c for c in cols if c.strip()]
+        numeric = [c for c in cols if all(_PLAIN_NUMBER.match(t) for t in c.split())]
+        if len(numeric) < 2:
+            return
+        weights, scores = numeric[0].split(), numeric[1].split()
+        text_cols = [c for c in cols if c not in numeric]
+        name_col = max(text_cols, key=len, default="")
+        names = _split_stacked_names(name_col, [r.raw for r in self._stack])
+        value_cols = [c for c in text_cols if c is not name_col and len(c.split()) > 1]
+        targets = value_cols[0].split() if value_cols else []
+        actuals = value_cols[1].split() if len(value_cols) > 1 else []
+        labels = [c for c in text_cols if match_label(squash(c))]
+        for k, name in enumerate(names):
+            data = {
+                "target_raw": targets[k] if k < len(targets) else None,
+                "actual_raw": actuals[k] if k < len(actuals) else None,
+                "weight": to_number(weights[k]) if k < len(weights) else None,
+                "score": to_number(scores[k]) if k < len(scores) else None,
+            }
+            self.result.indicators.append(_make_indicator(name, data))
+        for c in labels:
+            m = match_label(squash(c))
+            if m:
+                self.result.events.append(LabelEvent(0, m.level, m.word, 0))
+
+
+def _split_stacked_names(cell: str, all_rows: list[list[str]]) -> list[str]:
+    """Split a stacked name cell into names, rejoining names OCR wrapped inside the cell.
+
+    A space is a real boundary between names when most stacked rows covering that point agree;
+    a space some rows have and others not is a line wrap inside one name.
+    """
+    tokens = cell.split()
+    if not tokens:
+        return []
+    flat = "".join(tokens)
+    cuts: list[int] = []
+    pos = 0
+    for t in tokens[:-1]:
+        pos += len(t)
+        cuts.append(pos)
+    votes = {c: [0, 0] for c in cuts}
+    for raw in all_rows:
+        for c in raw:
+            c = _STACK_PREFIX.sub("", c.strip())
+            if not c or not flat.startswith("".join(c.split())[:4] or "\0"):
+                continue
+            joined = "".join(c.split())
+            own, p = set(), 0
+            for t in c.split()[:-1]:
+                p += len(t)
+                own.add(p)
+            for cut in cuts:
+                if cut < len(joined):
+                    votes[cut][0 if cut in own else 1] += 1
+    names, start = [], 0
+    for cut in cuts:
+        yes, no = votes[cut]
+        if yes >= no and cut - start > 1 and len(flat) - cut > 1:
+            names.append(flat[start:cut])
+            start = cut
+    names.append(flat[start:])
+    return names
+
+
+# -- names ------------------------------------------------------------------------------------
+
+_LABEL_DEBRIS = {"指标", "标", "指", "总分"}
+_STRAY_MARKS = re.compile(r"[》』」】〉]+$|^[《『「【〈]+|[』「」『]")
+
+
+def _tokens(raw: str) -> list[str]:
+    return clean_cell_keep_spaces(raw).split()
+
+
+def _peel_label_tokens(raw: str) -> tuple[list[str], str]:
+    """"质量 社区满意度测评区分报告验收合 指标 格": OCR merged the label into the name cell."""
+    toks = _tokens(raw)
+    peeled = []
+    while len(toks) > 1 and match_label(toks[0]) is not None:
+        peeled.append(toks.pop(0))
+    if not peeled:
+        return [], ""
+    return peeled, " ".join(toks)
+
+
+def assemble_name(parts: list[str]) -> str:
+    """One indicator name from the cells (and wrapped lines) extraction split it into."""
+    pieces: list[str] = []
+    tails: list[str] = []
+    for k, raw in enumerate(parts):
+        toks = [t for t in _tokens(raw) if t not in _LABEL_DEBRIS]
+        # A cell wrapped over two lines may carry its second line's last characters after a
+        # space ("公建配套设施建设 率" + "及质量验收合格"): they end the whole name.
+        if k < len(parts) - 1 and len(toks) >= 2 and len(toks[-1]) <= 2:
+            tails.insert(0, toks.pop())
+        pieces.extend(t.rstrip("。，,；;") for t in toks)
+    name = join_fragments(pieces + tails)
+    return _STRAY_MARKS.sub("", name).strip()
+
+
+# -- row anatomy ------------------------------------------------------------------------------
+
+def _target_tail(cells: list[tuple[int, str]], header: Header):
+    """Split a target-form row into (head cells, value data); None if it has no value."""
+    if len(cells) < 2:
+        return None
+    cells = list(cells)
+    data: dict[str, object] = {}
+    wcol = header.col("weight")
+    if wcol is not None and _PLAIN_NUMBER.match(squash(cells[-1][1])) and len(cells) >= 3:
+        data["weight"] = to_number(cells[-1][1])
+        cells = cells[:-1]
+    # Separate 指标性质 / 指标值 / 度量单位 columns: glue them back into one value.
+    parts = [cells.pop()[1]]
+    if len(cells) >= 2 and _UNIT_ONLY.match(squash(parts[0])) and \
+            _PLAIN_NUMBER.match(squash(cells[-1][1])):
+        parts.insert(0, cells.pop()[1])
+    if len(cells) >= 2 and squash(cells[-1][1]) in _OPS_ONLY:
+        op = squash(cells.pop()[1])
+        parts.insert(0, op if op not in ("正向", "反向", "定量", "定性") else "")
+    value = "".join(squash(p) if len(parts) > 1 else p for p in parts).strip()
+    if not cells:
+        return None
+    data["target_raw"] = value
+    return cells, data
+
+
+def _self_eval_tail(cells: list[tuple[int, str]]):
+    """Split a self-evaluation row at its 分值/得分 pair; None if it has none."""
+    n = len(cells)
+    for k in range(n - 1, 0, -1):
+        score_text = squash(cells[k][1])
+        weight_text = squash(cells[k - 1][1])
+        score_first = _leading_numbers(cells[k][1])
+        if _PLAIN_NUMBER.match(weight_text) and score_first:
+            weight = to_number(weight_text)
+            nums, rest = score_first
+            score = nums[-1]
+            deviation_parts = ([rest] if rest else []) + [t for _, t in cells[k + 1:]]
+            before = cells[: k - 1]
+            break
+    else:
+        return None
+    data: dict[str, object] = {"weight": weight, "score": score}
+    dev = " ".join(p for p in deviation_parts if squash(p) not in ("", "-", "—", "/"))
+    data["deviation"] = dev.strip() or None
+    if len(before) >= 3 or (len(before) == 2 and is_value_like(before[0][1]) is False):
+        data["actual_raw"] = before[-1][1]
+        data["target_raw"] = before[-2][1]
+        head = before[:-2]
+        if len(before) == 2:
+            head = before[:1]
+            data["target_raw"] = before[1][1]
+            data["actual_raw"] = None
+    elif len(before) == 2:
+        data["target_raw"], data["actual_raw"] = before[0][1], before[1][1]
+        head = []
+    else:
+        return None
+    return head, data
+
+
+def _leading_numbers(text: str) -> tuple[list[float], str] | None:
+    """"5.00" → ([5.0], ""); OCR-merged "5.00 5.00 4.00 实际申请…" → ([5, 5, 4], "实际申请…")."""
+    m = re.match(r"^\s*((?:\d+(?:\.\d+)?\s*)+)(.*)$", text, re.S)
+    if not m:
+        return None
+    nums = [float(x) for x in m.group(1).split()]
+    return nums, m.group(2).strip()
+
+
+def _is_stacked(row: Row) -> bool:
+    numeric_stacks = [c for c in row.raw
+                      if len(c.split()) >= 2 and all(_PLAIN_NUMBER.match(t) for t in c.split())]
+    return len(numeric_stacks) >= 1 and any(len(c.split()) >= 3 for c in row.raw if c.strip())
+
+
+def _is_total_or_grade(row: Row) -> bool:
+    text = row.text
+    return any(s.startswith(("总分", "合计")) for s in row.squashed if s) or \
+        "评分等级" in text or "评价等级" in text or text.startswith(("评分等", "等级"))
+
+
+def _dedupe_adjacent(cells: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    out: list[tuple[int, str]] = []
+    for col, text in cells:
+        # A name printed twice by a shifted merge ("防伪专用纸验收合格率" × 2); never numbers.
+        if out and squash(out[-1][1]) == squash(text) and len(squash(text)) > 4 and \
+                to_number(text) is None and not is_value_like(text):
+            continue
+        out.append((col, text))
+    return out
+
+
+def _join_text(a: str | None, b: str) -> str:
+    return b if not a else join_fragments([a, b])
+
+
+def _make_indicator(name: str, data: dict) -> Indicator:
+    ind = Indicator(name=name, **{k: v for k, v in data.items() if v is not None})
+    _reparse(ind)
+    return ind
+
+
+def _reparse(ind: Indicator) -> None:
+    v = parse_value(ind.target_raw)
+    ind.op, ind.value, ind.unit, ind.qualitative = v.op, v.value, v.unit, v.qualitative
+
+
+# -- level assignment -------------------------------------------------------------------------
+
+def assign_levels(result: TableResult) -> None:
+    """Give every indicator its 一级 and 二级 from the label events of its table."""
+    inds = result.indicators
+    if not inds:
+        return
+    l2_events = sorted((e for e in result.events if e.level == 2), key=lambda e: e.position)
+    l2_of = _segment(inds, l2_events, result.mid_placed)
+    style_suffix = _style(result.events)
+    for ind, ev in zip(inds, l2_of):
+        ind.level2 = _styled(ev.word, style_suffix) if ev else None
+    l1_events = [e for e in result.events if e.level == 1]
+    families = [LEVEL2_WORDS.get(ev.word) if ev else None for ev in l2_of]
+    # Each run of rows with one 二级 takes the compatible 一级 printed nearest to it.
+    start = 0
+    while start < len(inds):
+        end = start
+        while end + 1 < len(inds) and l2_of[end + 1] is l2_of[start]:
+            end += 1
+        fam = families[start]
+        l1 = _level1_for(fam, start, end, l1_events, inds)
+        for k in range(start, end + 1):
+            inds[k].level1 = _styled(l1, style_suffix) if l1 else None
+        start = end + 1
+
+
+def _segment(inds: list[Indicator], events: list[LabelEvent], mid: bool):
+    n = len(inds)
+    owner: list[LabelEvent | None] = [None] * n
+    if not events:
+        return owner
+    # Merge events at the same position: the later one wins (a split label restarted).
+    evs: list[LabelEvent] = []
+    for e in events:
+        if evs and evs[-1].position == e.position:
+            evs[-1] = e
+        else:
+            evs.append(e)
+    for k in range(min(evs[0].position + 1, n)):
+        owner[k] = evs[0]
+    for a, b in zip(evs, evs[1:]):
+        i, j = a.position, min(b.position, n)
+        fa, fb = LEVEL2_WORDS.get(a.word, ""), LEVEL2_WORDS.get(b.word, "")
+        # Rows strictly between the two label rows belong to a or b: pick the split point that
+        # best fits the names, defaulting to the layout (top-placed or mid-placed labels).
+        default = i + 1 + (j - i) // 2 if mid else j
+        gains = [affinity(fb, inds[r].name, inds[r].unit) - affinity(fa, inds[r].name, inds[r].unit)
+                 for r in range(n)]
+        best_k = default
+        # Move the boundary only over rows whose names clearly belong to the other side.
+        k = default
+        while k - 1 > i and gains[k - 1] > 0:
+            k -= 1
+        if k < default:
+            best_k = k
+        else:
+            k = default
+            while k < j and gains[k] < 0:
+                k += 1
+            best_k = k
+        for r in range(i, j):
+            owner[r] = a if r < best_k else b
+    last = evs[-1]
+    for r in range(min(last.position, n), n):
+        owner[r] = last
+    return owner
+
+
+def _level1_for(fam, start, end, l1_events, inds):
+    parents = PARENTS.get(fam or "", ())
+    inside = [e for e in l1_events if start <= e.position <= end]
+    for e in inside:
+        if not parents or LEVEL1_WORDS.get(e.word) in parents:
+            return e.word
+    compatible = [e for e in l1_events if LEVEL1_WORDS.get(e.word) in parents]
+    if compatible:
+        return min(compatible, key=lambda e: (abs(e.position - start), e.position > start)).word
+    if not parents and l1_events:
+        before = [e for e in l1_events if e.position <= start]
+        return (before[-1] if before else l1_events[0]).word
+    if parents:
+        return DEFAULT_LEVEL1.get(parents[0])
+    return None
+
+
+def _style(events: list[LabelEvent]) -> str:
+    """Forms write either "数量指标" or "数量": keep the style the form uses for its labels."""
+    with_suffix = sum(e.word.endswith(("指标", "目标")) for e in events)
+    return "指标" if with_suffix * 2 >= len(events) and events else ""
+
+
+_STYLED_L2 = {"数量": "数量指标", "质量": "质量指标", "时效": "时效指标", "成本": "成本指标",
+              "社会效益": "社会效益指标", "经济效益": "经济效益指标", "生态效益": "生态效益指标",
+              "环境效益": "环境效益指标", "可持续影响": "可持续影响指标",
+              "服务对象满意度": "服务对象满意度指标", "满意度": "满意度指标"}
+
+
+def _styled(word: str, suffix: str) -> str:
+    if suffix and word in _STYLED_L2:
+        return _STYLED_L2[word]
+    return word

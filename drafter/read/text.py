@@ -1,0 +1,209 @@
+"""Read forms from text as users paste it or as PDF/spreadsheet extraction leaves it.
+
+A file may hold several forms. Each form starts at its 项目名称 row (titles such as
+"财政项目支出绩效目标申报表 (2024年度)" just above it belong to it); its header block is read by
+label, its indicator table by :mod:`drafter.read.table`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from drafter.model import Form
+from drafter.read.header import (
+    extract_budget, extract_fields, extract_funds, extract_total_and_grade, find_year, money_unit,
+)
+from drafter.read.rows import Row, merge_rows, to_rows
+from drafter.read.table import Header, TableReader, assign_levels, read_header
+from drafter.read.clean import squash
+
+_TITLE = re.compile(r"绩效目标申报表|绩效目标表|自评表|汇总表|申报单位名称|^\(?(?:19|20)\d\d.{0,3}年度\)?$")
+_GOAL_LABELS = ("年度总体目标", "总目标及阶段性目标", "年度绩效目标", "年度目标", "绩效目标")
+
+
+def read_text(text: str) -> list[Form]:
+    """All forms in a text; an empty list when there is none."""
+    rows = to_rows(text)
+    rows = _unstream(rows)
+    starts = [i for i, r in enumerate(rows) if _is_name_row(r)]
+    if not starts:
+        starts = [0]
+    forms: list[Form] = []
+    for k, start in enumerate(starts):
+        end = starts[k + 1] if k + 1 < len(starts) else len(rows)
+        pre_start = _preamble_start(rows, start, starts[k - 1] if k else 0)
+        preamble = rows[pre_start:start] if k else rows[:start]
+        body_end = _preamble_start(rows, end, start) if k + 1 < len(starts) else end
+        form = _read_form(preamble, rows[start:body_end])
+        if form is not None:
+            forms.append(form)
+    _fill_money_units(forms)
+    return [f for f in forms if f.indicators]
+
+
+def _is_name_row(row: Row) -> bool:
+    sq = [s for s in row.squashed if s][:3]
+    return any(s.startswith("项目名称") for s in sq) or "".join(sq[:2]).startswith("项目名称")
+
+
+def _preamble_start(rows: list[Row], start: int, floor: int) -> int:
+    """Walk back from a form's 项目名称 row over the title lines that head it."""
+    i = start
+    while i - 1 > floor and (rows[i - 1].is_blank or _TITLE.search(rows[i - 1].text)):
+        i -= 1
+    while i < start and rows[i].is_blank:
+        i += 1
+    return i
+
+
+def _read_form(preamble: list[Row], body: list[Row]) -> Form | None:
+    header_at, header, header_rows = _find_header(body)
+    head_rows = preamble + (body[:header_at] if header_at is not None else body)
+    fields = extract_fields(head_rows)
+    title = " ".join(r.text for r in preamble + body[:3])
+    self_eval = bool(header and header.self_eval) or "自评" in title
+    indicators = []
+    total = grade = None
+    if header is not None:
+        reader = TableReader(header)
+        for row in body[header_at + header_rows:]:
+            reader.feed(row)
+        result = reader.finish()
+        assign_levels(result)
+        indicators = result.indicators
+        total, grade = extract_total_and_grade(body[header_at + header_rows:])
+    if not indicators and not fields.get("project_name"):
+        return None
+    return Form(
+        kind="self_eval" if self_eval else "target",
+        year=find_year(preamble + body[:12]),
+        project_name=fields.get("project_name"),
+        department=fields.get("department"),
+        agency=fields.get("agency"),
+        project_type=fields.get("project_type") or fields.get("project_nature"),
+        annual_goal=_annual_goal(head_rows, self_eval),
+        funds=None if self_eval else extract_funds(head_rows),
+        budget=extract_budget(head_rows) if self_eval else None,
+        indicators=indicators,
+        total_score=total if self_eval else None,
+        grade=grade if self_eval else None,
+    )
+
+
+def _find_header(body: list[Row]) -> tuple[int | None, Header | None, int]:
+    """(index, heading, rows it spans): OCR often breaks the heading over two rows."""
+    for i, row in enumerate(body):
+        header = read_header(row)
+        if header is not None:
+            return i, header, 1
+        if i + 1 < len(body) and read_header(body[i + 1]) is None:
+            header = read_header(merge_rows(row, body[i + 1]))
+            if header is not None:
+                return i, header, 2
+    return None, None, 0
+
+
+def _annual_goal(rows: list[Row], self_eval: bool) -> str | None:
+    """The 年度总体目标 text: beside its label, or on the rows under it."""
+    for i, row in enumerate(rows):
+        for j, s in enumerate(row.squashed):
+            if not any(s.startswith(lbl) for lbl in _GOAL_LABELS):
+                continue
+            rest = [c for c in row.cells[j + 1:] if c and squash(c) not in _GOAL_LABELS]
+            inline = s.split(":", 1)[1] if ":" in s else ""
+            if inline:
+                return inline
+            if rest and not self_eval:
+                return " ".join(rest)
+            below = []
+            for r in rows[i + 1:]:
+                texts = [c for c in r.cells if len(squash(c)) > 4]
+                if not texts:
+                    continue
+                below.append(texts[0] if self_eval else " ".join(texts))
+            if below:
+                return " ".join(below)
+            if rest:
+                return " ".join(rest)
+    return None
+
+
+def _fill_money_units(forms: list[Form]) -> None:
+    """A form whose unit label was cut by OCR ("资金 元)") takes the unit its siblings print."""
+    units = Counter(f.budget.unit for f in forms if f.budget and f.budget.unit)
+    if not units:
+        return
+    common = units.most_common(1)[0][0]
+    for f in forms:
+        if f.budget and not f.budget.unit:
+            f.budget.unit = common
+
+
+def _unstream(rows: list[Row]) -> list[Row]:
+    """Text with one cell per line (web copy): rebuild rows after the indicator heading.
+
+    Recognised when the heading itself arrives one cell per line ("一级指标", "二级指标", …);
+    cells are then regrouped into rows of the heading's width.
+    """
+    out: list[Row] = []
+    i = 0
+    while i < len(rows):
+        width = _stream_header_width(rows, i)
+        if not width:
+            out.append(rows[i])
+            i += 1
+            continue
+        cells = [rows[i + k].cells[0] for k in range(width)]
+        out.append(Row(cells=cells, raw=cells, line=rows[i].line))
+        i += width
+        buffer: list[Row] = []
+        while i < len(rows) and len([c for c in rows[i].cells if c]) <= 1:
+            if _is_name_row(rows[i]):
+                break
+            if not rows[i].is_blank:
+                buffer.append(rows[i])
+            i += 1
+        out.extend(_regroup(buffer, width))
+    return out
+
+
+def _stream_header_width(rows: list[Row], i: int) -> int:
+    from drafter.read.table import header_role
+    roles = []
+    k = i
+    while k < len(rows) and len(rows[k].cells) == 1 and header_role(rows[k].cells[0]):
+        roles.append(header_role(rows[k].cells[0]))
+        k += 1
+    if len(roles) >= 3 and "name" in roles:
+        return len(roles)
+    return 0
+
+
+def _regroup(cells: list[Row], width: int) -> list[Row]:
+    """Group single cells into indicator rows: labels, then a name, then the value columns."""
+    from drafter.read.labels import match_label
+    from drafter.values import is_value_like
+    rows: list[Row] = []
+    current: list[str] = []
+    tail = 1 if width <= 4 else 4  # target: value; self-evaluation: target, actual, 分值, 得分
+    seen_name = False
+    after_name = 0
+    for r in cells:
+        text = r.cells[0]
+        s = squash(text)
+        if not seen_name and match_label(s):
+            current.append(text)
+            continue
+        if not seen_name:
+            current.append(text)
+            seen_name = True
+            continue
+        current.append(text)
+        after_name += 1
+        if after_name >= tail and (tail == 1 or not is_value_like(text) or after_name >= tail):
+            rows.append(Row(cells=current, raw=current, line=r.line))
+            current, seen_name, after_name = [], False, 0
+    if current:
+        rows.append(Row(cells=current, raw=current, line=cells[-1].line if cells else 0))
+    return rows
