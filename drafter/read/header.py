@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from drafter.model import Budget, Funds
-from drafter.read.clean import squash
+from drafter.read.clean import clean_cell_keep_spaces, squash
 from drafter.read.rows import Row
 
 FIELD_LABELS: list[tuple[str, tuple[str, ...]]] = [
@@ -27,6 +27,7 @@ _STOP_LABELS = tuple(
 _YEAR_TITLE = re.compile(r"(?:19|20)\d\d(?=\s*\d?\s*年度)|(?<=\()\s*(?:19|20)\d\d(?=\s*年)")
 _YEAR_ANY = re.compile(r"((?:19|20)\d\d)\s*(?:年|-\d\d-\d\d)")
 _NUMBER = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+_ORG_END = re.compile(r"(委员会|管理局|厅|局|办公室|中心|政府|街道)$")
 _GRADES = ("优秀", "良好", "合格", "不合格", "优", "良", "中", "差")
 # OCR reads 上 as "L _" or "_" at the start of Shanghai unit names.
 _OCR_SHANG = re.compile(r"^(?:[Ll1|]?\s*_\s*|L\s+)(?=海)")
@@ -45,9 +46,13 @@ def extract_fields(rows: list[Row]) -> dict[str, str]:
                 i += 1
                 continue
             key, span, inline = hit
-            value = inline or _value_after(cells, sq, i + span)
-            if value and key not in found:
-                found[key] = _repair_org(value) if key in ("department", "agency") else value
+            if inline == "\x00":
+                pairs = _fields_in_cell(row.raw[i])
+            else:
+                pairs = [(key, inline or _value_after(row.raw, sq, i + span))]
+            for key, value in pairs:
+                if value and key not in found:
+                    found[key] = _repair_org(value) if key in ("department", "agency") else value
             i += span
     return found
 
@@ -64,17 +69,43 @@ def _label_at(sq: list[str], i: int) -> tuple[str, int, str] | None:
                     return key, span, ""
                 if span == 1 and re.match(rf"^{label}[:：]", text):
                     return key, 1, text.split(":", 1)[-1].split("：", 1)[-1]
+                if span == 1 and text.startswith(label) and len(text) > len(label):
+                    return key, 1, "\x00"  # "项目名称 房管… 主管部门 …": fields share a cell
     return None
 
 
-def _value_after(cells: list[str], sq: list[str], start: int) -> str:
+def _fields_in_cell(raw: str) -> list[tuple[str, str]]:
+    """Several "label value" pairs OCR ran into one cell, split at the labels."""
+    words = clean_cell_keep_spaces(raw).split(" ")
+    pairs: list[tuple[str, str]] = []
+    key, value = None, []
+    for w in words:
+        hit = next((k for k, labels in FIELD_LABELS for lbl in labels if squash(w).rstrip(":：") == lbl), None)
+        if hit:
+            if key and value:
+                pairs.append((key, join_fragments(value)))
+            key, value = hit, []
+        elif key:
+            value.append(w)
+    if key and value:
+        pairs.append((key, join_fragments(value)))
+    return pairs
+
+
+def _value_after(raw_cells: list[str], sq: list[str], start: int) -> str:
     parts: list[str] = []
+    cells = [clean_cell_keep_spaces(c) for c in raw_cells]
     for c, s in zip(cells[start:], sq[start:]):
         if not s:
             continue
-        if any(s.startswith(lbl) for lbl in _STOP_LABELS) and parts:
-            break
         if any(s.startswith(lbl) for lbl in _STOP_LABELS):
+            break
+        # OCR may run the next fields into this cell: "房屋管理经费 上海市住房…委员会 实施单位 …".
+        words = c.split(" ")
+        cut = next((k for k, w in enumerate(words) if k and (
+            any(squash(w).startswith(lbl) for lbl in _STOP_LABELS) or _ORG_END.search(squash(w)))), None)
+        if cut is not None and parts == []:
+            parts.append(" ".join(words[:cut]))
             break
         parts.append(c)
     # Leading one-character cells are OCR debris of the label ("实施单位\t位\tL\t_海市…").
@@ -102,20 +133,47 @@ def squash_cjk(text: str) -> str:
     return re.sub(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])", "", text).strip()
 
 
+# Phrases that recur in the names of government units; OCR inserts a stray character into them
+# at cell cuts ("住房异和城乡建设"), which one deletion repairs.
+_ORG_PHRASES = ("住房和城乡建设管理委员会", "住房和城乡建设委员会", "住房和城乡建设局", "住房和城乡建设厅",
+                "发展和改革委员会", "人力资源和社会保障局", "规划和自然资源局", "房屋管理局", "财政局")
+
+
 def _repair_org(value: str) -> str:
     value = _OCR_SHANG.sub("上", value.strip())
-    return value.replace("_海", "上海") if value.startswith("_海") else value
+    if value.startswith("_海"):
+        value = "上" + value[1:]
+    value = value.rstrip(".。,，")
+    for phrase in _ORG_PHRASES:
+        if phrase in value:
+            continue
+        n = len(phrase)
+        for i in range(len(value) - n):
+            window = value[i:i + n + 1]
+            if any(window[:k] + window[k + 1:] == phrase for k in range(1, n)):
+                value = value[:i] + phrase + value[i + n + 1:]
+                break
+    return value
 
 
-def find_year(rows: list[Row]) -> int | None:
-    """The form's year: from the title "(2024年度)" first, then dates such as 2024-01-01."""
-    for pattern in (_YEAR_TITLE, _YEAR_ANY):
-        for row in rows:
-            text = " ".join(c for c in row.cells if c)
-            m = pattern.search(text)
+def find_year(rows: list[Row]) -> tuple[int | None, bool]:
+    """(year, sure): from a title "(2024年度)" or a date such as 2024-01-01 (sure), else from a
+    year mentioned in the text (a hint only: goals cite other years)."""
+    for row in rows:
+        text = " ".join(c for c in row.cells if c)
+        if len(text) < 40:
+            m = _YEAR_TITLE.search(text)
             if m:
-                return int(re.sub(r"\D", "", m.group(0))[:4])
-    return None
+                return int(re.sub(r"\D", "", m.group(0))[:4]), True
+        m = re.search(r"((?:19|20)\d\d)-\d\d-\d\d", text)
+        if m:
+            return int(m.group(1)), True
+    for row in rows:
+        text = " ".join(c for c in row.cells if c)
+        m = _YEAR_TITLE.search(text) or _YEAR_ANY.search(text)
+        if m:
+            return int(re.sub(r"\D", "", m.group(0))[:4]), False
+    return None, False
 
 
 def to_number(text: str) -> float | None:
@@ -234,7 +292,7 @@ def extract_total_and_grade(rows: list[Row]) -> tuple[float | None, str | None]:
             nums = [to_number(c) for c in row.cells if to_number(c) is not None]
             if nums:
                 total = nums[-1]
-        if "等级" in text or "评价结论" in text:
+        if "等级" in text or "评价结论" in text or text.startswith("评分等"):
             for s in row.squashed:
                 for g in _GRADES:
                     if s == g:

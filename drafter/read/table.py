@@ -80,7 +80,7 @@ def read_header(row: Row) -> Header | None:
     text = row.text
     has_levels = sum(w in text for w in ("一级", "二级", "三级")) >= 2
     has_value = "指标值" in text or "目标值" in text
-    if hits < 2 or hits < 0.6 * len(filled) or not (has_levels or (("三级" in text) and has_value)):
+    if hits < 3 or hits < 0.4 * len(filled) or not (has_levels or (("三级" in text) and has_value)):
         return None
     return Header(roles=roles, self_eval=bool(roles.get("actual") or roles.get("score")))
 
@@ -141,42 +141,70 @@ class TableReader:
         if tail is None:
             self._labels_only(row, cells)
             return
-        head, data = tail
+        head, data, cols = tail
         labels, name_parts = self._split_head(head, row)
+        target = str(data.get("target_raw") or "")
+        if self.header.self_eval and target and not is_value_like(target) and \
+                _looks_like_name(target):
+            # The 年度指标值 cell is empty: what sits there is the end of the name.
+            name_parts.append((cols.get("target", -1), target))
+            data["target_raw"] = None
         if not name_parts:
-            target = str(data.get("target_raw") or "")
-            if labels and not labels[-1][2].endswith("指标"):
+            last = labels[-1] if labels else None
+            if last and not last[2].endswith("指标") and not self._in_label_column(last[0]) \
+                    and not self._continues(last[0], last[2]):
                 # A lone label-looking cell right before the value is the name ("满意度 | ≥90%").
-                col, _, text = labels.pop()
-                name_parts = [(col, text)]
+                labels.pop()
+                name_parts = [(last[0], last[2])]
             elif target and not is_value_like(target) and not self.header.self_eval:
                 # The value cell is empty and the name slid into its place.
                 name_parts = [(-1, target)]
                 data["target_raw"] = None
-            else:
-                self._record_labels(labels, len(self.result.indicators))
-                return
         position = len(self.result.indicators)
         self._record_labels(labels, position)
         if self._first_row_had_l2 is None:
             self._first_row_had_l2 = any(ev.position == 0 and ev.level == 2
                                          for ev in self.result.events)
-        name = assemble_name([row.raw[c] if 0 <= c < len(row.raw) else t for c, t in name_parts])
-        if not name:
-            return
+        raws = [row.raw[c] if 0 <= c < len(row.raw) else t for c, t in name_parts]
+        if raws:
+            raws[-1], trailing = _trailing_label_tokens(raws[-1])
+            if trailing:
+                self._record_labels([(name_parts[-1][0], "label", squash(t)) for t in trailing],
+                                    position + 1)
+        # A row with a value but no readable name is still an indicator: rules flag the gap.
+        name = assemble_name(raws) if raws else ""
         self.result.indicators.append(_make_indicator(name, data))
+        cols["name"] = [c for c, _ in name_parts]
+        self._cols = cols
+
+    def _in_label_column(self, col: int) -> bool:
+        label_cols = [c for c in (self.header.col("l1"), self.header.col("l2")) if c is not None]
+        return bool(label_cols) and col <= max(label_cols)
 
     def _labels_only(self, row: Row, cells: list[tuple[int, str]]) -> None:
         labels, rest = self._split_head(cells, row)
         self._record_labels(labels, len(self.result.indicators))
         if rest and self.result.indicators:
-            text = join_fragments([t for _, t in rest])
-            last = self.result.indicators[-1]
-            if self.header.self_eval and last.deviation:
+            self._spill(rest)
+
+    def _spill(self, cells: list[tuple[int, str]]) -> None:
+        """Text left on a row without its own values continues the row above, column by column:
+        the name wrapped ("…重大责" / "任事件数"), the actual wrapped ("部分达成指" / "标并具有一"),
+        or the deviation note running down many rows."""
+        last = self.result.indicators[-1]
+        cols = getattr(self, "_cols", {})
+        for col, text in cells:
+            if col in cols.get("name", []) and not last.deviation and len(squash(text)) <= 12:
+                last.name = join_fragments([last.name, text])
+            elif col == cols.get("actual") and last.actual_raw:
+                last.actual_raw = join_fragments([last.actual_raw, text])
+            elif col == cols.get("target") and last.target_raw and not self.header.self_eval:
+                last.target_raw = join_fragments([last.target_raw, text])
+                _reparse(last)
+            elif self.header.self_eval and (last.deviation or col >= cols.get("score", 99) or
+                                            (last.score is not None and last.weight is not None
+                                             and last.score < last.weight)):
                 last.deviation = _join_text(last.deviation, text)
-            elif self.header.self_eval and last.score is not None and \
-                    last.weight is not None and last.score < last.weight and len(text) > 6:
-                last.deviation = text
 
     def _continuation(self, row: Row) -> bool:
         """Rows that only carry the rest of the row above: "(幢)", or a long deviation note."""
@@ -194,9 +222,11 @@ class TableReader:
             return True
         if self.header.self_eval and len(cells) == 1:
             col, text = cells[0]
-            dev_col = self.header.col("deviation")
-            beyond = dev_col is not None and col >= dev_col - 1
-            if (last.deviation or beyond) and match_label(squash(text)) is None and len(text) > 3:
+            cols = getattr(self, "_cols", {})
+            beyond = col >= cols.get("score", 99) or (
+                self.header.col("deviation") is not None and col >= self.header.col("deviation") - 1)
+            if (last.deviation or beyond) and match_label(squash(text)) is None and len(text) > 3 \
+                    and col not in cols.get("name", []):
                 last.deviation = _join_text(last.deviation, text)
                 return True
         return False
@@ -300,21 +330,32 @@ class TableReader:
     # -- stacked OCR rows ---------------------------------------------------------------------
 
     def _read_stack(self) -> None:
-        """Rows where OCR stacked a whole column into one cell ("5 4 4 4"): zip the columns."""
+        """Rows where OCR stacked a whole column into one cell ("5 4 4 4"): zip the columns.
+
+        Such a table repeats itself as it grows, one row per line, so the longest line holds
+        every column; the shorter lines before it only help to find where names end.
+        """
         best = max(self._stack, key=lambda r: sum(len(c) for c in r.raw))
-        cols = [_STACK_PREFIX.sub("", c.strip()) for c in best.raw]
+        cols = [_STACK_PREFIX.sub("", clean_cell_keep_spaces(c)) for c in best.raw]
         cols = [c for c in cols if c.strip()]
         numeric = [c for c in cols if all(_PLAIN_NUMBER.match(t) for t in c.split())]
         if len(numeric) < 2:
             return
         weights, scores = numeric[0].split(), numeric[1].split()
-        text_cols = [c for c in cols if c not in numeric]
-        name_col = max(text_cols, key=len, default="")
-        names = _split_stacked_names(name_col, [r.raw for r in self._stack])
+        label_cols = [c for c in cols if c not in numeric and
+                      all(match_label(squash(t)) for t in c.split())]
+        text_cols = [c for c in cols if c not in numeric and c not in label_cols]
+        name_col = max(text_cols, key=lambda c: len(squash(c)), default="")
         value_cols = [c for c in text_cols if c is not name_col and len(c.split()) > 1]
+        names = _split_stacked_names(name_col, self._stack)
         targets = value_cols[0].split() if value_cols else []
         actuals = value_cols[1].split() if len(value_cols) > 1 else []
-        labels = [c for c in text_cols if match_label(squash(c))]
+        # The ordinary rows read before the stack are earlier snapshots of the same table.
+        covered = {squash(n) for n in names}
+        self.result.indicators = [i for i in self.result.indicators if squash(i.name) not in covered
+                                  and not any(squash(i.name) in c for c in covered)]
+        base = len(self.result.indicators)
+        self.result.events = [e for e in self.result.events if e.position < base]
         for k, name in enumerate(names):
             data = {
                 "target_raw": targets[k] if k < len(targets) else None,
@@ -323,48 +364,47 @@ class TableReader:
                 "score": to_number(scores[k]) if k < len(scores) else None,
             }
             self.result.indicators.append(_make_indicator(name, data))
-        for c in labels:
-            m = match_label(squash(c))
-            if m:
-                self.result.events.append(LabelEvent(0, m.level, m.word, 0))
+        # Labels stacked in order ("数量指标 质量指标 时效指标"): each starts at the first name
+        # that reads like it.
+        pos = base
+        for c in label_cols[-1:]:
+            for t in c.split():
+                m = match_label(squash(t))
+                fam = LEVEL2_WORDS.get(m.word) if m.level == 2 else None
+                if fam and pos > base:
+                    pos = next((r for r in range(pos, len(self.result.indicators))
+                                if affinity(fam, self.result.indicators[r].name) > 0), pos)
+                self.result.events.append(LabelEvent(pos, m.level, m.word, 0))
+                pos += 1 if pos == base else 0
 
 
-def _split_stacked_names(cell: str, all_rows: list[list[str]]) -> list[str]:
-    """Split a stacked name cell into names, rejoining names OCR wrapped inside the cell.
+def _split_stacked_names(cell: str, stack: list[Row]) -> list[str]:
+    """Split a stacked name cell into names.
 
-    A space is a real boundary between names when most stacked rows covering that point agree;
-    a space some rows have and others not is a line wrap inside one name.
+    A space in any snapshot line may end a name; a cut leaving a piece shorter than four
+    characters is a line wrap inside one name ("完成物业管理实训基地日 常运营").
     """
-    tokens = cell.split()
-    if not tokens:
+    flat = squash(cell)
+    if not flat:
         return []
-    flat = "".join(tokens)
-    cuts: list[int] = []
-    pos = 0
-    for t in tokens[:-1]:
-        pos += len(t)
-        cuts.append(pos)
-    votes = {c: [0, 0] for c in cuts}
-    for raw in all_rows:
-        for c in raw:
-            c = _STACK_PREFIX.sub("", c.strip())
-            if not c or not flat.startswith("".join(c.split())[:4] or "\0"):
+    cuts: set[int] = set()
+    for row in stack:
+        for raw in row.raw:
+            toks = _STACK_PREFIX.sub("", clean_cell_keep_spaces(raw)).split()
+            if len(toks) < 2 or not flat.startswith(toks[0][:3]):
                 continue
-            joined = "".join(c.split())
-            own, p = set(), 0
-            for t in c.split()[:-1]:
+            p = 0
+            for t in toks[:-1]:
                 p += len(t)
-                own.add(p)
-            for cut in cuts:
-                if cut < len(joined):
-                    votes[cut][0 if cut in own else 1] += 1
-    names, start = [], 0
-    for cut in cuts:
-        yes, no = votes[cut]
-        if yes >= no and cut - start > 1 and len(flat) - cut > 1:
-            names.append(flat[start:cut])
-            start = cut
-    names.append(flat[start:])
+                cuts.add(p)
+    bounds = [0] + sorted(c for c in cuts if 0 < c < len(flat)) + [len(flat)]
+    pieces = [flat[a:b] for a, b in zip(bounds, bounds[1:])]
+    names: list[str] = []
+    for piece in pieces:
+        if names and len(piece) < 4:
+            names[-1] += piece
+        else:
+            names.append(piece)
     return names
 
 
@@ -376,6 +416,17 @@ _STRAY_MARKS = re.compile(r"[》』」】〉]+$|^[《『「【〈]+|[』「」�
 
 def _tokens(raw: str) -> list[str]:
     return clean_cell_keep_spaces(raw).split()
+
+
+def _trailing_label_tokens(raw: str) -> tuple[str, list[str]]:
+    """"宁成及时率 完成及时率 社会 対益": the next row's label ran into this name cell."""
+    toks = _tokens(raw)
+    trailing: list[str] = []
+    while len(toks) > 1 and match_label(squash(toks[-1])) is not None:
+        trailing.insert(0, toks.pop())
+    if len(trailing) >= 2 or (trailing and len(trailing[0]) >= 3):
+        return " ".join(toks), trailing
+    return raw, []
 
 
 def _peel_label_tokens(raw: str) -> tuple[list[str], str]:
@@ -400,8 +451,26 @@ def assemble_name(parts: list[str]) -> str:
         if k < len(parts) - 1 and len(toks) >= 2 and len(toks[-1]) <= 2:
             tails.insert(0, toks.pop())
         pieces.extend(t.rstrip("。，,；;") for t in toks)
-    name = join_fragments(pieces + tails)
+    pieces = _drop_repeats(pieces + tails)
+    name = join_fragments(pieces)
     return _STRAY_MARKS.sub("", name).strip()
+
+
+def _drop_repeats(pieces: list[str]) -> list[str]:
+    """A cut name printed again in full ("调研报告" + "调研报告完成率"), or twice with one
+    character misread ("宁成及时率 完成及时率"): keep one."""
+    out: list[str] = []
+    for p in pieces:
+        if out:
+            prev = out[-1]
+            if len(prev) >= 3 and (p.startswith(prev) or p.startswith(prev[:-1])) and len(p) > len(prev):
+                out[-1] = p
+                continue
+            if len(prev) == len(p) >= 4 and sum(a != b for a, b in zip(prev, p)) == 1:
+                out[-1] = p
+                continue
+        out.append(p)
+    return out
 
 
 # -- row anatomy ------------------------------------------------------------------------------
@@ -417,6 +486,7 @@ def _target_tail(cells: list[tuple[int, str]], header: Header):
         data["weight"] = to_number(cells[-1][1])
         cells = cells[:-1]
     # Separate 指标性质 / 指标值 / 度量单位 columns: glue them back into one value.
+    value_col = cells[-1][0]
     parts = [cells.pop()[1]]
     if len(cells) >= 2 and _UNIT_ONLY.match(squash(parts[0])) and \
             _PLAIN_NUMBER.match(squash(cells[-1][1])):
@@ -428,7 +498,7 @@ def _target_tail(cells: list[tuple[int, str]], header: Header):
     if not cells:
         return None
     data["target_raw"] = value
-    return cells, data
+    return cells, data, {"target": value_col}
 
 
 def _self_eval_tail(cells: list[tuple[int, str]]):
@@ -448,22 +518,31 @@ def _self_eval_tail(cells: list[tuple[int, str]]):
     else:
         return None
     data: dict[str, object] = {"weight": weight, "score": score}
+    cols = {"score": cells[k][0], "weight": cells[k - 1][0]}
     dev = " ".join(p for p in deviation_parts if squash(p) not in ("", "-", "—", "/"))
     data["deviation"] = dev.strip() or None
     if len(before) >= 3 or (len(before) == 2 and is_value_like(before[0][1]) is False):
         data["actual_raw"] = before[-1][1]
         data["target_raw"] = before[-2][1]
+        cols.update(actual=before[-1][0], target=before[-2][0])
         head = before[:-2]
         if len(before) == 2:
             head = before[:1]
             data["target_raw"] = before[1][1]
             data["actual_raw"] = None
+            cols.update(target=before[1][0], actual=-1)
     elif len(before) == 2:
         data["target_raw"], data["actual_raw"] = before[0][1], before[1][1]
+        cols.update(actual=before[1][0], target=before[0][0])
         head = []
     else:
         return None
-    return head, data
+    return head, data, cols
+
+
+def _looks_like_name(text: str) -> bool:
+    s = squash(text)
+    return len(s) >= 4 and s.endswith(("率", "数", "数量", "性", "度", "情况"))
 
 
 def _leading_numbers(text: str) -> tuple[list[float], str] | None:

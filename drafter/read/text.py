@@ -30,15 +30,17 @@ def read_text(text: str) -> list[Form]:
     if not starts:
         starts = [0]
     forms: list[Form] = []
+    sure_years: list[bool] = []
     for k, start in enumerate(starts):
         end = starts[k + 1] if k + 1 < len(starts) else len(rows)
         pre_start = _preamble_start(rows, start, starts[k - 1] if k else 0)
         preamble = rows[pre_start:start] if k else rows[:start]
         body_end = _preamble_start(rows, end, start) if k + 1 < len(starts) else end
-        form = _read_form(preamble, rows[start:body_end])
-        if form is not None:
-            forms.append(form)
-    _fill_money_units(forms)
+        read = _read_form(preamble, rows[start:body_end])
+        if read is not None:
+            forms.append(read[0])
+            sure_years.append(read[1])
+    _fill_from_siblings(forms, sure_years)
     return [f for f in forms if f.indicators]
 
 
@@ -57,7 +59,8 @@ def _preamble_start(rows: list[Row], start: int, floor: int) -> int:
     return i
 
 
-def _read_form(preamble: list[Row], body: list[Row]) -> Form | None:
+def _read_form(preamble: list[Row], body: list[Row]) -> tuple[Form, bool] | None:
+    """The form in these rows and whether its year was printed as such (title or dates)."""
     header_at, header, header_rows = _find_header(body)
     head_rows = preamble + (body[:header_at] if header_at is not None else body)
     fields = extract_fields(head_rows)
@@ -75,9 +78,10 @@ def _read_form(preamble: list[Row], body: list[Row]) -> Form | None:
         total, grade = extract_total_and_grade(body[header_at + header_rows:])
     if not indicators and not fields.get("project_name"):
         return None
-    return Form(
+    year, sure = find_year(preamble + body[:12])
+    form = Form(
         kind="self_eval" if self_eval else "target",
-        year=find_year(preamble + body[:12]),
+        year=year,
         project_name=fields.get("project_name"),
         department=fields.get("department"),
         agency=fields.get("agency"),
@@ -89,18 +93,22 @@ def _read_form(preamble: list[Row], body: list[Row]) -> Form | None:
         total_score=total if self_eval else None,
         grade=grade if self_eval else None,
     )
+    return form, sure
 
 
 def _find_header(body: list[Row]) -> tuple[int | None, Header | None, int]:
     """(index, heading, rows it spans): OCR often breaks the heading over two rows."""
     for i, row in enumerate(body):
-        header = read_header(row)
-        if header is not None:
-            return i, header, 1
-        if i + 1 < len(body) and read_header(body[i + 1]) is None:
-            header = read_header(merge_rows(row, body[i + 1]))
-            if header is not None:
-                return i, header, 2
+        single = read_header(row)
+        nxt = body[i + 1] if i + 1 < len(body) else None
+        merged = read_header(merge_rows(row, nxt)) if nxt is not None else None
+        if single is not None:
+            # "一级 | 二级 | … 偏差原因" over "指标 | 指标 | 三级指标 | 年度指标值 | …".
+            if merged is not None and len(merged.roles) > len(single.roles):
+                return i, merged, 2
+            return i, single, 1
+        if merged is not None and read_header(nxt) is None:
+            return i, merged, 2
     return None, None, 0
 
 
@@ -129,15 +137,19 @@ def _annual_goal(rows: list[Row], self_eval: bool) -> str | None:
     return None
 
 
-def _fill_money_units(forms: list[Form]) -> None:
-    """A form whose unit label was cut by OCR ("资金 元)") takes the unit its siblings print."""
+def _fill_from_siblings(forms: list[Form], sure_years: list[bool]) -> None:
+    """Forms of one file share a template and a year: what OCR lost in one form, or what only
+    its free text hinted at, is taken from the siblings."""
     units = Counter(f.budget.unit for f in forms if f.budget and f.budget.unit)
-    if not units:
-        return
-    common = units.most_common(1)[0][0]
-    for f in forms:
-        if f.budget and not f.budget.unit:
-            f.budget.unit = common
+    sure = Counter(f.year for f, ok in zip(forms, sure_years) if ok and f.year)
+    hinted = Counter(f.year for f in forms if f.year)
+    for f, ok in zip(forms, sure_years):
+        if f.budget and not f.budget.unit and units:
+            f.budget.unit = units.most_common(1)[0][0]
+        if not ok:
+            votes = sure or hinted
+            if votes:
+                f.year = votes.most_common(1)[0][0]
 
 
 def _unstream(rows: list[Row]) -> list[Row]:
