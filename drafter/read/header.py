@@ -71,6 +71,9 @@ def _label_at(sq: list[str], i: int) -> tuple[str, int, str] | None:
                     return key, 1, text.split(":", 1)[-1].split("：", 1)[-1]
                 if span == 1 and text.startswith(label) and len(text) > len(label):
                     return key, 1, "\x00"  # "项目名称 房管… 主管部门 …": fields share a cell
+                if span == 1 and re.search(rf"{label}[:：]", text):
+                    # A title line that carries a field: "…目标表 (2020年度) 申报单位名称：…".
+                    return key, 1, re.split(rf"{label}[:：]", text, maxsplit=1)[1]
     return None
 
 

@@ -65,7 +65,12 @@ def _read_form(preamble: list[Row], body: list[Row]) -> tuple[Form, bool] | None
     head_rows = preamble + (body[:header_at] if header_at is not None else body)
     fields = extract_fields(head_rows)
     title = " ".join(r.text for r in preamble + body[:3])
-    self_eval = bool(header and header.self_eval) or "自评" in title
+    # A heading OCR garbled may lose its 实际完成值/得分 cells; the 执行数 block still says
+    # this is a self-evaluation.
+    self_eval = bool(header and header.self_eval) or "自评" in title or \
+        any("全年执行" in r.text or "执行率" in r.text for r in head_rows)
+    if header is not None and self_eval:
+        header.self_eval = True
     indicators = []
     total = grade = None
     if header is not None:
@@ -158,6 +163,9 @@ def _unstream(rows: list[Row]) -> list[Row]:
     Recognised when the heading itself arrives one cell per line ("一级指标", "二级指标", …);
     cells are then regrouped into rows of the heading's width.
     """
+    filled = [r for r in rows if not r.is_blank]
+    if filled and sum(len(r.cells) == 1 for r in filled) >= 0.8 * len(filled):
+        rows = filled  # blank lines only separate cells here
     out: list[Row] = []
     i = 0
     while i < len(rows):
