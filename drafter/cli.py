@@ -31,6 +31,7 @@ def _root() -> None:
 class Format(str, Enum):
     table = "table"
     json = "json"
+    xlsx = "xlsx"
 
 
 def fail(message: str, code: int = 2) -> None:
@@ -53,6 +54,18 @@ def write_output(text: str, output: Optional[Path]) -> None:
         write_text_atomic(output, text if text.endswith("\n") else text + "\n")
     except OSError as e:
         fail(f"{output}: 无法写入输出文件 (cannot write: {e.strerror})")
+
+
+def write_binary(data: bytes, output: Optional[Path]) -> None:
+    """Binary formats (xlsx) go to a file, whole or not at all; never to a terminal."""
+    if output is None:
+        fail("xlsx 格式需要用 -o 指定输出文件 (--format xlsx needs -o FILE)")
+    from drafter.atomic import write_bytes_atomic
+    try:
+        write_bytes_atomic(output, data)
+    except OSError as e:
+        fail(f"{output}: 无法写入输出文件 (cannot write: {e.strerror})")
+    typer.echo(f"已写入 {output}", err=True)
 
 
 def read_sources(paths: List[str]):
@@ -87,6 +100,9 @@ def parse(
     parsed = [ParsedFile(source=src, forms=forms) for src, forms in good]
     if format == Format.json:
         write_output(forms_json(parsed), output)
+    elif format == Format.xlsx:
+        from drafter.render.xlsx import forms_to_xlsx
+        write_binary(forms_to_xlsx([f for p in parsed for f in p.forms]), output)
     else:
         if output is not None:
             from rich.console import Console
@@ -103,7 +119,8 @@ def parse(
 def _register_extensions() -> None:
     """Commands that live in their own modules (review, store, …) add themselves here."""
     import importlib
-    for name in ("drafter.cli_review", "drafter.cli_store"):
+    for name in ("drafter.cli_review", "drafter.cli_store", "drafter.cli_draft",
+                 "drafter.cli_deductions"):
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as e:

@@ -33,8 +33,14 @@ def read_file(path: str | Path) -> list[Form]:
         raise InputError(f"无法读取文件 (cannot read: {e.strerror})", source) from None
     if len(data) > MAX_BYTES:
         raise InputError("文件过大 (larger than 50 MB)", source)
-    if data[:2] == b"PK":
-        raise InputError("暂不支持 Excel/zip 文件，请先导出为文本 (xlsx not supported yet)", source)
+    if data[:2] == b"PK" or p.suffix.lower() in (".xlsx", ".xlsm"):
+        from drafter.read.xlsx import read_xlsx
+        forms = read_xlsx(p, source)
+        if not forms:
+            raise InputError("工作簿中没有指标表 (no indicator table in workbook)", source)
+        return forms
+    if p.suffix.lower() == ".xls":
+        raise InputError("不支持旧版 .xls，请另存为 .xlsx (save as .xlsx)", source)
     text = decode_bytes(data, source)
     stripped = text.lstrip("\ufeff \t\r\n")
     if stripped[:1] in "{[":

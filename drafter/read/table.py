@@ -35,8 +35,14 @@ _HEADER_WORDS = {
     "deviation": ("偏差原因分析及改进措施", "偏差原因", "偏差原因分析", "未完成原因分析",
                   "原因分析及改进措施", "备注"),
     "op": ("指标性质", "计算符号", "符号", "指标方向"),
+    "baseline": ("基线", "基线值", "历史值"),
+    "basis": ("取值依据", "指标值设定依据", "设定依据"),
+    "evidence": ("数据来源", "佐证材料", "评价依据"),
+    "refs": ("参考来源", "参考表单"),
+    "note": ("备注", "指标解释", "指标说明", "评分标准", "评(扣)分标准"),
     "unit": ("度量单位", "计量单位", "单位"),
 }
+_SIDE_ROLES = ("baseline", "basis", "evidence", "refs", "note")
 _PLAIN_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 _OPS_ONLY = {"≥", "≤", "=", ">", "<", ">=", "<=", "≥=", "＝", "正向", "反向", "定量", "定性"}
 _UNIT_ONLY = re.compile(r"^\(?[^\d\s()=<>≥≤]{1,5}\)?$")
@@ -101,10 +107,15 @@ class TableResult:
 
 
 class TableReader:
-    """Feed it the rows after the heading; read ``result`` when done."""
+    """Feed it the rows after the heading; read ``result`` when done.
 
-    def __init__(self, header: Header):
+    ``aligned`` rows (from a worksheet) keep every cell in its column, so they are read by the
+    heading's columns; rows from extracted text are read by what their cells hold.
+    """
+
+    def __init__(self, header: Header, aligned: bool = False):
         self.header = header
+        self.aligned = aligned
         self.result = TableResult()
         self._pending: dict[int, tuple[str, LabelEvent]] = {}  # col → label fragment so far
         self._stack: list[Row] = []
@@ -122,9 +133,44 @@ class TableReader:
         if self.header.self_eval and _is_stacked(row):
             self._stack.append(row)
             return
+        if self.aligned:
+            self._aligned_row(row)
+            return
         if self._continuation(row):
             return
         self._indicator_row(row)
+
+    def _aligned_row(self, row: Row) -> None:
+        roles = {role: cols[0] for role, cols in self.header.roles.items()}
+        starts = sorted(roles.values())
+
+        def cell(role: str) -> str:
+            c = roles.get(role)
+            return row.cells[c].strip() if c is not None and c < len(row.cells) else ""
+
+        name_col = roles.get("name")
+        if name_col is None:
+            return
+        end = next((c for c in starts if c > name_col), len(row.cells))
+        name = join_fragments(row.cells[name_col:end])
+        labels = [(roles[r], "label", squash(cell(r))) for r in ("l1", "l2") if cell(r)]
+        if not name and not (cell("target") or cell("weight")):
+            return
+        op = cell("op") if cell("op") not in ("定性", "定量", "正向", "反向", "正向指标", "反向指标") else ""
+        target = "".join(x for x in (op, cell("target"), cell("unit")) if x) or None
+        data: dict[str, object] = {"target_raw": target, "actual_raw": cell("actual") or None,
+                                   "weight": to_number(cell("weight")), "score": to_number(cell("score")),
+                                   "deviation": cell("deviation") or None}
+        for role in ("baseline", "basis", "evidence"):
+            data[role] = cell(role) or None
+        if cell("refs"):
+            data["refs"] = [r for r in re.split(r"[；;]", cell("refs")) if r.strip()]
+        ind = _make_indicator(name, data)
+        # Worksheet labels are exact: no vocabulary needed to know what the column holds.
+        for col, _, text in labels:
+            level = 1 if col == roles.get("l1") else 2
+            self.result.events.append(LabelEvent(len(self.result.indicators), level, text, col))
+        self.result.indicators.append(ind)
 
     def finish(self) -> TableResult:
         if self._stack:
@@ -134,6 +180,12 @@ class TableReader:
 
     def _indicator_row(self, row: Row) -> None:
         cells = _dedupe_adjacent(row.filled)
+        extras = {}
+        side_cols = {c: role for role in _SIDE_ROLES for c in self.header.roles.get(role, [])}
+        if side_cols:
+            # Columns beside the value (基线, 取值依据, 数据来源, 备注…) are not the value.
+            extras = {side_cols[c]: t for c, t in cells if c in side_cols}
+            cells = [(c, t) for c, t in cells if c not in side_cols]
         if self.header.self_eval:
             tail = _self_eval_tail(cells)
         else:
@@ -173,6 +225,11 @@ class TableReader:
                                     position + 1)
         # A row with a value but no readable name is still an indicator: rules flag the gap.
         name = assemble_name(raws) if raws else ""
+        for role in ("baseline", "basis", "evidence"):
+            if extras.get(role):
+                data[role] = extras[role]
+        if extras.get("refs"):
+            data["refs"] = [r for r in re.split(r"[；;]", extras["refs"]) if r.strip()]
         self.result.indicators.append(_make_indicator(name, data))
         cols["name"] = [c for c, _ in name_parts]
         self._cols = cols
@@ -562,6 +619,9 @@ def _is_stacked(row: Row) -> bool:
 
 def _is_total_or_grade(row: Row) -> bool:
     text = row.text
+    # OCR may merge the 总分 row into a repeat of the row above ("化解信访矛盾满意率 总分").
+    if any("总分" in c.split() for c in row.raw if c):
+        return True
     return any(s.startswith(("总分", "合计")) for s in row.squashed if s) or \
         "评分等级" in text or "评价等级" in text or text.startswith(("评分等", "等级"))
 

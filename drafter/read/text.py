@@ -24,8 +24,15 @@ _GOAL_LABELS = ("年度总体目标", "总目标及阶段性目标", "年度绩�
 
 def read_text(text: str) -> list[Form]:
     """All forms in a text; an empty list when there is none."""
-    rows = to_rows(text)
-    rows = _unstream(rows)
+    return read_rows(to_rows(text))
+
+
+def read_rows(rows: list[Row], aligned: bool = False) -> list[Form]:
+    """All forms in rows of cells, wherever the rows came from (text, a worksheet).
+
+    ``aligned``: every cell sits in its true column (a worksheet), so tables are read by column.
+    """
+    rows = rows if aligned else _unstream(rows)
     starts = [i for i, r in enumerate(rows) if _is_name_row(r)]
     if not starts:
         starts = [0]
@@ -36,7 +43,7 @@ def read_text(text: str) -> list[Form]:
         pre_start = _preamble_start(rows, start, starts[k - 1] if k else 0)
         preamble = rows[pre_start:start] if k else rows[:start]
         body_end = _preamble_start(rows, end, start) if k + 1 < len(starts) else end
-        read = _read_form(preamble, rows[start:body_end])
+        read = _read_form(preamble, rows[start:body_end], aligned)
         if read is not None:
             forms.append(read[0])
             sure_years.append(read[1])
@@ -59,7 +66,7 @@ def _preamble_start(rows: list[Row], start: int, floor: int) -> int:
     return i
 
 
-def _read_form(preamble: list[Row], body: list[Row]) -> tuple[Form, bool] | None:
+def _read_form(preamble: list[Row], body: list[Row], aligned: bool = False) -> tuple[Form, bool] | None:
     """The form in these rows and whether its year was printed as such (title or dates)."""
     header_at, header, header_rows = _find_header(body)
     head_rows = preamble + (body[:header_at] if header_at is not None else body)
@@ -74,7 +81,7 @@ def _read_form(preamble: list[Row], body: list[Row]) -> tuple[Form, bool] | None
     indicators = []
     total = grade = None
     if header is not None:
-        reader = TableReader(header)
+        reader = TableReader(header, aligned=aligned)
         for row in body[header_at + header_rows:]:
             reader.feed(row)
         result = reader.finish()

@@ -1,0 +1,188 @@
+"""Forms to Excel workbooks in the standard layout, the medium users exchange forms in.
+
+One sheet per form: a header block (项目名称, 主管部门, 实施单位, 资金, 年度总体目标), then the
+indicator table with 一级/二级 merged over their groups. Self-evaluations add 实际完成值/分值/得分/
+偏差原因分析及改进措施; drafts add 基线/取值依据/数据来源/参考来源. For a review, findings become cell
+comments on the rows they concern and a 审核意见 sheet lists them all.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Iterable, Sequence
+
+from drafter.model import Form
+
+_TITLES = {"target": "项目支出绩效目标申报表", "self_eval": "项目支出绩效自评表"}
+
+
+def forms_to_xlsx(forms: Sequence[Form], findings: Iterable[object] = ()) -> bytes:
+    """Workbook bytes; ``findings`` (objects with form_index, indicator_index, code, severity,
+    message, suggestion) become comments and a findings sheet."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    findings = list(findings)
+    used: set[str] = set()
+    for k, form in enumerate(forms):
+        ws = wb.create_sheet(_sheet_name(form, k, used))
+        rows_of = _write_form(ws, form)
+        _annotate(ws, [f for f in findings if getattr(f, "form_index", None) == k], rows_of)
+    if findings:
+        _findings_sheet(wb, findings, forms)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _sheet_name(form: Form, k: int, used: set[str]) -> str:
+    base = re.sub(r"[\\/*?:\[\]]", "", form.project_name or f"表{k + 1}")[:25] or f"表{k + 1}"
+    name, n = base, 2
+    while name in used:
+        name, n = f"{base[:22]}({n})", n + 1
+    used.add(name)
+    return name
+
+
+def _write_form(ws, form: Form) -> dict[int, int]:
+    """Write one form; return indicator index → worksheet row."""
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
+    drafted = any(i.refs or i.basis or i.evidence or i.baseline for i in form.indicators)
+    self_eval = form.kind == "self_eval"
+    columns = ["一级指标", "二级指标", "三级指标", "年度指标值"]
+    if self_eval:
+        columns += ["实际完成值", "分值", "得分", "偏差原因分析及改进措施"]
+    elif any(i.weight is not None for i in form.indicators):
+        columns += ["分值"]
+    if drafted:
+        columns += ["基线", "取值依据", "数据来源", "参考来源"]
+    width = len(columns)
+    thin = Side(style="thin", color="999999")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    wrap = Alignment(wrap_text=True, vertical="center")
+    bold = Font(bold=True)
+    head_fill = PatternFill("solid", fgColor="DDEBF7")
+
+    title = _TITLES[form.kind] + (f"（{form.year}年度）" if form.year else "")
+    ws.cell(1, 1, title).font = Font(bold=True, size=14)
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    ws.cell(1, 1).alignment = Alignment(horizontal="center")
+    header = [("项目名称", form.project_name), ("主管部门", form.department),
+              ("实施单位", form.agency), ("项目类别", form.project_type)]
+    if form.funds:
+        unit = form.funds.unit or "元"
+        header += [(f"年度资金总额（{unit}）", form.funds.total),
+                   (f"其中：当年财政拨款（{unit}）", form.funds.fiscal),
+                   (f"上年结转资金（{unit}）", form.funds.carryover),
+                   (f"其他资金（{unit}）", form.funds.other)]
+    header.append(("年度总体目标", form.annual_goal))
+    r = 2
+    for label, value in header:
+        if value is None:
+            continue
+        ws.cell(r, 1, label).font = bold
+        ws.cell(r, 2, value).alignment = wrap
+        ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=width)
+        r += 1
+    if form.budget:
+        b = form.budget
+        labels = ["年初预算数", "全年预算数", "全年执行数", "分值", "执行率(%)", "得分"]
+        ws.cell(r, 1, f"项目资金（{b.unit or '元'}）").font = bold
+        for j, lbl in enumerate(labels):
+            ws.cell(r, 2 + j, lbl).font = bold
+        r += 1
+        ws.cell(r, 1, "年度资金总额")
+        for j, v in enumerate([b.initial, b.adjusted, b.executed, b.weight, b.rate_pct, b.score]):
+            ws.cell(r, 2 + j, v)
+        r += 1
+    r += 1
+    table_top = r
+    for j, col in enumerate(columns, start=1):
+        c = ws.cell(r, j, col)
+        c.font, c.fill, c.border, c.alignment = bold, head_fill, border, wrap
+    rows_of: dict[int, int] = {}
+    for k, ind in enumerate(form.indicators):
+        r += 1
+        rows_of[k] = r
+        values = [ind.level1, ind.level2, ind.name, ind.target_raw or ind.qualitative]
+        if self_eval:
+            values += [ind.actual_raw, ind.weight, ind.score, ind.deviation]
+        elif "分值" in columns:
+            values += [ind.weight]
+        if drafted:
+            values += [ind.baseline, ind.basis, ind.evidence, "；".join(ind.refs or [])]
+        for j, v in enumerate(values, start=1):
+            c = ws.cell(r, j, v)
+            if isinstance(v, str) and v.startswith("="):
+                c.data_type = "s"  # "=100%" is a value, not a formula
+            c.border, c.alignment = border, wrap
+    # 二级 first: once 一级 cells are merged, the rows below read as empty.
+    _merge_runs(ws, table_top + 1, r, 2, within=1)
+    _merge_runs(ws, table_top + 1, r, 1)
+    if self_eval and form.total_score is not None:
+        r += 1
+        ws.cell(r, 3, "总分").font = bold
+        ws.cell(r, columns.index("得分") + 1, form.total_score)
+        if form.grade:
+            r += 1
+            ws.cell(r, 3, "评分等级").font = bold
+            ws.cell(r, columns.index("得分") + 1, form.grade)
+    widths = {"一级指标": 12, "二级指标": 16, "三级指标": 36, "年度指标值": 16, "实际完成值": 16,
+              "分值": 8, "得分": 8, "偏差原因分析及改进措施": 40, "基线": 24, "取值依据": 12,
+              "数据来源": 24, "参考来源": 30}
+    for j, col in enumerate(columns, start=1):
+        ws.column_dimensions[get_column_letter(j)].width = widths.get(col, 14)
+    ws.freeze_panes = ws.cell(table_top + 1, 1)
+    return rows_of
+
+
+def _merge_runs(ws, first: int, last: int, col: int, within: int | None = None) -> None:
+    """Merge runs of equal labels in a column, as the printed forms do (二级 within its 一级)."""
+    from openpyxl.styles import Alignment
+
+    start = first
+    for r in range(first + 1, last + 2):
+        same = r <= last and ws.cell(r, col).value == ws.cell(start, col).value and \
+            (within is None or ws.cell(r, within).value == ws.cell(start, within).value)
+        if same:
+            continue
+        if r - 1 > start and ws.cell(start, col).value is not None:
+            ws.merge_cells(start_row=start, start_column=col, end_row=r - 1, end_column=col)
+            ws.cell(start, col).alignment = Alignment(vertical="center", wrap_text=True)
+        start = r
+
+
+def _annotate(ws, findings: list, rows_of: dict[int, int]) -> None:
+    from openpyxl.comments import Comment
+
+    by_row: dict[int, list] = {}
+    for f in findings:
+        idx = getattr(f, "indicator_index", None)
+        row = rows_of.get(idx) if idx is not None else None
+        if row is not None:
+            by_row.setdefault(row, []).append(f)
+    for row, items in by_row.items():
+        text = "\n".join(f"[{f.code} {f.severity}] {f.message}" for f in items)
+        ws.cell(row, 3).comment = Comment(text[:30000], "drafter")
+
+
+def _findings_sheet(wb, findings: list, forms: Sequence[Form]) -> None:
+    from openpyxl.styles import Alignment, Font
+
+    ws = wb.create_sheet("审核意见")
+    cols = ["项目名称", "指标", "规则", "级别", "问题", "修改建议"]
+    for j, c in enumerate(cols, start=1):
+        ws.cell(1, j, c).font = Font(bold=True)
+    severity = {"error": "错误", "warning": "警告", "info": "提示"}
+    for r, f in enumerate(findings, start=2):
+        form = forms[f.form_index] if 0 <= f.form_index < len(forms) else None
+        values = [form.project_name if form else "", f.indicator_name or "（整表）", f.code,
+                  severity.get(f.severity, f.severity), f.message, f.suggestion or ""]
+        for j, v in enumerate(values, start=1):
+            ws.cell(r, j, v).alignment = Alignment(wrap_text=True, vertical="top")
+    for letter, w in zip("ABCDEF", (24, 30, 8, 8, 60, 50)):
+        ws.column_dimensions[letter].width = w
