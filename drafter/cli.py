@@ -142,3 +142,7 @@ def main() -> None:
     except KeyboardInterrupt:
         typer.echo("drafter: 已中断 (interrupted)", err=True)
         sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

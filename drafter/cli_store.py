@@ -1,0 +1,184 @@
+"""`drafter ingest` and `drafter search`: the store's command line.
+
+cli.py calls :func:`register`. Everything heavy (chromadb, numpy, the readers) is imported inside
+the commands, so `drafter --help` does not pay for it.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Any, List, Optional
+
+import typer
+
+
+class OutFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+class DocKind(str, Enum):
+    indicator = "indicator"
+    project = "project"
+
+
+def register(app: typer.Typer) -> None:
+    app.command("ingest")(ingest)
+    app.command("search")(search)
+
+
+def ingest(
+    paths: Optional[List[str]] = typer.Argument(
+        None, help="表单文件或目录；省略时导入内置语料 corpus/ (files or directories; default: built-in corpus)"),
+    format: OutFormat = typer.Option(OutFormat.table, "--format", "-f", help="摘要格式 table | json"),
+) -> None:
+    """解析表单并写入向量存储库 (parse forms and embed them into the store).
+
+    重复导入同一文件不会新增文档；文件内容变化时替换其旧文档。
+    """
+    from drafter.cli import fail, write_output
+    from drafter.read import expand_paths
+    from drafter.resources import corpus_dir, home_dir
+    from drafter.store import StoreError
+    from drafter.store.lock import store_lock
+
+    corpus = corpus_dir()
+    files = expand_paths(paths or [str(corpus)])
+    if not files:
+        fail("没有找到输入文件 (no input files)")
+    try:
+        home = home_dir()
+        with store_lock(home):
+            summary = _ingest_locked(files, corpus, home)
+    except StoreError as e:
+        fail(str(e))
+        return
+    except OSError as e:
+        fail(f"无法使用 DRAFTER_HOME (cannot use DRAFTER_HOME: {e.strerror}: {e.filename})")
+        return
+    if summary is None:
+        raise typer.Exit(2)
+    if format == OutFormat.json:
+        import json
+        write_output(json.dumps(summary.to_json(), ensure_ascii=False, indent=2), None)
+    else:
+        _print_summary(summary)
+
+
+def _ingest_locked(files: List[Path], corpus: Path, home: Path) -> Any:
+    import time
+
+    from drafter.cli import fail
+    from drafter.store import client, embedders
+    from drafter.store import ingest as sync
+
+    started = time.perf_counter()
+    ef = embedders.embedder_from_env()
+    with _progress() as progress:
+        reading = progress.add_task("读取表单", total=len(files))
+        sources, skipped = sync.parse_files(files, corpus, on_file=lambda _: progress.advance(reading))
+        if not sources:
+            for s in skipped:
+                typer.echo(f"drafter: {s.source}: {s.reason}", err=True)
+            return None
+        db = client.open_client(home)
+        collection = client.create_collection(db, ef)
+        summary = sync.Summary(store=client.location(home), collection=collection.name,
+                               embedder=getattr(ef, "label", ef.name()), skipped=skipped)
+        writing = progress.add_task("写入存储库", total=len(sources))
+        try:
+            sync.sync(collection, ef, sources, summary, batch=db.get_max_batch_size(),
+                      on_source=lambda _: progress.advance(writing))
+        except _store_failures() as e:
+            fail(f"写入存储库失败，已写入的来源保持一致，重新运行 ingest 即可补齐 "
+                 f"(store write failed: {type(e).__name__}: {' '.join(str(e).split())[:200]})")
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def search(
+    query: str = typer.Argument(..., help="用自然语言描述要找的指标或项目 (what you are looking for)"),
+    k: int = typer.Option(10, "-k", "--top", min=1, max=500, help="返回条数 (number of results)"),
+    level1: List[str] = typer.Option([], "--level1", help="一级指标，可重复 (repeatable)"),
+    level2: List[str] = typer.Option([], "--level2", help="二级指标，可重复 (repeatable)"),
+    agency: List[str] = typer.Option([], "--agency", help="实施单位全称，可重复 (repeatable)"),
+    year: List[int] = typer.Option([], "--year", help="年度，可重复 (repeatable)"),
+    kind: Optional[DocKind] = typer.Option(None, "--kind", help="indicator | project"),
+    format: OutFormat = typer.Option(OutFormat.table, "--format", "-f", help="table | json"),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="写入文件 (write to file)"),
+) -> None:
+    """在存储库中查找相似的历史指标和项目 (similar past indicators and projects)."""
+    from drafter.cli import fail, stdout_console, write_output
+    from drafter.render.search import print_search_table, search_json
+    from drafter.store import StoreError
+    from drafter.store.search import Filters, search_store
+
+    if not query.strip():
+        fail("查询内容为空 (empty query)")
+    filters = Filters(kind=kind.value if kind else None, level1=level1, level2=level2,
+                      agency=agency, year=year)
+    try:
+        hits = search_store(query, k, filters)
+    except StoreError as e:
+        fail(str(e))
+        return
+    except _store_failures() as e:
+        fail(f"查询存储库失败 (search failed: {type(e).__name__}: {' '.join(str(e).split())[:200]})")
+        return
+    if not hits:
+        typer.echo("drafter: 没有匹配的结果，可放宽筛选条件 (no matching results)", err=True)
+    if format == OutFormat.json:
+        write_output(search_json(hits), output)
+    elif output is not None:
+        import io
+
+        from rich.console import Console
+        buf = io.StringIO()
+        print_search_table(hits, query, Console(file=buf, width=160, force_terminal=False))
+        write_output(buf.getvalue(), output)
+    elif hits:
+        print_search_table(hits, query, stdout_console())
+
+
+def _store_failures() -> tuple[type[BaseException], ...]:
+    """Errors from Chroma or the network that deserve one line, not a traceback."""
+    from chromadb.errors import ChromaError
+    failures: list[type[BaseException]] = [ChromaError, OSError]
+    try:
+        import httpx
+        failures.append(httpx.HTTPError)
+    except ImportError:  # pragma: no cover - httpx comes with chromadb and openai
+        pass
+    return tuple(failures)
+
+
+def _progress() -> Any:
+    from rich.console import Console
+    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn,
+                               TextColumn, TimeElapsedColumn)
+
+    console = Console(stderr=True)
+    # Off when stderr is a pipe or a log: a bar redrawn into a file is noise.
+    return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                    MofNCompleteColumn(), TimeElapsedColumn(), console=console, transient=True,
+                    disable=not console.is_terminal)
+
+
+def _print_summary(summary: Any) -> None:
+    from rich.markup import escape
+
+    from drafter.cli import stdout_console
+
+    c = summary.counts
+    console = stdout_console()
+    console.print(f"[bold]已写入存储库[/bold] {escape(summary.store)} · 集合 {escape(summary.collection)}"
+                  f" · 嵌入 {escape(summary.embedder)}", highlight=False)
+    console.print(f"文件 {summary.files} · 表单 {summary.forms} · 指标 {summary.indicators}"
+                  f" · 文档 {summary.documents}", highlight=False)
+    console.print(f"新增 {c.added} · 更新 {c.updated} · 未变 {c.unchanged} · 删除 {c.removed}"
+                  f" · 用时 {summary.seconds:.1f} 秒", highlight=False)
+    if summary.skipped:
+        console.print(f"[yellow]跳过 {len(summary.skipped)} 个文件：[/yellow]", highlight=False)
+        for s in summary.skipped:
+            console.print(f"  {escape(s.source)}: {escape(s.reason)}", highlight=False)
