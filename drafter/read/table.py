@@ -568,7 +568,9 @@ def _self_eval_tail(cells: list[tuple[int, str]]):
         if _PLAIN_NUMBER.match(weight_text) and score_first:
             weight = to_number(weight_text)
             nums, rest = score_first
-            score = nums[-1]
+            # OCR can stack the scores of the rows below into this cell ("5.00 5.00 4.00 实际…"):
+            # the first is this row's own.
+            score = nums[0]
             deviation_parts = ([rest] if rest else []) + [t for _, t in cells[k + 1:]]
             before = cells[: k - 1]
             break

@@ -1,0 +1,141 @@
+"""`drafter review` and `drafter rule`: the deterministic review, wired to the terminal.
+
+Kept light at import time (Typer only): `drafter --help` loads this module, the rules load when
+a command runs.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+
+class ReviewFormat(str, Enum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+    sarif = "sarif"
+
+
+class FailOn(str, Enum):
+    error = "error"
+    warning = "warning"
+    never = "never"  # report only, e.g. in a first look at a folder of forms
+
+
+class RuleFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+    try:
+        return version("drafter")
+    except PackageNotFoundError:
+        return "0.0.0"
+
+
+def _note(text: str) -> None:
+    typer.echo(f"drafter: {text}", err=True)
+
+
+def review(
+    paths: List[str] = typer.Argument(..., help="表单文件或目录 (files or directories)"),
+    format: ReviewFormat = typer.Option(ReviewFormat.table, "--format", "-f",
+                                        help="table | json | markdown | sarif"),
+    select: Optional[List[str]] = typer.Option(None, "--select", "-s",
+                                               help="只运行这些规则：代码、前缀或标签，可重复或用逗号分隔 (T07, S, unmeasurable)"),
+    ignore: Optional[List[str]] = typer.Option(None, "--ignore", "-i", help="不运行这些规则 (codes, prefixes or tags)"),
+    fail_on: FailOn = typer.Option(FailOn.error, "--fail-on", help="达到该级别时退出码为 1 (error | warning | never)"),
+    suggest: bool = typer.Option(False, "--suggest", help="为不可衡量的指标给出改写建议（依据内置语料库）"),
+    offline: bool = typer.Option(False, "--offline", help="不调用大模型（审核本身总是离线的）"),
+    config: Optional[Path] = typer.Option(None, "--config", "-c", help="配置文件 (TOML/YAML)：权重、等级、阈值"),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="写入文件 (write to file)"),
+) -> None:
+    """审核绩效目标表和自评表 (run the review rules)."""
+    from drafter.cli import fail, read_sources, stdout_console, write_output
+    from drafter.config import load_config
+    from drafter.errors import InputError
+    from drafter.rules import SelectionError, at_least, review_forms, select_rules, summarize
+
+    try:
+        cfg = load_config(config)
+    except InputError as e:
+        fail(str(e))
+    try:
+        rules = select_rules(select, ignore)
+    except SelectionError as e:
+        fail(str(e))
+    good, bad = read_sources(paths)
+    findings = review_forms(good, cfg, rules=rules)
+    if suggest:
+        from drafter.suggest import add_suggestions
+        findings = add_suggestions(findings, good)
+    summary = summarize(findings, good)
+
+    from drafter.render import review as render
+    if format == ReviewFormat.json:
+        write_output(render.findings_json(findings, summary), output)
+    elif format == ReviewFormat.markdown:
+        write_output(render.findings_markdown(findings, good, summary), output)
+    elif format == ReviewFormat.sarif:
+        write_output(render.findings_sarif(findings, rules, _version()), output)
+    elif output is not None:
+        import io
+        from rich.console import Console
+        buf = io.StringIO()
+        render.print_findings_table(findings, good, Console(file=buf, width=100, force_terminal=False))
+        write_output(buf.getvalue(), output)
+    else:
+        render.print_findings_table(findings, good, stdout_console())
+
+    sev = summary["by_severity"]
+    _note(f"审核 {summary['forms']} 张表、{summary['indicators']} 项指标：错误 {sev['error']}，"
+          f"警告 {sev['warning']}，提示 {sev['info']}；不可衡量的指标 {summary['unmeasurable_indicators']} 项")
+    if suggest:
+        _note("修改建议为离线生成：依据内置语料库中的同类指标（或通用写法），未调用大模型，请结合项目实际核定数值")
+    elif summary["unmeasurable_indicators"] and format == ReviewFormat.table:
+        _note("加 --suggest 可依据内置语料库给出可衡量的改写建议")
+    if bad:
+        raise typer.Exit(2)
+    if fail_on != FailOn.never and any(at_least(f.severity, fail_on.value) for f in findings):
+        raise typer.Exit(1)
+
+
+def rule(
+    code: Optional[str] = typer.Argument(None, help="规则代码，如 T07；省略则列出全部规则"),
+    format: RuleFormat = typer.Option(RuleFormat.table, "--format", "-f", help="table | json"),
+) -> None:
+    """列出审核规则，或说明一条规则 (list rules, or explain one)."""
+    import json
+    from drafter.cli import fail, stdout_console, write_output
+    from drafter.render.review import rule_doc, rules_table
+    from drafter.rules import all_rules, get_rule
+
+    def as_dict(r):
+        return {"code": r.code, "name": r.name, "severity": r.severity, "tags": list(r.tags),
+                "kinds": list(r.kinds), "doc": r.doc}
+
+    if code is None:
+        rules = all_rules()
+        if format == RuleFormat.json:
+            write_output(json.dumps([as_dict(r) for r in rules], ensure_ascii=False, indent=2), None)
+        else:
+            rules_table(rules, stdout_console())
+        return
+    r = get_rule(code)
+    if r is None:
+        fail(f"未知规则代码 (unknown rule code): {code}")
+    if format == RuleFormat.json:
+        write_output(json.dumps(as_dict(r), ensure_ascii=False, indent=2), None)
+    else:
+        write_output(rule_doc(r), None)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("review")(review)
+    app.command("rule")(rule)

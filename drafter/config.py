@@ -1,0 +1,164 @@
+"""Review parameters that differ by jurisdiction: weights, grade bands, thresholds, flags.
+
+Defaults follow the central rules in ../shared/domain.md (§4, §5): 50/30/10/10 weights, 优 ≥ 90,
+良 ≥ 80, 中 ≥ 60, qualitative bands 80/60 %, over-achievement at 130 %. Provinces change these
+(one vendor grades 优 from 80; Shanxi caps the cost score), so rules read them from here and a
+user can override any of them with ``drafter review --config FILE`` (TOML or YAML, same keys).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from drafter.errors import InputError
+
+
+def _level1_weights() -> dict[str, float]:
+    return {"产出": 50.0, "效益": 30.0, "满意度": 10.0}
+
+
+def _grade_bands() -> dict[str, float]:
+    # Grade -> inclusive lower bound of the total score.
+    return {"优": 90.0, "良": 80.0, "中": 60.0, "差": 0.0}
+
+
+def _qualitative_bands() -> dict[str, list[float]]:
+    # Share of the weight: [low, high). The top band includes its high end (full marks).
+    return {"达成": [0.8, 1.0], "部分达成": [0.6, 0.8], "未达成": [0.0, 0.6]}
+
+
+@dataclass
+class ReviewConfig:
+    # Self-evaluation structure (S01, S03, T03).
+    total_points: float = 100.0
+    level1_weights: dict[str, float] = field(default_factory=_level1_weights)
+    execution_weight: float = 10.0
+    # Where a 成本指标 一级 counts when comparing first-level weights (post-101号 split unknown).
+    cost_counts_as: str = "产出"
+    grade_bands: dict[str, float] = field(default_factory=_grade_bands)
+    qualitative_bands: dict[str, list[float]] = field(default_factory=_qualitative_bands)
+    # Arithmetic: a stated figure within this distance of the recomputed one is accepted.
+    tolerance: float = 0.01
+    # S03: an execution rate above 100 % still earns at most the execution weight.
+    cap_execution_score: bool = True
+    # S05 for ≤/< indicators: "ratio" = target/actual × weight (policy tables);
+    # "linear" = weight × (1 − (actual − target)/target), 0 from twice the target (vendor rule).
+    negative_scoring: str = "ratio"
+    # S04: execution below this rate (%) needs an explanation.
+    execution_explain_below: float = 90.0
+    # S10: actual ≥ this multiple of the target needs an explanation; for a zero target, this value.
+    over_achievement_ratio: float = 1.30
+    over_achievement_zero_target: float = 30.0
+    # S18: Shanxi caps the cost part at 5 points when no cost indicator was filed; None = off.
+    cost_missing_cap: float | None = None
+    # S20: execution this low (%) with output/benefit scores at least this share of their weight.
+    low_execution_rate: float = 60.0
+    high_score_share: float = 0.95
+    # T06: missing 成本 is an error where cost is mandatory (Shanghai 2025), a warning elsewhere.
+    cost_required: bool = False
+    # T06: missing 满意度 is an error where every project serves the public.
+    satisfaction_required: bool = False
+    # T18: a cost indicator without a quota/standard basis is an error (Shanghai) or a warning.
+    cost_standard_required: bool = False
+    # T09: a satisfaction target at or above this (%) is not credible.
+    satisfaction_max_target: float = 100.0
+    # T13: warn when at least this share of numeric targets are "=100%"-style (min count below).
+    trivial_share: float = 1.0
+    trivial_min_count: int = 3
+    # T14: a cost total may differ from the funds by this share before it is reported.
+    funds_tolerance_ratio: float = 0.01
+    # T19: fewer 三级 indicators than this is too few.
+    min_indicators: int = 3
+
+    def grade_for(self, total: float) -> str:
+        """The grade whose band holds ``total`` (bands by inclusive lower bound)."""
+        for grade, low in sorted(self.grade_bands.items(), key=lambda kv: -kv[1]):
+            if total >= low - 1e-9:
+                return grade
+        return min(self.grade_bands.items(), key=lambda kv: kv[1])[0]
+
+    def band_text(self, grade: str) -> str:
+        """The band of ``grade`` in words, for messages: "≥90", "80–<90"."""
+        ordered = sorted(self.grade_bands.items(), key=lambda kv: -kv[1])
+        for i, (g, low) in enumerate(ordered):
+            if g == grade:
+                return f"≥{low:g}" if i == 0 else f"{low:g}–<{ordered[i - 1][1]:g}"
+        return ""
+
+
+_FIELDS = {f.name: f for f in fields(ReviewConfig)}
+
+
+def load_config(path: str | Path | None) -> ReviewConfig:
+    """Defaults, overridden by a TOML or YAML file. A bad file is an InputError (exit 2)."""
+    if path is None:
+        return ReviewConfig()
+    p = Path(path)
+    source = str(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError("配置文件不存在 (no such config file)", source) from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise InputError(f"无法读取配置文件 (cannot read config: {e})", source) from None
+    data = _parse(text, p.suffix.lower(), source)
+    if data is None:
+        return ReviewConfig()
+    if not isinstance(data, dict):
+        raise InputError("配置文件应为键值表 (config must be a table of keys)", source)
+    # Allow the keys under a [review] table, so one file can configure several commands.
+    if set(data) == {"review"} and isinstance(data["review"], dict):
+        data = data["review"]
+    return config_from_dict(data, source)
+
+
+def config_from_dict(data: dict[str, Any], source: str = "config") -> ReviewConfig:
+    unknown = sorted(set(data) - set(_FIELDS))
+    if unknown:
+        raise InputError(f"未知配置项 (unknown config key): {', '.join(unknown)}", source)
+    from pydantic import TypeAdapter, ValidationError
+    try:
+        return TypeAdapter(ReviewConfig).validate_python({**ReviewConfig().__dict__, **data})
+    except ValidationError as e:
+        first = e.errors()[0]
+        where = ".".join(str(x) for x in first["loc"])
+        raise InputError(f"配置项取值无效 (invalid config value for {where})", source) from None
+
+
+def _parse(text: str, suffix: str, source: str) -> Any:
+    if suffix in (".yaml", ".yml"):
+        return _parse_yaml(text, source)
+    if suffix == ".toml":
+        return _parse_toml(text, source)
+    # Unknown suffix: TOML first (the usual config format), YAML as the fallback.
+    try:
+        return _parse_toml(text, source)
+    except InputError:
+        return _parse_yaml(text, source)
+
+
+def _parse_toml(text: str, source: str) -> Any:
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        try:
+            import tomli as tomllib  # type: ignore[no-redef]
+        except ImportError:
+            raise InputError("读取 TOML 需要 Python 3.11+，请改用 YAML (TOML needs Python 3.11+)",
+                             source) from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise InputError(f"TOML 格式错误 (invalid TOML: {e})", source) from None
+
+
+def _parse_yaml(text: str, source: str) -> Any:
+    import yaml
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise InputError(f"YAML 格式错误 (invalid YAML{where})", source) from None

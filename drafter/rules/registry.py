@@ -1,0 +1,103 @@
+"""The rule registry: every rule module registers one checker under a stable code.
+
+Codes never change meaning once released (like ruff's): T01…T20 for target forms, S01…S20 for
+self-evaluations. A rule's docstring is its documentation, in Chinese, in four parts
+(检查内容 / 为什么重要 / 示例 / 如何修改); ``drafter rule CODE`` prints it.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+import re
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+from drafter.rules.view import FormView, Hit
+
+Checker = Callable[[FormView], Iterable[Hit]]
+
+_RULES: dict[str, "Rule"] = {}
+_MODULE = re.compile(r"^[ts]\d\d_\w+$")
+_CODE = re.compile(r"^[TS]\d\d$")
+DOC_PARTS = ("检查内容", "为什么重要", "示例", "如何修改")
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    severity: str
+    tags: tuple[str, ...]
+    kinds: tuple[str, ...]
+    check: Checker
+    doc: str
+
+    @property
+    def summary(self) -> str:
+        """The first part of the doc (检查内容), one paragraph."""
+        return section(self.doc, "检查内容") or self.name
+
+
+def rule(code: str, name: str, severity: str, tags: tuple[str, ...] = (),
+         kinds: tuple[str, ...] = ("target", "self_eval")) -> Callable[[Checker], Checker]:
+    """Register the decorated function as rule ``code``."""
+    if not _CODE.match(code):
+        raise ValueError(f"bad rule code {code!r}")
+    if severity not in ("error", "warning", "info"):
+        raise ValueError(f"bad severity {severity!r} for {code}")
+
+    def wrap(fn: Checker) -> Checker:
+        doc = inspect.cleandoc(fn.__doc__ or "")
+        missing = [p for p in DOC_PARTS if p not in doc]
+        if missing:
+            raise ValueError(f"rule {code} doc lacks {missing}")
+        if code in _RULES and _RULES[code].check is not fn:
+            raise ValueError(f"rule code {code} registered twice")
+        _RULES[code] = Rule(code, name, severity, tuple(tags), tuple(kinds), fn, doc)
+        return fn
+
+    return wrap
+
+
+def all_rules() -> list[Rule]:
+    """Every rule, sorted by code (T before S, as in the domain brief)."""
+    _load()
+    return sorted(_RULES.values(), key=lambda r: (r.code[0] != "T", r.code))
+
+
+def get_rule(code: str) -> Rule | None:
+    _load()
+    return _RULES.get(code.strip().upper())
+
+
+_loaded = False
+
+
+def _load() -> None:
+    global _loaded
+    if _loaded:
+        return
+    import drafter.rules as pkg
+    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
+        if _MODULE.match(info.name):
+            importlib.import_module(f"drafter.rules.{info.name}")
+    _loaded = True
+
+
+def section(doc: str, title: str) -> str:
+    """The text of one of the four doc parts."""
+    lines = doc.splitlines()
+    out: list[str] = []
+    inside = False
+    for line in lines:
+        head = line.strip().rstrip("：:")
+        if head in DOC_PARTS:
+            if inside:
+                break
+            inside = head == title
+            continue
+        if inside:
+            out.append(line)
+    return "\n".join(out).strip()

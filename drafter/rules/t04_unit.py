@@ -1,0 +1,51 @@
+"""T04: a quantitative value has a unit (and a bare number is no target at all)."""
+
+from __future__ import annotations
+
+from drafter.rules import words as W
+from drafter.rules.registry import rule
+from drafter.rules.view import BARE, NO_UNIT, FormView, num
+
+
+def _unit_guess(name: str) -> str:
+    if name.endswith(("率", "度", "比", "比例", "占比")):
+        return "%"
+    for word, unit in (("报告", "份"), ("人次", "人次"), ("次数", "次"), ("场次", "场"), ("天数", "天"),
+                       ("人数", "人"), ("户数", "户"), ("个数", "个"), ("件", "件"), ("套", "套")):
+        if word in name:
+            return unit
+    return "个"
+
+
+@rule("T04", "定量指标缺少计量单位", "error", tags=("completeness", "unmeasurable"))
+def check(view: FormView):
+    """
+    检查内容：
+    定量指标的指标值应是“数值 + 计量单位”。只有数字、既无符号也无单位的值（如“90”）说不清考核
+    什么，标记为不可衡量；有符号但缺单位（如“=1”“=100”）的值要求补单位。满意度指标由 T09 检查。
+
+    为什么重要：
+    计量单位决定考核口径：“90”可能是 90%、90 分或 90 人。系统要求每个定量指标都填度量单位，
+    审核也要核对“指标性质、目标值、计量单位”是否准确。
+
+    示例：
+    962121平台咨询回复及时率 / =100（缺 %）
+    机房工作人员满意率 / 90（无符号、无单位）
+
+    如何修改：
+    补上单位和符号，如“=100%”“=1份”“≥90%”。
+    """
+    for it in view.items:
+        if it.is_sat:
+            continue  # T09 owns satisfaction values
+        if it.kind == BARE:
+            guess = _unit_guess(it.name)
+            op = "≤" if W.any_in(it.name, W.NEGATIVE_NAMES) else "≥"
+            yield view.hit(it, f"指标值「{it.value_text}」只有数字，没有符号和计量单位，无法确定考核口径",
+                           f"写成「{op}{num(it.target.value)}{guess}」这样的形式",
+                           tags=("completeness", "unmeasurable"))
+        elif it.kind == NO_UNIT:
+            guess = _unit_guess(it.name)
+            yield view.hit(it, f"指标值「{it.value_text}」缺少计量单位",
+                           f"补上单位，如「{it.target.op}{num(it.target.value)}{guess}」",
+                           tags=("completeness",))

@@ -1,0 +1,235 @@
+"""What rules see: a form and its indicators, with each value parsed and classified once.
+
+Rules read only the :class:`drafter.model.Form`; this module adds no data, it caches the analysis
+that many rules need (the parsed value, what kind of value it is, which category the row belongs
+to) so that 40 rules cost about as much as one pass over the form.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
+from typing import TYPE_CHECKING, NamedTuple
+
+from drafter.read.labels import LEVEL1_WORDS, LEVEL2_WORDS
+from drafter.rules import words as W
+from drafter.values import Value, parse_value
+
+if TYPE_CHECKING:
+    from drafter.config import ReviewConfig
+    from drafter.model import Form, Indicator
+
+# Kinds of value cell (target or actual).
+MISSING = "missing"          # empty, lost in extraction
+NUMERIC = "numeric"          # operator? + number + unit
+NO_UNIT = "no_unit"          # operator + number, no unit ("=1")
+BARE = "bare"                # a number alone ("90")
+TEXT_OK = "text_ok"          # a date, a period, a frequency, zero events, a named standard
+OP_NO_NUMBER = "op_no_number"  # "不超过", "≥"
+RELATIVE = "relative"        # "提高5%" with no baseline
+DIRECTION = "direction"      # "提升", "较上年提升", "有效"
+VAGUE = "vague"              # "健全", "合规", "全年", a sentence restating the work
+
+_CENT = Decimal("0.01")
+
+
+@lru_cache(maxsize=65536)
+def parse(raw: str | None) -> Value:
+    # Real forms repeat a few hundred value spellings ("=100(%)"), so parsing each once pays.
+    return parse_value(raw)
+
+
+@lru_cache(maxsize=65536)
+def classify(raw: str | None) -> tuple[Value, str]:
+    """The parsed value of a cell and its kind (one of the constants above)."""
+    v = parse(raw)
+    return v, kind_of(v)
+
+
+def kind_of(v: Value) -> str:
+    if v.value is not None:
+        if v.unit:
+            return NUMERIC
+        return NO_UNIT if v.op else BARE
+    return _text_kind(v.qualitative)
+
+
+@lru_cache(maxsize=65536)
+def _text_kind(qualitative: str | None) -> str:
+    q = W.squash(qualitative)
+    if not q:
+        return MISSING
+    if W.has_digit(q):
+        return RELATIVE if W.is_relative(q) and not W.has_baseline(q) else TEXT_OK
+    if W.measurable_text(q):
+        return TEXT_OK
+    if W.starts_with_operator(q):
+        return OP_NO_NUMBER
+    if W.direction_word(q):
+        return DIRECTION
+    return VAGUE
+
+
+def _family(label: str | None, table: dict[str, str], fallbacks: tuple[tuple[str, str], ...]) -> str | None:
+    if not label:
+        return None
+    fam = table.get(label)
+    if fam:
+        return fam
+    for word, family in fallbacks:
+        if word in label:
+            return family
+    return None
+
+
+_L1_FALLBACK = (("满意", "满意度"), ("成本", "成本"), ("产出", "产出"), ("效益", "效益"), ("效果", "效益"),
+                ("影响", "影响力"), ("投入", "投入"), ("管理", "投入"))
+_L2_FALLBACK = (("满意", "满意度"), ("数量", "数量"), ("质量", "质量"), ("时效", "时效"), ("成本", "成本"),
+                ("经济", "经济效益"), ("社会", "社会效益"), ("生态", "生态效益"), ("环境", "生态效益"),
+                ("可持续", "可持续影响"), ("长效", "可持续影响"))
+
+
+@lru_cache(maxsize=4096)
+def family1(label: str | None) -> str | None:
+    """Canonical 一级 family (产出, 效益, 满意度, 成本, 投入, 影响力) of a printed label."""
+    return _family(W.squash(label), LEVEL1_WORDS, _L1_FALLBACK)
+
+
+@lru_cache(maxsize=4096)
+def family2(label: str | None) -> str | None:
+    """Canonical 二级 family (数量, 质量, 时效, 成本, 社会效益, 满意度, …) of a printed label."""
+    return _family(W.squash(label), LEVEL2_WORDS, _L2_FALLBACK)
+
+
+@lru_cache(maxsize=65536)
+def _name_traits(name: str) -> tuple[bool, bool]:
+    return W.is_satisfaction_name(name), W.any_in(name, W.TIME_NAME_WORDS) is not None
+
+
+class Item:
+    """One indicator row with its analysis."""
+
+    __slots__ = ("index", "ind", "name", "target", "kind", "text", "fam1", "fam2", "is_sat",
+                 "is_time", "is_cost", "_actual")
+
+    def __init__(self, index: int, ind: Indicator):
+        self.index = index
+        self.ind = ind
+        self.name = W.squash(ind.name)
+        if ind.value is not None or ind.qualitative:
+            # The reader parsed the cell with parse_value already; its fields are the value.
+            v = Value(op=ind.op, value=ind.value, unit=ind.unit, qualitative=ind.qualitative)
+            self.kind = kind_of(v)
+        else:
+            v, self.kind = classify(ind.target_raw)
+        self.target = v
+        self.text = W.squash(v.qualitative) if v.qualitative else ""
+        self.fam1 = family1(ind.level1)
+        self.fam2 = family2(ind.level2)
+        sat_name, time_name = _name_traits(self.name)
+        self.is_sat = sat_name
+        # A row is about time when its name says so, or when its value only says "on time".
+        self.is_time = time_name or (bool(self.text) and W.any_in(self.text, W.TIME_VALUE_WORDS) is not None
+                                     and self.kind in (VAGUE, DIRECTION, OP_NO_NUMBER))
+        self.is_cost = self.fam1 == "成本" or self.fam2 == "成本" or "成本" in self.name
+        self._actual: tuple[Value, str] | None = None
+
+    @property
+    def actual(self) -> Value:
+        return self._actual_pair()[0]
+
+    @property
+    def actual_kind(self) -> str:
+        return self._actual_pair()[1]
+
+    def _actual_pair(self) -> tuple[Value, str]:
+        if self._actual is None:
+            self._actual = classify(self.ind.actual_raw)
+        return self._actual
+
+    @property
+    def value_text(self) -> str:
+        """The target cell as printed, for messages."""
+        return self.ind.target_raw or self.ind.qualitative or ""
+
+    @property
+    def owned_elsewhere(self) -> bool:
+        """Satisfaction rows belong to T09 and time rows to T17: one report per vague value."""
+        return self.is_sat or self.is_time
+
+
+class Hit(NamedTuple):
+    """What a rule returns; the engine turns it into a Finding with source and code."""
+
+    index: int | None
+    message: str
+    suggestion: str | None = None
+    severity: str | None = None   # overrides the rule's default (config-dependent rules)
+    tags: tuple[str, ...] | None = None  # overrides the rule's default tags
+
+
+def project_key(text: str | None) -> str:
+    """A project or indicator name reduced to what survives retyping: no spaces, no punctuation."""
+    return W.strip_punct(W.squash(text))
+
+
+class Run:
+    """Every form of one review, for rules that compare forms (a self-evaluation with its targets)."""
+
+    def __init__(self, batch: list[tuple[str, list[Form]]] | None = None):
+        self.batch = batch or []
+        self._targets: dict[str, list[tuple[str, int, Form]]] | None = None
+
+    def targets_named(self, key: str) -> list[tuple[str, int, Form]]:
+        """Target forms whose project name reduces to ``key``: (source, form index, form)."""
+        if self._targets is None:
+            self._targets = {}
+            for source, forms in self.batch:
+                for k, f in enumerate(forms):
+                    if f.kind == "target":
+                        self._targets.setdefault(project_key(f.project_name), []).append((source, k, f))
+        return self._targets.get(key, [])
+
+
+class FormView:
+    """A form as the rules see it, plus the rest of the run for cross-form rules."""
+
+    def __init__(self, form: Form, form_index: int, source: str, config: ReviewConfig,
+                 run: Run | None = None):
+        self.form = form
+        self.form_index = form_index
+        self.source = source
+        self.config = config
+        self.run = run or Run()
+        self.items = [Item(i, ind) for i, ind in enumerate(form.indicators)]
+
+    @property
+    def kind(self) -> str:
+        return self.form.kind
+
+    def hit(self, item: Item | None, message: str, suggestion: str | None = None,
+            severity: str | None = None, tags: tuple[str, ...] | None = None) -> Hit:
+        return Hit(None if item is None else item.index, message, suggestion, severity, tags)
+
+
+def num(x: float | None) -> str:
+    """A number as people write it in these forms: no trailing zeros, no exponent."""
+    if x is None:
+        return "—"
+    if abs(x - round(x)) < 1e-9:
+        return f"{round(x):d}"
+    return f"{x:.4f}".rstrip("0").rstrip(".")
+
+
+def pts(x: float | None) -> str:
+    """A score, weight or rate: two decimals, rounded half up as forms (and Excel) do."""
+    if x is None:
+        return "—"
+    return str(Decimal(repr(round(x, 9))).quantize(_CENT, rounding=ROUND_HALF_UP))
+
+
+def value_str(v: Value) -> str:
+    """"≥90%", "=3项", "提升": a parsed value for messages and suggestions."""
+    if v.value is None:
+        return v.qualitative or ""
+    return f"{v.op or ''}{num(v.value)}{v.unit or ''}"

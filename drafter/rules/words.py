@@ -1,0 +1,197 @@
+"""Word lists and patterns the rules share: what makes a value measurable, vague or relative.
+
+One place for the vocabulary so that two rules never disagree about what "提升" or "2023年年底前"
+means. Patterns work on cleaned, space-free text.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Directional, improvement and degree words (T07). A value made of these says which way things
+# should go, or how much, without saying where they must end up.
+DIRECTION_WORDS = (
+    "提升", "提高", "改善", "增强", "优化", "拓展", "加强", "完善", "维持", "保持", "持平",
+    "健全", "有效", "明显", "显著", "较好", "良好", "较高", "较大", "进一步", "促进", "推动",
+    "推进", "扩大", "增加", "增长", "减少", "降低", "下降", "缩短", "加快", "深化", "逐步",
+    "不断", "持续", "充分", "大幅", "有所", "稳步", "稳定提升", "较上年", "较往年", "与往年",
+    "基础上", "更加", "积极", "得到", "加大", "强化", "提质", "拓宽",
+)
+_DIRECTION = re.compile("|".join(sorted(map(re.escape, DIRECTION_WORDS), key=len, reverse=True)))
+
+# Qualitative states that only restate that something is fine (T08): no criterion, no grade.
+STATE_WORDS = (
+    "合规", "达标", "保障", "符合", "完备", "规范", "到位", "齐全", "合格", "可行", "稳定",
+    "通畅", "畅通", "完整", "形成", "满意", "及时", "按时", "正常", "安全", "落实", "执行",
+    "建立", "实现", "完成", "合理", "准确", "可靠", "有序", "全年",
+)
+_STATE = re.compile("|".join(map(re.escape, STATE_WORDS)))
+
+# Words that start a comparison; a value made of one with no number ("不超过") compares with nothing.
+OPERATOR_WORDS = (
+    "≥", "≤", ">", "<", "=", "不超过", "不低于", "不少于", "不高于", "不大于", "不小于", "大于",
+    "小于", "高于", "低于", "超过", "至少", "最多", "控制在", "以上", "以下", "以内",
+)
+
+# Values that can be checked at year end although they are not "operator + number + unit".
+_DIGIT = re.compile(r"\d")
+_FREQUENCY = re.compile(r"每[一二两三四五六七八九十个半]?[天日周月季年]|每季度|每半年|按[日天周月季年]|"
+                        r"按季度|逐[日月年]|全天候|[一二两三四五六七八九十]次/")
+_DEADLINE = re.compile(r"(?:年底|年末|年初|月底|月末|季末|季度末|日|号|节点|期限|工期)前|[上下]半年|年内完成")
+_ZERO_EVENTS = re.compile(r"零(?:发生|事故|投诉|差错|失误|伤亡|违规|泄露)|不发生|未发生|无发生|杜绝|"
+                          r"无[^，。,;；]{0,8}(?:事件|事故|差错|投诉|案件)")
+_CRITERION = re.compile(r"《|》|国家标准|行业标准|地方标准|[^不]?标准要求|标准|等级|[一二三四五甲乙丙]级|"
+                        r"通过(?:验收|评审|审核|审计|认证|检查|鉴定|考核|测评)|GB|ISO")
+
+# Relative targets (T15): a change with a number but no level to start from.
+_RELATIVE = re.compile(r"(?:提高|提升|增长|增加|下降|降低|减少|缩短|压缩|增幅|降幅)(?![到至])[^，。]{0,4}\d|"
+                       r"(?:较上年|较去年|比上年|同比|环比|较往年|较基期)")
+_BASELINE = re.compile(r"基线|基期值|上年(?:度)?(?:实际|完成)?(?:值|为)?\d|由\d|从\d")
+
+# Time indicators (T17): names about when, and values that only say "on time".
+TIME_NAME_WORDS = ("及时", "时限", "时间", "时效", "进度", "按时", "准时", "工期", "周期", "按期",
+                   "期限", "时长", "完成期", "节点")
+TIME_VALUE_WORDS = ("及时", "按时", "准时", "适时", "按期", "如期", "尽快", "及早", "限时",
+                    "在规定时间内", "按计划", "规定时限内", "按要求")
+
+# Satisfaction indicators (T09, T11) are recognised by the name; a survey report is a product.
+SATISFACTION_NAME = re.compile(r"满意")
+_NOT_SATISFACTION = re.compile(r"报告|完成率|及时率|完成数|份数|次数|场次|合格率|验收")
+
+
+def is_satisfaction_name(name: str) -> bool:
+    return bool(SATISFACTION_NAME.search(name)) and not _NOT_SATISFACTION.search(name)
+
+# Output-type measures that do not belong under 效益 (T11): quality, timeliness, completion.
+OUTPUT_MEASURES = ("故障率", "差错率", "准确率", "合格率", "及时率", "完成率", "验收", "出错率",
+                   "达标率", "通过率")
+# Management and compliance items that are neither output nor benefit (T11).
+MANAGEMENT_ITEMS = ("资金使用合规", "经费支出合规", "支出合规", "财务管理", "财务制度", "政府采购",
+                    "信息公开", "预决算", "结余率", "科目调整")
+# Benefit-type measures filed under 产出 (T11).
+BENEFIT_MEASURES = ("知晓率", "知晓度", "获得感", "幸福感", "社会影响", "带动", "受益")
+# Money flows restated as targets (T10): inputs, not results.
+INPUT_WORDS = ("资金到位", "到位率", "到位及时", "拨付", "预算执行", "支出进度", "执行进度",
+               "资金支付率", "经费保障")
+# Cost basis (T18): what a cost figure should rest on.
+COST_BASIS = ("定额", "支出标准", "标准", "成本分析", "成本测算", "单价", "测算", "市场价", "询价",
+              "招标价", "中标价", "收费标准")
+# Negative-direction indicator names: smaller is better (T20).
+NEGATIVE_NAMES = ("故障率", "差错率", "错误率", "投诉率", "事故", "出错", "停机", "失误", "违规",
+                  "超支", "成本", "费用", "单价", "空置率", "流失率", "泄露", "发生率", "返工率",
+                  "不合格", "延误", "耗时", "用时", "处理时间", "办理时限", "响应时间")
+# Positive-direction rate names: larger is better (T20).
+POSITIVE_RATES = ("覆盖率", "合格率", "完成率", "达标率", "满意度", "满意率", "及时率", "准确率",
+                  "知晓率", "通过率", "接通率", "办结率", "到位率", "使用率", "应用率", "可用率",
+                  "处置率", "参与率", "执行率", "利用率", "响应率", "回访率", "登记率", "入账率")
+
+# Self-evaluation: the three standard qualitative grades (S07, S08).
+QUAL_FULL = "达成"
+QUAL_PARTIAL = "部分达成"
+QUAL_NONE = "未达成"
+NOT_APPLICABLE = ("不适用", "不涉及", "无此项", "本年度不涉及", "未涉及")
+
+# Deviation notes (S11, S12).
+BOILERPLATE = {"暂无", "无", "/", "／", "-", "—", "——", "已完成", "完成", "无偏差", "没有偏差",
+               "不存在偏差", "无问题", "正常", "达成", "达成指标", "见附件", "详见附件", "略", "同上",
+               "无差异", "不适用", "改进措施", "偏差原因", "原因分析"}
+VAGUE_CAUSES = ("客观原因", "外部原因", "其他原因", "多种原因", "各种原因", "某些原因")
+_CAUSE = re.compile(r"原因|因为|由于|因(?!此)|受[^，。]{0,20}影响|影响|导致|致使|造成|不足|不够|未能|"
+                    r"尚未|滞后|延迟|推迟|延期|变化|调整|取消|减少|降低|疫情|天气|政策|根据|暂停|"
+                    r"未达|不满|无法|困难|短缺|较少|偏低|偏高|问题[:：]")
+_MEASURE = re.compile(r"下一步|下步|今后|后续|拟|将|计划|改进措施|措施[:：]|加强|强化|完善|优化|推动|"
+                      r"推进|建立|健全|提升|提高|做好|加快|落实|督促|跟踪|整改|扩大|增加|开展|组织")
+_MEASURE_NEGATED = re.compile(r"有待(?:进一步)?(?:完善|加强|提高|提升|优化|健全)|仍需(?:进一步)?(?:完善|加强|提高|提升)|"
+                              r"还需(?:进一步)?(?:完善|加强|提高|提升)|尚需(?:进一步)?(?:完善|加强|提高|提升)|"
+                              r"仍有(?:提升|提高|改进)空间")
+_SURVEY = re.compile(r"问卷|调查|调研|样本|测评|抽样|回访|评价|第三方")
+
+_PUNCT = re.compile(r"[\s，。、；：！？（）《》“”‘’【】,.;:!?()\[\]\"'·…\-—_/／|]+")
+
+
+def squash(text: str | None) -> str:
+    """No whitespace at all: the form in which names and values are compared."""
+    return "".join(text.split()) if text else ""
+
+
+def strip_punct(text: str) -> str:
+    return _PUNCT.sub("", text)
+
+
+def has_digit(text: str) -> bool:
+    return bool(_DIGIT.search(text))
+
+
+def direction_word(text: str) -> str | None:
+    m = _DIRECTION.search(text)
+    return m.group(0) if m else None
+
+
+def state_word(text: str) -> str | None:
+    m = _STATE.search(text)
+    return m.group(0) if m else None
+
+
+def starts_with_operator(text: str) -> bool:
+    return any(text.startswith(w) for w in OPERATOR_WORDS) or text in OPERATOR_WORDS
+
+
+def is_relative(text: str) -> bool:
+    return bool(_RELATIVE.search(text)) and has_digit(text)
+
+
+def has_baseline(text: str) -> bool:
+    return bool(_BASELINE.search(text))
+
+
+def measurable_text(text: str) -> bool:
+    """A qualitative value that can still be checked: a date, a period, a count of events…"""
+    if has_digit(text):
+        return not is_relative(text) or has_baseline(text)
+    return bool(_FREQUENCY.search(text) or _DEADLINE.search(text) or _ZERO_EVENTS.search(text)
+                or _CRITERION.search(text))
+
+
+def any_in(text: str, words: tuple[str, ...]) -> str | None:
+    for w in words:
+        if w in text:
+            return w
+    return None
+
+
+def qualitative_grade(actual: str | None) -> str | None:
+    """"达成" / "部分达成" / "未达成" for the three standard phrases, else None."""
+    if not actual:
+        return None
+    t = strip_punct(actual)
+    if t.startswith(QUAL_NONE) or t.startswith("没有达成"):
+        return QUAL_NONE
+    if t.startswith(QUAL_PARTIAL) or t.startswith("基本达成"):
+        return QUAL_PARTIAL
+    if t.startswith(QUAL_FULL) or t.startswith("已达成") or t == "全部达成":
+        return QUAL_FULL
+    return None
+
+
+def is_boilerplate(note: str) -> bool:
+    t = strip_punct(note)
+    if not t:
+        return True
+    if t in BOILERPLATE:
+        return True
+    if len(t) <= 4 and not _CAUSE.search(t):
+        return True
+    # "客观原因" and nothing else: names no cause and no measure.
+    return any(v in t for v in VAGUE_CAUSES) and len(t) <= 12 and not has_measure(t)
+
+
+def has_cause(note: str) -> bool:
+    return bool(_CAUSE.search(note))
+
+
+def has_measure(note: str) -> bool:
+    return bool(_MEASURE.search(_MEASURE_NEGATED.sub("", note)))
+
+
+def mentions_survey(text: str) -> bool:
+    return bool(_SURVEY.search(text))

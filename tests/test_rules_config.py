@@ -1,0 +1,59 @@
+"""Review configuration and the rule catalogue itself."""
+
+from __future__ import annotations
+
+import pytest
+
+from drafter.config import ReviewConfig, config_from_dict, load_config
+from drafter.errors import InputError
+from drafter.rules import all_rules, get_rule
+from drafter.rules.registry import DOC_PARTS, section
+
+
+def test_defaults_follow_the_central_rules():
+    cfg = ReviewConfig()
+    assert cfg.level1_weights == {"产出": 50, "效益": 30, "满意度": 10} and cfg.execution_weight == 10
+    assert [cfg.grade_for(x) for x in (100, 90, 89.99, 80, 79.5, 60, 59.99, 0)] == \
+        ["优", "优", "良", "良", "中", "中", "差", "差"]
+    assert cfg.band_text("良") == "80–<90" and cfg.band_text("优") == "≥90"
+    assert cfg.qualitative_bands["部分达成"] == [0.6, 0.8] and cfg.over_achievement_ratio == 1.3
+
+
+def test_yaml_and_toml_files(tmp_path):
+    y = tmp_path / "c.yaml"
+    y.write_text("tolerance: 0.05\ngrade_bands: {优: 80, 良: 70, 中: 60, 差: 0}\n", encoding="utf-8")
+    cfg = load_config(y)
+    assert cfg.tolerance == 0.05 and cfg.grade_for(85) == "优"
+    t = tmp_path / "c.toml"
+    t.write_text("[review]\ncost_required = true\nover_achievement_ratio = 1.2\n", encoding="utf-8")
+    cfg = load_config(t)
+    assert cfg.cost_required is True and cfg.over_achievement_ratio == 1.2
+    assert load_config(None) == ReviewConfig()
+
+
+@pytest.mark.parametrize("data", [{"tolerence": 0.1}, {"tolerance": "lots"}, {"grade_bands": [1, 2]}])
+def test_bad_values_are_input_errors(data):
+    with pytest.raises(InputError):
+        config_from_dict(data)
+
+
+def test_missing_and_broken_files(tmp_path):
+    with pytest.raises(InputError):
+        load_config(tmp_path / "nope.toml")
+    broken = tmp_path / "b.toml"
+    broken.write_text("tolerance = = 1\n", encoding="utf-8")
+    with pytest.raises(InputError):
+        load_config(broken)
+
+
+def test_catalogue_codes_docs_and_tags():
+    rules = all_rules()
+    assert len(rules) == 40 and len({r.code for r in rules}) == 40
+    for r in rules:
+        for part in DOC_PARTS:
+            assert section(r.doc, part), (r.code, part)
+        assert r.severity in ("error", "warning", "info")
+        assert r.code.startswith("S") == (r.kinds == ("self_eval",))
+    unmeasurable = {r.code for r in rules if "unmeasurable" in r.tags}
+    assert {"T01", "T04", "T05", "T07", "T08", "T09", "T15", "T17"} <= unmeasurable
+    assert get_rule("t07") is get_rule("T07") and get_rule("T99") is None
