@@ -18,6 +18,7 @@ class ReviewFormat(str, Enum):
     json = "json"
     markdown = "markdown"
     sarif = "sarif"
+    xlsx = "xlsx"
 
 
 class FailOn(str, Enum):
@@ -46,7 +47,7 @@ def _note(text: str) -> None:
 def review(
     paths: List[str] = typer.Argument(..., help="表单文件或目录 (files or directories)"),
     format: ReviewFormat = typer.Option(ReviewFormat.table, "--format", "-f",
-                                        help="table | json | markdown | sarif"),
+                                        help="table | json | markdown | sarif | xlsx"),
     select: Optional[List[str]] = typer.Option(None, "--select", "-s",
                                                help="只运行这些规则：代码、前缀或标签，可重复或用逗号分隔 (T07, S, unmeasurable)"),
     ignore: Optional[List[str]] = typer.Option(None, "--ignore", "-i", help="不运行这些规则 (codes, prefixes or tags)"),
@@ -84,6 +85,8 @@ def review(
         write_output(render.findings_markdown(findings, good, summary), output)
     elif format == ReviewFormat.sarif:
         write_output(render.findings_sarif(findings, rules, _version()), output)
+    elif format == ReviewFormat.xlsx:
+        _write_review_xlsx(good, findings, output)
     elif output is not None:
         import io
         from rich.console import Console
@@ -104,6 +107,24 @@ def review(
         raise typer.Exit(2)
     if fail_on != FailOn.never and any(at_least(f.severity, fail_on.value) for f in findings):
         raise typer.Exit(1)
+
+
+def _write_review_xlsx(good, findings, output) -> None:
+    """The reviewed forms, findings as cell comments on their rows, and a 审核意见 sheet."""
+    from dataclasses import replace
+    from drafter.cli import write_binary
+    from drafter.render.xlsx import forms_to_xlsx
+
+    forms, offset = [], {}
+    for source, source_forms in good:
+        offset[source] = len(forms)
+        forms.extend(source_forms)
+    placed = []
+    for f in findings:
+        moved = f.model_copy(update={"form_index": offset.get(f.source, 0) + f.form_index}) \
+            if hasattr(f, "model_copy") else replace(f, form_index=offset.get(f.source, 0) + f.form_index)
+        placed.append(moved)
+    write_binary(forms_to_xlsx(forms, placed), output)
 
 
 def rule(

@@ -116,3 +116,18 @@ def test_malformed_workbooks_exit_2_with_one_line(tmp_path, make):
     assert result.exit_code == 2
     lines = [l for l in result.stderr.splitlines() if l.strip()]
     assert len(lines) == 1 and "Traceback" not in result.output
+
+
+def test_review_to_xlsx_puts_findings_on_their_rows(tmp_path):
+    out = tmp_path / "review.xlsx"
+    result = runner.invoke(app, ["review", str(SEEDS["target_2024"]), str(SEEDS["target_2023"]),
+                                 "--format", "xlsx", "-o", str(out), "--fail-on", "never"])
+    assert result.exit_code == 0, result.output
+    wb = load_workbook(out)
+    assert wb.sheetnames[-1] == "审核意见" and len(wb.sheetnames) == 5 + 6 + 1
+    findings = wb["审核意见"]
+    rows = [[c.value for c in r] for r in findings.iter_rows(min_row=2)]
+    assert any(r[0] == "机房电费" and r[2] == "T09" for r in rows)  # satisfaction "90" has no %
+    power = wb["机房电费"]
+    commented = {c.value: c.comment.text for r in power.iter_rows() for c in r if c.comment}
+    assert "T09" in commented["管理人员满意度"]
