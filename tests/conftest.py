@@ -19,7 +19,10 @@ SEEDS = {
 def _isolated_home(tmp_path, monkeypatch):
     """No test touches the user's store, log or cache, and none sees a real API key."""
     monkeypatch.setenv("DRAFTER_HOME", str(tmp_path / "home"))
-    for var in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "DRAFTER_CHROMA_URL", "DRAFTER_PROFILE"):
+    for var in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "DRAFTER_CHROMA_URL", "DRAFTER_PROFILE",
+                "DRAFTER_MODEL", "DRAFTER_MODE", "DEEPSEEK_API_KEY", "DASHSCOPE_API_KEY",
+                "ZHIPUAI_API_KEY", "DRAFTER_EMBED_MODEL", "DRAFTER_EMBED_BASE_URL",
+                "DRAFTER_EMBED_API_KEY"):
         monkeypatch.delenv(var, raising=False)
 
 

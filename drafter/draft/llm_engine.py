@@ -1,0 +1,88 @@
+"""The LLM engine: retrieved forms in the prompt, a validated structured answer, one review round.
+
+1. Render ``draft.system.j2`` and ``draft.user.j2`` with the new project and the past forms that
+   fit the token budget, both passed as delimited data.
+2. Ask for a :class:`DraftResponse`; instructor re-asks with the validators' Chinese messages
+   until the answer is SMART or the retries run out (then :class:`LLMError`).
+3. Run the review rules over the result. Blocking findings (errors, unmeasurable values) get one
+   corrective round (``draft_revise.user.j2``); what the rules still report becomes notes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from drafter.draft import review, vocab
+from drafter.draft.assemble import to_form
+from drafter.draft.context import past_forms
+from drafter.draft.request import DraftRequest
+from drafter.draft.retrieve import Retrieval
+from drafter.draft.schema import DraftResponse, allowed_refs, num
+from drafter.llm import LLMError
+from drafter.llm.client import LLMClient
+from drafter.llm.prompts import render, template_hash
+from drafter.model import Form
+
+MIN_INDICATORS, MAX_INDICATORS = 8, 16
+TEMPLATES = ("draft.system.j2", "draft.user.j2")
+
+
+@dataclass
+class LLMDraft:
+    response: DraftResponse
+    form: Form
+    notes: list[str] = field(default_factory=list)
+
+
+def draft_messages(request: DraftRequest, retrieval: Retrieval, budget: int) -> tuple[list[dict[str, str]], int]:
+    past, used = past_forms(retrieval, budget)
+    project = {"项目名称": request.name, "年度目标": request.goal}
+    if request.funds_wan is not None:
+        project["项目资金"] = f"{num(request.funds_wan)}万元"
+    for key, value in (("实施单位", request.agency), ("主管部门", request.department),
+                       ("年度", request.year), ("项目类型", request.project_type)):
+        if value:
+            project[key] = value
+    system = render("draft.system.j2", level1=list(vocab.LEVEL1), level2=list(vocab.LEVEL2),
+                    categories=list(vocab.CATEGORIES), bases=list(vocab.BASES))
+    user = render("draft.user.j2", project=project, past=past, categories=list(vocab.CATEGORIES),
+                  min_indicators=MIN_INDICATORS, max_indicators=MAX_INDICATORS)
+    return [{"role": "system", "content": system}, {"role": "user", "content": user}], used
+
+
+def draft_llm(request: DraftRequest, retrieval: Retrieval, client: LLMClient, run_id: str,
+              budget: int) -> LLMDraft:
+    messages, used = draft_messages(request, retrieval, budget)
+    ids = {p.ref_id for p in retrieval.forms}
+    thash = template_hash(*TEMPLATES)
+    with allowed_refs(ids):
+        first = client.structured(task="draft", response_model=DraftResponse, messages=messages,
+                                  run_id=run_id, template_hash=thash)
+    out = LLMDraft(first.value, to_form(first.value, request, retrieval))
+    out.notes.append(f"参考了 {len(retrieval.forms)} 张相似历史表单（提示中约 {used} 个词元）")
+    if first.retries:
+        out.notes.append(f"模型答案 {first.retries} 次未通过校验，已按校验意见重问")
+
+    blocking = review.blocking(review.review(out.form))
+    if not blocking:
+        return out
+    revise = messages + [
+        {"role": "assistant", "content": first.value.model_dump_json()},
+        {"role": "user", "content": render("draft_revise.user.j2", findings=review.describe(blocking))},
+    ]
+    try:
+        with allowed_refs(ids):
+            second = client.structured(task="draft-revise", response_model=DraftResponse,
+                                       messages=revise, run_id=run_id, max_retries=1,
+                                       template_hash=template_hash(*TEMPLATES, "draft_revise.user.j2"))
+    except LLMError as e:
+        out.notes.append(f"审核意见修改轮失败，保留第一稿：{e}")
+        out.notes.extend(review.describe(blocking))
+        return out
+    out.response, out.form = second.value, to_form(second.value, request, retrieval)
+    left = review.blocking(review.review(out.form))
+    out.notes.append(f"审核规则发现 {len(blocking)} 个问题，已修改一轮"
+                     + (f"，仍有 {len(left)} 个：" if left else "，已全部解决"))
+    out.notes.extend(review.describe(left))
+    return out
+
