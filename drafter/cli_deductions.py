@@ -1,0 +1,126 @@
+"""`drafter deductions`: why self-evaluations lost points, and what to do about it.
+
+cli.py calls :func:`register`. The analysis, the renderers, matplotlib, openpyxl and the LLM
+client are imported inside the command, so `drafter --help` does not pay for them.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+
+class DeductionFormat(str, Enum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+    html = "html"
+    xlsx = "xlsx"
+
+
+def register(app: typer.Typer) -> None:
+    app.command("deductions")(deductions)
+
+
+def _say(message: str) -> None:
+    typer.echo(f"drafter: {message}", err=True)
+
+
+def deductions(
+    paths: List[str] = typer.Argument(..., help="自评表文件或目录 (self-evaluation files or directories)"),
+    format: DeductionFormat = typer.Option(DeductionFormat.table, "--format", "-f",
+                                           help="table | json | markdown | html | xlsx"),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="写入文件（原子写入；xlsx 必须指定）"),
+    offline: bool = typer.Option(False, "--offline", help="不调用大模型，用离线规则分类并生成措施"),
+) -> None:
+    """分析自评表的扣分：原因分类、跨单位汇总和改进措施 (extract, classify and summarise deductions).
+
+    列出每个得分低于分值的指标和预算执行率扣分，拆分偏差说明中的原因和措施，按原因类别、
+    实施单位、指标层级汇总。配置了 OPENAI_API_KEY / OPENAI_BASE_URL / DRAFTER_PROFILE 时由大模型
+    分类并生成 SMART 改进措施，否则（或 --offline）用离线关键词规则和措施模板。
+    输入中的绩效目标表会被跳过。
+    """
+    from drafter.cli import fail, read_sources, stdout_console, write_binary, write_output
+
+    if format == DeductionFormat.xlsx and output is None:
+        fail("xlsx 格式需要用 -o 指定输出文件 (--format xlsx needs -o FILE)")
+    good, bad = read_sources(_unique(paths))
+    client = None if offline else _client()
+    if offline:
+        _say("使用离线规则引擎（使用了 --offline）")
+
+    from drafter.deductions.analyse import analyse
+    report = analyse(good, client=client, note=_say)
+    for line in report.notes:
+        _say(line)
+    if report.summary["forms"] == 0:
+        fail("输入中没有绩效自评表，无法分析扣分 (no self-evaluation forms in the input)")
+
+    if format == DeductionFormat.json:
+        from drafter.render.deductions import report_json
+        write_output(report_json(report), output)
+    elif format == DeductionFormat.markdown:
+        from drafter.render.deductions import report_markdown
+        write_output(report_markdown(report), output)
+    elif format == DeductionFormat.html:
+        from drafter.render.report_html import report_html
+        try:
+            html = report_html(report, warn=_say)
+        except ModuleNotFoundError as e:
+            if not (e.name or "").startswith("matplotlib"):
+                raise
+            fail("HTML 报告的图表需要 matplotlib：pip install matplotlib (the html report needs matplotlib)")
+            return
+        write_output(html, output)
+        if output is not None:
+            _say(f"已写入 {output}")
+    elif format == DeductionFormat.xlsx:
+        from drafter.render.deductions import report_xlsx
+        write_binary(report_xlsx(report), output)
+    else:
+        from drafter.render.deductions import print_table
+        if output is not None:
+            import io
+
+            from rich.console import Console
+            buf = io.StringIO()
+            print_table(report, Console(file=buf, width=160, force_terminal=False))
+            write_output(buf.getvalue(), output)
+        else:
+            print_table(report, stdout_console())
+    if bad:
+        raise typer.Exit(2)
+
+
+def _unique(paths: List[str]) -> List[str]:
+    """Each file once, even when named directly and again inside a directory: no double counting."""
+    from drafter.read import expand_paths
+    seen: set[Path] = set()
+    out: List[str] = []
+    for f in expand_paths(paths):
+        key = f.resolve() if f.exists() else f
+        if key not in seen:
+            seen.add(key)
+            out.append(str(f))
+    return out or paths
+
+
+def _client():
+    """The LLM client when configuration names one; None (offline, announced) otherwise."""
+    from drafter.cli import fail
+    from drafter.llm.profiles import ConfigError, resolve
+
+    try:
+        settings, reason = resolve()
+    except ConfigError as e:
+        fail(str(e))
+        return None
+    if settings is None:
+        _say(f"使用离线规则引擎（{reason}）")
+        return None
+    from drafter.llm.client import LLMClient
+    _say(f"使用大模型 {settings.model}（{settings.profile}）分类并生成改进措施")
+    return LLMClient(settings)

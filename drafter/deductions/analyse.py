@@ -1,0 +1,45 @@
+"""One run of `drafter deductions`: forms in, a :class:`Report` out (offline, or with an LLM)."""
+
+from __future__ import annotations
+
+from typing import Callable, Sequence
+
+from drafter.deductions import classify, extract, measures, summary
+from drafter.deductions.records import Deduction, Report
+from drafter.model import Form
+
+Note = Callable[[str], None]
+
+
+def analyse(sources: Sequence[tuple[str, list[Form]]], client: object | None = None,
+            run_id: str | None = None, note: Note = lambda _m: None) -> Report:
+    """Deductions of every self-evaluation in ``sources``; target forms are skipped with a note.
+
+    ``client`` is an :class:`~drafter.llm.client.LLMClient`, or None for the offline engine.
+    """
+    deductions: list[Deduction] = []
+    forms = skipped = 0
+    for source, form_list in sources:
+        for k, form in enumerate(form_list):
+            if form.kind != "self_eval":
+                skipped += 1
+                note(f"跳过绩效目标表：{source} 第 {k + 1} 张（{form.project_name or '未填项目名称'}），"
+                     "扣分分析只读自评表")
+                continue
+            forms += 1
+            deductions.extend(extract.from_form(form, source, k))
+    extract.mark_repeated(deductions)
+    for d in deductions:
+        classify.apply(d)
+        d.improvement_measures = measures.offline_measures(d)
+
+    engine, notes = "offline", []
+    if client is not None and deductions:
+        from drafter.deductions.llm_engine import enrich
+        import uuid
+        run = enrich(deductions, client, run_id or uuid.uuid4().hex[:12], progress=note)  # type: ignore[arg-type]
+        notes.extend(run.notes)
+        if run.answered:
+            engine = client.engine  # type: ignore[attr-defined]
+    return Report(engine=engine, deductions=deductions,
+                  summary=summary.summarise(deductions, forms=forms, skipped=skipped), notes=notes)

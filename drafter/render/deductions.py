@@ -1,0 +1,223 @@
+"""Deductions for people (terminal table, Markdown, Excel) and for programs (JSON).
+
+The HTML report with charts lives in :mod:`drafter.render.report_html`; the helpers here
+(labels, number formats) are shared with it so that every format says the same thing.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+from drafter.deductions.records import FLAGS, NO_INDICATOR_NAME, Deduction, Measure, Report
+
+ENGINE_NAMES = {"offline": "离线规则引擎"}
+SOURCE_NAMES = {"note": "说明原文", "template": "模板", "llm": "大模型"}
+NO_PROJECT = "（未填项目名称）"
+
+
+# ---- shared helpers ---------------------------------------------------------------------------
+
+def pts(x: float | None) -> str:
+    """Points as printed on self-evaluations: two decimals."""
+    return "—" if x is None else f"{x:.2f}"
+
+
+def engine_name(engine: str) -> str:
+    return ENGINE_NAMES.get(engine, f"大模型 {engine.removeprefix('llm:')}")
+
+
+def project_label(d: Deduction) -> str:
+    return d.project_name or NO_PROJECT
+
+
+def flag_names(d: Deduction) -> list[str]:
+    return [FLAGS[f] for f in d.flags]
+
+
+def measure_text(m: Measure) -> str:
+    parts = [f"责任：{m.owner or '待明确'}", f"时限：{m.deadline or '待明确'}", f"目标：{m.target or '待明确'}"]
+    return f"{m.action}（{'；'.join(parts)}）"
+
+
+def headline(report: Report) -> list[str]:
+    s = report.summary
+    lines = [f"分析自评表 {s['forms']} 张，其中 {s['forms_with_deductions']} 张有扣分；"
+             f"扣分 {s['count']} 处，共失分 {pts(s['total_lost'])} 分。",
+             f"分类与措施：{engine_name(report.engine)}。"]
+    if s.get("skipped_target_forms"):
+        lines.append(f"跳过绩效目标表 {s['skipped_target_forms']} 张（没有得分，不做扣分分析）。")
+    return lines
+
+
+# ---- JSON -------------------------------------------------------------------------------------
+
+def report_json(report: Report) -> str:
+    data = report.model_dump(mode="json")
+    ordered = {"deductions": data["deductions"], "summary": data["summary"], "engine": data["engine"],
+               "notes": data["notes"]}
+    return json.dumps(ordered, ensure_ascii=False, indent=2)
+
+
+# ---- terminal ---------------------------------------------------------------------------------
+
+def print_table(report: Report, console: Any) -> None:
+    from rich import box
+    from rich.table import Table
+
+    for line in headline(report):
+        console.print(line)
+    table = Table(box=box.SIMPLE_HEAVY, title="扣分明细", title_justify="left")
+    for col, kw in (("项目", {"max_width": 22}), ("指标", {"max_width": 20}), ("分值", {"justify": "right"}),
+                    ("得分", {"justify": "right"}), ("失分", {"justify": "right"}), ("类别", {"max_width": 16}),
+                    ("偏差原因", {"max_width": 36}), ("问题", {"max_width": 16})):
+        table.add_column(col, overflow="fold", **kw)
+    for d in report.deductions:
+        table.add_row(project_label(d), d.indicator_label, pts(d.weight), pts(d.score), pts(d.lost),
+                      d.category_name, _short(d.reason or d.measure, 60), "、".join(flag_names(d)))
+    console.print(table)
+
+    s = report.summary
+    cats = Table(box=box.SIMPLE, title="按原因类别", title_justify="left")
+    for col in ("类别", "代码", "处数", "失分", "占比"):
+        cats.add_column(col, justify="right" if col in ("处数", "失分", "占比") else "left")
+    for code, c in s["by_category"].items():
+        cats.add_row(c["name"], code, str(c["count"]), pts(c["lost"]), f"{c['share']:.1f}%")
+    console.print(cats)
+    agencies = Table(box=box.SIMPLE, title="按实施单位", title_justify="left")
+    for col in ("实施单位", "项目数", "处数", "失分"):
+        agencies.add_column(col, justify="left" if col == "实施单位" else "right")
+    for name, a in s["by_agency"].items():
+        agencies.add_row(name, str(a["projects"]), str(a["count"]), pts(a["lost"]))
+    console.print(agencies)
+    console.print(f"合计失分 {pts(s['total_lost'])} 分。改进措施见 --format markdown / html / xlsx。")
+
+
+def _short(text: str, n: int) -> str:
+    return text if len(text) <= n else text[:n - 1] + "…"
+
+
+# ---- Markdown ---------------------------------------------------------------------------------
+
+def _cell(text: Any) -> str:
+    return str(text if text is not None else "").replace("|", "\\|").replace("\n", " ")
+
+
+def report_markdown(report: Report) -> str:
+    s = report.summary
+    out = ["# 绩效自评扣分原因分析", ""]
+    out += [f"- {line}" for line in headline(report)]
+    out += [f"- {n}" for n in report.notes]
+    out += ["", "## 按原因类别", "", "| 类别 | 代码 | 处数 | 失分 | 占比 |", "|---|---|---:|---:|---:|"]
+    for code, c in s["by_category"].items():
+        out.append(f"| {c['name']} | `{code}` | {c['count']} | {pts(c['lost'])} | {c['share']:.1f}% |")
+    out.append(f"| **合计** | | **{s['count']}** | **{pts(s['total_lost'])}** | 100% |")
+
+    out += ["", "## 按实施单位", "", "| 实施单位 | 项目数 | 处数 | 失分 | 主要原因 |", "|---|---:|---:|---:|---|"]
+    for name, a in s["by_agency"].items():
+        top = next(iter(a["by_category"]), None)
+        main = s["by_category"][top]["name"] if top else ""
+        out.append(f"| {_cell(name)} | {a['projects']} | {a['count']} | {pts(a['lost'])} | {main} |")
+
+    out += ["", "## 按指标层级", "", "| 一级指标 | 二级指标 | 处数 | 失分 |", "|---|---|---:|---:|"]
+    for l1, v in s["by_level"].items():
+        out.append(f"| **{_cell(l1)}** | 小计 | {v['count']} | {pts(v['lost'])} |")
+        for l2, w in v["level2"].items():
+            out.append(f"| | {_cell(l2)} | {w['count']} | {pts(w['lost'])} |")
+
+    out += ["", "## 常见原因", ""]
+    for k, cause in enumerate(s["top_causes"], start=1):
+        out.append(f"### {k}. {cause['name']}（{cause['count']} 处，失分 {pts(cause['lost'])}）")
+        out.append("")
+        if cause["cues"]:
+            out.append(f"常见说法：{'、'.join(cause['cues'])}")
+            out.append("")
+        for ex in cause["examples"]:
+            where = f"{ex['project_name'] or NO_PROJECT} · {ex['indicator_name'] or NO_INDICATOR_NAME}，失分 {pts(ex['lost'])}"
+            out.append(f"> “{_cell(ex['quote'])}”（{_cell(where)}）")
+            out.append("")
+
+    if s["flags"]:
+        out += ["## 偏差说明的问题", "", "| 问题 | 处数 |", "|---|---:|"]
+        out += [f"| {f['name']} | {f['count']} |" for f in s["flags"].values()]
+        out.append("")
+
+    out += ["## 扣分明细", "",
+            "| # | 实施单位 | 项目 | 指标 | 分值 | 得分 | 失分 | 类别 | 偏差原因 | 改进措施 | 问题 |",
+            "|---:|---|---|---|---:|---:|---:|---|---|---|---|"]
+    for k, d in enumerate(report.deductions, start=1):
+        out.append(f"| {k} | {_cell(d.agency)} | {_cell(project_label(d))} | {_cell(d.indicator_label)} | "
+                   f"{pts(d.weight)} | {pts(d.score)} | {pts(d.lost)} | {d.category_name} | "
+                   f"{_cell(d.reason)} | {_cell(d.measure)} | {'、'.join(flag_names(d))} |")
+
+    out += ["", "## 改进措施", ""]
+    for k, d in enumerate(report.deductions, start=1):
+        out.append(f"### {k}. {project_label(d)} · {d.indicator_label}（失分 {pts(d.lost)}，{d.category_name}）")
+        out.append("")
+        for m in d.improvement_measures:
+            out.append(f"- 【{SOURCE_NAMES[m.source]}】{measure_text(m)}")
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+# ---- Excel ------------------------------------------------------------------------------------
+
+def report_xlsx(report: Report) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    wb = Workbook()
+    bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
+    wrap = Alignment(wrap_text=True, vertical="top")
+
+    def sheet(title: str, header: list[str], rows: list[list[Any]], widths: list[int]) -> None:
+        ws = wb.create_sheet(title)
+        ws.append(header)
+        for cell in ws[1]:
+            cell.font, cell.fill = bold, fill
+        for row in rows:
+            ws.append(row)
+        for k, w in enumerate(widths, start=1):
+            ws.column_dimensions[ws.cell(1, k).column_letter].width = w
+        for row in ws.iter_rows(min_row=2):
+            for cell in row:
+                cell.alignment = wrap
+        ws.freeze_panes = "A2"
+        ws.auto_filter.ref = ws.dimensions
+
+    wb.remove(wb.active)
+    s = report.summary
+    sheet("扣分明细",
+          ["来源文件", "实施单位", "项目名称", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值",
+           "分值", "得分", "失分", "类别代码", "类别", "偏差原因", "改进措施", "偏差说明原文", "问题", "判定方式"],
+          [[d.source, d.agency, d.project_name, d.level1, d.level2, d.indicator_name, d.target, d.actual,
+            d.weight, d.score, d.lost, d.category, d.category_name, d.reason, d.measure, d.note,
+            "、".join(flag_names(d)), "规则" if d.classified_by == "rules" else d.classified_by]
+           for d in report.deductions],
+          [18, 18, 24, 10, 12, 20, 12, 12, 7, 7, 7, 14, 18, 40, 40, 50, 18, 10])
+    sheet("改进措施", ["实施单位", "项目名称", "指标", "失分", "类别", "措施", "责任主体", "时限", "可衡量目标", "来源"],
+          [[d.agency, d.project_name, m.indicator or d.indicator_label, d.lost, d.category_name, m.action,
+            m.owner, m.deadline, m.target, SOURCE_NAMES[m.source]]
+           for d in report.deductions for m in d.improvement_measures],
+          [18, 24, 20, 7, 18, 50, 18, 16, 36, 8])
+    sheet("按类别", ["类别代码", "类别", "处数", "失分", "占比(%)"],
+          [[code, c["name"], c["count"], c["lost"], c["share"]] for code, c in s["by_category"].items()]
+          + [["合计", "", s["count"], s["total_lost"], 100.0]],
+          [22, 34, 8, 8, 8])
+    sheet("按单位", ["实施单位", "项目数", "处数", "失分"],
+          [[name, a["projects"], a["count"], a["lost"]] for name, a in s["by_agency"].items()],
+          [34, 8, 8, 8])
+    sheet("按层级", ["一级指标", "二级指标", "处数", "失分"],
+          [[l1, l2, w["count"], w["lost"]] for l1, v in s["by_level"].items()
+           for l2, w in ([("（小计）", v)] + list(v["level2"].items()))],
+          [16, 20, 8, 8])
+    sheet("常见原因", ["类别", "处数", "失分", "常见说法", "示例"],
+          [[c["name"], c["count"], c["lost"], "、".join(c["cues"]),
+            "\n".join(f"“{e['quote']}”（{e['project_name'] or NO_PROJECT} · {e['indicator_name'] or NO_INDICATOR_NAME}）"
+                      for e in c["examples"])]
+           for c in s["top_causes"]],
+          [30, 8, 8, 30, 80])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
