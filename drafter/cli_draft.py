@@ -17,6 +17,7 @@ class DraftFormat(str, Enum):
     table = "table"
     json = "json"
     markdown = "markdown"
+    xlsx = "xlsx"
 
 
 class LogFormat(str, Enum):
@@ -48,7 +49,7 @@ def draft(
     department: Optional[str] = typer.Option(None, "--department", help="主管部门"),
     year: Optional[int] = typer.Option(None, "--year", help="年度 (budget year)"),
     from_file: Optional[Path] = typer.Option(None, "--from", help="从 YAML/JSON 文件读取以上字段"),
-    format: DraftFormat = typer.Option(DraftFormat.table, "--format", "-f", help="table | json | markdown"),
+    format: DraftFormat = typer.Option(DraftFormat.table, "--format", "-f", help="table | json | markdown | xlsx"),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="写入文件（原子写入）"),
     offline: bool = typer.Option(False, "--offline", help="不调用大模型，用离线引擎起草"),
     no_cache: bool = typer.Option(False, "--no-cache", help="不使用 LLM 响应缓存"),
@@ -111,6 +112,11 @@ def _write_draft(result: Any, format: DraftFormat, output: Optional[Path]) -> No
 
     if format == DraftFormat.json:
         write_output(draft_json(result), output)
+    elif format == DraftFormat.xlsx:
+        # The standard layout with 基线/取值依据/数据来源/参考来源 columns; reads back as a Form.
+        from drafter.cli import write_binary
+        from drafter.render.xlsx import forms_to_xlsx
+        write_binary(forms_to_xlsx([result.form]), output)
     elif format == DraftFormat.markdown:
         write_output(draft_markdown(result), output)
     elif output is not None:

@@ -131,3 +131,15 @@ def test_review_to_xlsx_puts_findings_on_their_rows(tmp_path):
     power = wb["机房电费"]
     commented = {c.value: c.comment.text for r in power.iter_rows() for c in r if c.comment}
     assert "T09" in commented["管理人员满意度"]
+
+
+def test_offline_draft_to_xlsx_keeps_basis_evidence_and_refs(tmp_path):
+    out = tmp_path / "draft.xlsx"
+    result = runner.invoke(app, ["draft", "--name", "老旧小区物业服务测评", "--goal",
+                                 "完成测评报告1份，开展物业企业培训4次", "--funds", "120", "--year", "2025",
+                                 "--offline", "--format", "xlsx", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    (form,) = read_file(out)
+    assert form.project_name == "老旧小区物业服务测评" and form.year == 2025
+    assert form.indicators and all(i.refs and i.basis and i.evidence for i in form.indicators)
+    assert {i.level1 for i in form.indicators} >= {"产出指标", "效益指标", "满意度指标", "成本指标"}
