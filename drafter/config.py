@@ -95,15 +95,9 @@ def load_config(path: str | Path | None) -> ReviewConfig:
     """Defaults, overridden by a TOML or YAML file. A bad file is an InputError (exit 2)."""
     if path is None:
         return ReviewConfig()
-    p = Path(path)
+    from drafter.structured import read_structured
     source = str(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError("配置文件不存在 (no such config file)", source) from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise InputError(f"无法读取配置文件 (cannot read config: {e})", source) from None
-    data = _parse(text, p.suffix.lower(), source)
+    data = read_structured(path)
     if data is None:
         return ReviewConfig()
     if not isinstance(data, dict):
@@ -125,40 +119,3 @@ def config_from_dict(data: dict[str, Any], source: str = "config") -> ReviewConf
         first = e.errors()[0]
         where = ".".join(str(x) for x in first["loc"])
         raise InputError(f"配置项取值无效 (invalid config value for {where})", source) from None
-
-
-def _parse(text: str, suffix: str, source: str) -> Any:
-    if suffix in (".yaml", ".yml"):
-        return _parse_yaml(text, source)
-    if suffix == ".toml":
-        return _parse_toml(text, source)
-    # Unknown suffix: TOML first (the usual config format), YAML as the fallback.
-    try:
-        return _parse_toml(text, source)
-    except InputError:
-        return _parse_yaml(text, source)
-
-
-def _parse_toml(text: str, source: str) -> Any:
-    try:
-        import tomllib
-    except ImportError:  # Python 3.10
-        try:
-            import tomli as tomllib  # type: ignore[no-redef]
-        except ImportError:
-            raise InputError("读取 TOML 需要 Python 3.11+，请改用 YAML (TOML needs Python 3.11+)",
-                             source) from None
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
-        raise InputError(f"TOML 格式错误 (invalid TOML: {e})", source) from None
-
-
-def _parse_yaml(text: str, source: str) -> Any:
-    import yaml
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
-        raise InputError(f"YAML 格式错误 (invalid YAML{where})", source) from None

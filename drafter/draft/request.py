@@ -6,7 +6,6 @@ From command-line options or a YAML/JSON file (``--from FILE``). Funds given as 
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
@@ -80,15 +79,9 @@ def build_request(name: str | None, goal: str | None, funds: str | None = None,
 
 def load_request(path: str | Path, overrides: dict[str, Any] | None = None) -> DraftRequest:
     """A request from a YAML or JSON file; command-line options given beside it win."""
-    p = Path(path)
+    from drafter.structured import read_structured
     source = str(path)
-    try:
-        text = p.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError("文件不存在 (no such file)", source) from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise InputError(f"无法读取文件 (cannot read: {e})", source) from None
-    data = _parse(text, p.suffix.lower(), source)
+    data = read_structured(path)
     if isinstance(data, dict) and isinstance(data.get("form"), dict):  # a draft output
         data = data["form"]
     elif isinstance(data, dict) and isinstance(data.get("forms"), list) and data["forms"]:  # parse output
@@ -124,16 +117,3 @@ def _validate(fields: dict[str, Any], source: str | None) -> DraftRequest:
         raise InputError(f"请求字段 {where} 无效：{first['msg']}", source) from None
 
 
-def _parse(text: str, suffix: str, source: str) -> Any:
-    if suffix == ".json" or text.lstrip()[:1] in "{[":
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as e:
-            raise InputError(f"JSON 格式错误 (invalid JSON at line {e.lineno})", source) from None
-    import yaml
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
-        raise InputError(f"YAML 格式错误 (invalid YAML{where})", source) from None

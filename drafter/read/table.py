@@ -562,7 +562,6 @@ def _self_eval_tail(cells: list[tuple[int, str]]):
     """Split a self-evaluation row at its 分值/得分 pair; None if it has none."""
     n = len(cells)
     for k in range(n - 1, 0, -1):
-        score_text = squash(cells[k][1])
         weight_text = squash(cells[k - 1][1])
         score_first = _leading_numbers(cells[k][1])
         if _PLAIN_NUMBER.match(weight_text) and score_first:

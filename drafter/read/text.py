@@ -12,11 +12,12 @@ from collections import Counter
 
 from drafter.model import Form
 from drafter.read.header import (
-    extract_budget, extract_fields, extract_funds, extract_total_and_grade, find_year, money_unit,
+    extract_budget, extract_fields, extract_funds, extract_total_and_grade, find_year,
 )
 from drafter.read.rows import Row, merge_rows, to_rows
-from drafter.read.table import Header, TableReader, assign_levels, read_header
 from drafter.read.clean import squash
+from drafter.read.labels import match_label
+from drafter.read.table import Header, TableReader, assign_levels, header_role, read_header
 
 _TITLE = re.compile(r"绩效目标申报表|绩效目标表|自评表|汇总表|申报单位名称|^\(?(?:19|20)\d\d.{0,3}年度\)?$")
 _GOAL_LABELS = ("年度总体目标", "总目标及阶段性目标", "年度绩效目标", "年度目标", "绩效目标")
@@ -196,7 +197,6 @@ def _unstream(rows: list[Row]) -> list[Row]:
 
 
 def _stream_header_width(rows: list[Row], i: int) -> int:
-    from drafter.read.table import header_role
     roles = []
     k = i
     while k < len(rows) and len(rows[k].cells) == 1 and header_role(rows[k].cells[0]):
@@ -209,8 +209,6 @@ def _stream_header_width(rows: list[Row], i: int) -> int:
 
 def _regroup(cells: list[Row], width: int) -> list[Row]:
     """Group single cells into indicator rows: labels, then a name, then the value columns."""
-    from drafter.read.labels import match_label
-    from drafter.values import is_value_like
     rows: list[Row] = []
     current: list[str] = []
     tail = 1 if width <= 4 else 4  # target: value; self-evaluation: target, actual, 分值, 得分
@@ -228,7 +226,7 @@ def _regroup(cells: list[Row], width: int) -> list[Row]:
             continue
         current.append(text)
         after_name += 1
-        if after_name >= tail and (tail == 1 or not is_value_like(text) or after_name >= tail):
+        if after_name >= tail:
             rows.append(Row(cells=current, raw=current, line=r.line))
             current, seen_name, after_name = [], False, 0
     if current:
