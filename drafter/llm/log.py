@@ -220,7 +220,7 @@ def _decode(row: dict[str, Any]) -> dict[str, Any]:
             try:
                 row[k] = json.loads(row[k])
             except ValueError:
-                pass
+                continue  # a response that was not JSON is shown as logged
     row["cache_hit"] = bool(row.get("cache_hit"))
     return row
 

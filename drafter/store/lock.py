@@ -20,7 +20,7 @@ LOCK_NAME = "store.lock"
 
 
 class StoreLocked(StoreError):
-    pass
+    """Another drafter process holds the store lock."""
 
 
 @contextmanager
