@@ -56,6 +56,21 @@ def write_output(text: str, output: Optional[Path]) -> None:
         fail(f"{output}: 无法写入输出文件 (cannot write: {e.strerror})")
 
 
+def emit_table(render, output: Optional[Path], width: int = 120) -> None:
+    """Print a Rich rendering to the terminal, or write it whole to ``output`` at a fixed width.
+
+    ``render(console)`` draws onto the console it is given, so one function serves both.
+    """
+    if output is None:
+        render(stdout_console())
+        return
+    import io
+    from rich.console import Console
+    buf = io.StringIO()
+    render(Console(file=buf, width=width, force_terminal=False))
+    write_output(buf.getvalue(), output)
+
+
 def write_binary(data: bytes, output: Optional[Path]) -> None:
     """Binary formats (xlsx) go to a file, whole or not at all; never to a terminal."""
     if output is None:
@@ -104,14 +119,7 @@ def parse(
         from drafter.render.xlsx import forms_to_xlsx
         write_binary(forms_to_xlsx([f for p in parsed for f in p.forms]), output)
     else:
-        if output is not None:
-            from rich.console import Console
-            import io
-            buf = io.StringIO()
-            print_forms_table(parsed, Console(file=buf, width=160, force_terminal=False))
-            write_output(buf.getvalue(), output)
-        else:
-            print_forms_table(parsed, stdout_console())
+        emit_table(lambda console: print_forms_table(parsed, console), output, width=160)
     if bad:
         raise typer.Exit(2)
 

@@ -43,7 +43,7 @@ def deductions(
     分类并生成 SMART 改进措施，否则（或 --offline）用离线关键词规则和措施模板。
     输入中的绩效目标表会被跳过。
     """
-    from drafter.cli import fail, read_sources, stdout_console, write_binary, write_output
+    from drafter.cli import emit_table, fail, read_sources, write_binary, write_output
 
     if format == DeductionFormat.xlsx and output is None:
         fail("xlsx 格式需要用 -o 指定输出文件 (--format xlsx needs -o FILE)")
@@ -82,15 +82,7 @@ def deductions(
         write_binary(report_xlsx(report), output)
     else:
         from drafter.render.deductions import print_table
-        if output is not None:
-            import io
-
-            from rich.console import Console
-            buf = io.StringIO()
-            print_table(report, Console(file=buf, width=160, force_terminal=False))
-            write_output(buf.getvalue(), output)
-        else:
-            print_table(report, stdout_console())
+        emit_table(lambda console: print_table(report, console), output, width=160)
     if bad:
         raise typer.Exit(2)
 

@@ -107,7 +107,7 @@ def _run_draft(request: Any, offline: bool, no_cache: bool) -> Any:
 
 
 def _write_draft(result: Any, format: DraftFormat, output: Optional[Path]) -> None:
-    from drafter.cli import stdout_console, write_output
+    from drafter.cli import emit_table, write_output
     from drafter.render.draft import draft_json, draft_markdown, print_draft_table
 
     if format == DraftFormat.json:
@@ -119,15 +119,8 @@ def _write_draft(result: Any, format: DraftFormat, output: Optional[Path]) -> No
         write_binary(forms_to_xlsx([result.form]), output)
     elif format == DraftFormat.markdown:
         write_output(draft_markdown(result), output)
-    elif output is not None:
-        import io
-
-        from rich.console import Console
-        buf = io.StringIO()
-        print_draft_table(result, Console(file=buf, width=200, force_terminal=False))
-        write_output(buf.getvalue(), output)
     else:
-        print_draft_table(result, stdout_console())
+        emit_table(lambda console: print_draft_table(result, console), output, width=200)
 
 
 def logs(
@@ -171,7 +164,7 @@ def evaluate(
     """
     import json
 
-    from drafter.cli import fail, stdout_console, write_output
+    from drafter.cli import emit_table, fail, write_output
     from drafter.draft.evaluate import corpus_cases, evaluate as run
     from drafter.llm.profiles import ConfigError, resolve
 
@@ -205,12 +198,4 @@ def evaluate(
                       f"{s.category_coverage:.0%}", str(s.unmeasurable), f"{j['unmeasurable_per_draft']:.2f}",
                       f"{s.refs_coverage:.0%}", f"{j['calls_per_draft']:.1f}",
                       "—" if j["tokens_per_draft"] is None else f"{j['tokens_per_draft']:.0f}")
-    if output is not None:
-        import io
-
-        from rich.console import Console
-        buf = io.StringIO()
-        Console(file=buf, width=160, force_terminal=False).print(table)
-        write_output(buf.getvalue(), output)
-    else:
-        stdout_console().print(table)
+    emit_table(lambda console: console.print(table), output, width=160)

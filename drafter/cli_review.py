@@ -58,7 +58,7 @@ def review(
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="写入文件 (write to file)"),
 ) -> None:
     """审核绩效目标表和自评表 (run the review rules)."""
-    from drafter.cli import fail, read_sources, stdout_console, write_output
+    from drafter.cli import emit_table, fail, read_sources, write_output
     from drafter.config import load_config
     from drafter.errors import InputError
     from drafter.rules import SelectionError, at_least, review_forms, select_rules, summarize
@@ -87,14 +87,9 @@ def review(
         write_output(render.findings_sarif(findings, rules, _version()), output)
     elif format == ReviewFormat.xlsx:
         _write_review_xlsx(good, findings, output)
-    elif output is not None:
-        import io
-        from rich.console import Console
-        buf = io.StringIO()
-        render.print_findings_table(findings, good, Console(file=buf, width=100, force_terminal=False))
-        write_output(buf.getvalue(), output)
     else:
-        render.print_findings_table(findings, good, stdout_console())
+        emit_table(lambda console: render.print_findings_table(findings, good, console), output,
+                   width=100)
 
     sev = summary["by_severity"]
     _note(f"审核 {summary['forms']} 张表、{summary['indicators']} 项指标：错误 {sev['error']}，"

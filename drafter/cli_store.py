@@ -109,7 +109,7 @@ def search(
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="写入文件 (write to file)"),
 ) -> None:
     """在存储库中查找相似的历史指标和项目 (similar past indicators and projects)."""
-    from drafter.cli import fail, stdout_console, write_output
+    from drafter.cli import emit_table, fail, write_output
     from drafter.render.search import print_search_table, search_json
     from drafter.store import StoreError
     from drafter.store.search import Filters, search_store
@@ -130,27 +130,15 @@ def search(
         typer.echo("drafter: 没有匹配的结果，可放宽筛选条件 (no matching results)", err=True)
     if format == OutFormat.json:
         write_output(search_json(hits), output)
-    elif output is not None:
-        import io
-
-        from rich.console import Console
-        buf = io.StringIO()
-        print_search_table(hits, query, Console(file=buf, width=160, force_terminal=False))
-        write_output(buf.getvalue(), output)
-    elif hits:
-        print_search_table(hits, query, stdout_console())
+    elif output is not None or hits:
+        emit_table(lambda console: print_search_table(hits, query, console), output, width=160)
 
 
 def _store_failures() -> tuple[type[BaseException], ...]:
     """Errors from Chroma or the network that deserve one line, not a traceback."""
+    import httpx  # always installed: chromadb's HTTP client depends on it
     from chromadb.errors import ChromaError
-    failures: list[type[BaseException]] = [ChromaError, OSError]
-    try:
-        import httpx
-        failures.append(httpx.HTTPError)
-    except ImportError:  # pragma: no cover - httpx comes with chromadb and openai
-        pass
-    return tuple(failures)
+    return (ChromaError, OSError, httpx.HTTPError)
 
 
 def _progress() -> Any:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from drafter.render.forms import form_summary
+
 ENGINE_ZH = {"offline": "离线引擎"}
 
 
@@ -25,7 +27,7 @@ def print_draft_table(result: Any, console: Any) -> None:
     form = result.form
     console.print(f"[bold]{escape(form.project_name or '')}[/bold] · 绩效目标草稿 · {escape(engine_label(result.engine))}",
                   highlight=False)
-    console.print(_summary(form), highlight=False)
+    console.print(form_summary(form), highlight=False)
     if form.annual_goal:
         console.print(f"年度目标：{escape(form.annual_goal)}", highlight=False)
     table = Table(box=box.SIMPLE_HEAVY)
@@ -59,18 +61,6 @@ def draft_markdown(result: Any) -> str:
     if result.notes:
         lines += ["", "## 说明", ""] + [f"- {_md(n)}" for n in result.notes]
     return "\n".join(lines) + "\n"
-
-
-def _summary(form: Any) -> str:
-    parts = []
-    if form.year:
-        parts.append(f"年度 {form.year}")
-    if form.agency:
-        parts.append(f"实施单位 {form.agency}")
-    if form.funds and form.funds.total is not None:
-        parts.append(f"项目资金 {form.funds.total:g}{form.funds.unit or ''}")
-    parts.append(f"指标 {len(form.indicators)} 项")
-    return " · ".join(parts)
 
 
 def _short_ref(ref: str) -> str:

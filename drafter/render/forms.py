@@ -29,7 +29,7 @@ def print_forms_table(parsed: list[ParsedFile], console) -> None:
         for k, form in enumerate(pf.forms, start=1):
             title = f"{pf.source} · 第{k}张 · {kinds[form.kind]} · {form.project_name or '（未填项目名称）'}"
             console.print(f"[bold]{title}[/bold]")
-            console.print(_form_summary(form))
+            console.print(form_summary(form))
             self_eval = form.kind == "self_eval"
             table = Table(box=box.SIMPLE_HEAVY, show_lines=False, expand=False)
             for col in ("一级指标", "二级指标", "三级指标", "指标值", "符号", "数值", "单位"):
@@ -48,7 +48,8 @@ def print_forms_table(parsed: list[ParsedFile], console) -> None:
             console.print(table)
 
 
-def _form_summary(form: Form) -> str:
+def form_summary(form: Form) -> str:
+    """One line a person reads above a form's table: year, units, money, counts."""
     parts = []
     if form.year:
         parts.append(f"年度 {form.year}")

@@ -45,11 +45,8 @@ def source_key(path: str | Path, corpus: Path | None = None) -> str:
     absolute path.
     """
     p = Path(path).resolve()
-    if corpus is not None:
-        try:
-            return "corpus/" + p.relative_to(Path(corpus).resolve()).as_posix()
-        except ValueError:
-            pass
+    if corpus is not None and p.is_relative_to(Path(corpus).resolve()):
+        return "corpus/" + p.relative_to(Path(corpus).resolve()).as_posix()
     return str(p)
 
 

@@ -8,6 +8,7 @@ The lock is released by the kernel when the process dies, so a crash never leave
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from contextlib import contextmanager
@@ -74,10 +75,9 @@ try:
             return False
 
     def _unlock(fh: IO[str]) -> None:
-        try:
+        # Closing the file releases the lock anyway; a failed explicit unlock changes nothing.
+        with contextlib.suppress(OSError):
             fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
-        except OSError:
-            pass
 
 except ImportError:  # pragma: no cover - Windows: byte-range locks have no shared mode
     import msvcrt
@@ -91,8 +91,6 @@ except ImportError:  # pragma: no cover - Windows: byte-range locks have no shar
             return False
 
     def _unlock(fh: IO[str]) -> None:
-        try:
+        with contextlib.suppress(OSError):  # as above: closing releases it
             fh.seek(0)
             msvcrt.locking(fh.fileno(), msvcrt.LK_UNLCK, 1)
-        except OSError:
-            pass
