@@ -71,6 +71,13 @@ def enrich(deductions: list[Deduction], client: LLMClient, run_id: str,
         except LLMError as e:
             run.failed_batches += 1
             run.notes.append(f"第 {n} 批 LLM 调用失败，这 {len(batch)} 条保留离线规则结果：{e}")
+            if e.request_failed and n < len(batches):
+                # The server is down or refusing after its retries: asking again batch after
+                # batch would only multiply the wait. The rest keep the offline result.
+                rest = sum(len(b) for b in batches[n:])
+                run.failed_batches += len(batches) - n
+                run.notes.append(f"服务器不可用，其余 {len(batches) - n} 批（{rest} 条）未再调用 LLM，保留离线规则结果")
+                break
             continue
         run.calls += result.attempts
         if result.retries:

@@ -15,9 +15,14 @@ class LLMError(Exception):
 
     The message is already scrubbed of keys and is safe to print or log. ``attempts`` is how many
     requests were sent, ``last_error`` the last validation or API error text (also scrubbed).
+    ``request_failed`` tells a dead or refusing server from an answer that failed validation.
     """
 
-    def __init__(self, message: str, attempts: int = 0, last_error: str | None = None):
+    def __init__(self, message: str, attempts: int = 0, last_error: str | None = None,
+                 request_failed: bool = False):
         super().__init__(message)
         self.attempts = attempts
         self.last_error = last_error
+        # The server could not be reached or kept refusing (timeouts, 429, 5xx) even after the
+        # retries: further calls in the same run would most likely fail the same way.
+        self.request_failed = request_failed

@@ -2,9 +2,11 @@
 
 Every LLM call in drafter goes through :meth:`LLMClient.structured`. It
 
-* builds ``OpenAI(base_url, api_key, timeout, max_retries=<small>)`` wrapped by
-  ``instructor.from_openai(..., mode=<profile mode>)``: HTTP retries belong to the SDK and stay
-  small so a dead server fails fast; validation retries belong to instructor and are explicit;
+* builds ``OpenAI(base_url, api_key, timeout, max_retries=0)`` wrapped by
+  ``instructor.from_openai(..., mode=<profile mode>)``: re-sending a request after a timeout,
+  a dropped connection, a 429 or a 5xx is drafter's own policy (:mod:`drafter.llm.retry`), so
+  every request is a logged attempt; re-asking after an unusable answer belongs to instructor
+  (with the validator's message) and to this module (an empty ``choices``);
 * serves identical requests from the cache (key: model + server + messages + schema + params);
 * logs every attempt, including answers that failed validation and were re-asked with the
   validator's message, to ``DRAFTER_HOME/llm.db``;
@@ -20,16 +22,17 @@ import copy
 import hashlib
 import json
 import logging
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from drafter.llm import LLMError
+from drafter.llm import LLMError, retry
 from drafter.llm.log import CACHED, CallLog, CallRow, db_path
 from drafter.llm.profiles import DOWNGRADE, Settings
-from drafter.llm.recorder import AttemptRecorder
+from drafter.llm.recorder import EMPTY_ANSWER, AttemptRecorder
 from drafter.llm.scrub import register_secret, scrub
 
 T = TypeVar("T", bound=BaseModel)
@@ -51,10 +54,13 @@ class CallResult(Generic[T]):
     completion_tokens: int | None
     total_tokens: int | None
     failures: list[str]
+    # Answers that failed validation and were re-asked; requests re-sent after a timeout or a
+    # 429 are not among them (they are in ``attempts`` and in the log).
+    reasks: int = 0
 
     @property
     def retries(self) -> int:
-        return max(self.attempts - 1, 0)
+        return self.reasks
 
 
 class LLMClient:
@@ -71,6 +77,7 @@ class LLMClient:
         # and every later call of this client starts from the mode that worked.
         self.mode = settings.mode
         self._clients: dict[str, Any] = {}
+        self.sleep = time.sleep
 
     @property
     def engine(self) -> str:
@@ -103,6 +110,8 @@ class LLMClient:
                 return CallResult(cached, 0, True, None, None, None, [])
 
         sent = 0
+        empty_retries = http_retries = 0
+        earlier: list[Any] = []
         while True:
             recorder = AttemptRecorder()
             try:
@@ -110,20 +119,34 @@ class LLMClient:
             except Exception as e:  # noqa: BLE001 - narrowed just below
                 self._write_attempts(recorder, dict(row, mode=self.mode))
                 sent += len(recorder.attempts)
+                earlier.extend(recorder.attempts)
                 if not _is_call_failure(e):
                     raise
                 weaker = DOWNGRADE.get(self.mode)
                 if weaker and _rejects_mode(e):
                     self.mode = weaker
                     continue
-                raise _as_llm_error(e, recorder, sent) from None
+                if retry.is_transient(e) and http_retries < s.http_retries:
+                    wait = retry.wait_before(e, http_retries)
+                    if wait is not None:
+                        http_retries += 1
+                        self.sleep(wait)
+                        continue
+                if _empty_answer(recorder) and empty_retries < retries:
+                    # Nothing to feed back to the model, so the same request goes again; it
+                    # spends the same re-ask budget as an answer that failed validation.
+                    empty_retries += 1
+                    continue
+                raise _as_llm_error(e, recorder, sent, self.settings) from None
             break
 
         self._write_attempts(recorder, dict(row, mode=self.mode))
         if self.use_cache:
             self.log.cache_put(key, task, s.model, value.model_dump_json())
-        return CallResult(value, sent + len(recorder.attempts), False,
-                          *_sum_usage(recorder), failures=[a.error for a in recorder.attempts if a.error])
+        every = earlier + recorder.attempts
+        return CallResult(value, len(every), False, *_sum_usage(every),
+                          failures=[a.error for a in every if a.error],
+                          reasks=sum(1 for a in every if a.error and not a.failed_request))
 
     def _create(self, response_model: type[T], messages: list[dict[str, Any]], retries: int,
                 recorder: AttemptRecorder) -> T:
@@ -169,8 +192,9 @@ class LLMClient:
             import openai
 
             s = self.settings
+            # Retries are ours (drafter.llm.retry), so that each request is a logged attempt.
             raw = openai.OpenAI(base_url=s.base_url, api_key=s.api_key, timeout=s.timeout_s,
-                                max_retries=s.http_retries)
+                                max_retries=0)
             self._clients[mode] = instructor.from_openai(raw, mode=getattr(instructor.Mode, mode))
         return self._clients[mode]
 
@@ -188,10 +212,10 @@ def prompt_hash(messages: list[dict[str, Any]]) -> str:
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
 
 
-def _sum_usage(recorder: AttemptRecorder) -> tuple[int | None, int | None, int | None]:
+def _sum_usage(attempts: list[Any]) -> tuple[int | None, int | None, int | None]:
     out: list[int | None] = []
     for k in ("prompt_tokens", "completion_tokens", "total_tokens"):
-        values = [a.usage.get(k) for a in recorder.attempts]
+        values = [a.usage.get(k) for a in attempts if not a.failed_request]
         # Unknown stays unknown: one attempt without usage makes the total unknown, not smaller.
         out.append(None if not values or any(v is None for v in values) else sum(values))  # type: ignore[arg-type]
     return out[0], out[1], out[2]
@@ -220,17 +244,45 @@ def _rejects_mode(e: BaseException) -> bool:
     return any(w in text for w in _REJECTION_WORDS)
 
 
-def _as_llm_error(e: BaseException, recorder: AttemptRecorder, sent: int) -> LLMError:
+def _empty_answer(recorder: AttemptRecorder) -> bool:
+    return bool(recorder.attempts) and recorder.attempts[-1].error == EMPTY_ANSWER
+
+
+def _as_llm_error(e: BaseException, recorder: AttemptRecorder, sent: int, settings: Settings) -> LLMError:
     attempts = len(recorder.attempts)
     last = next((a.error for a in reversed(recorder.attempts) if a.error), None)
     cause = e.__cause__ or e
-    kind = type(cause).__name__
     if any(a.failed_request for a in recorder.attempts) or attempts == 0:
-        what = "请求失败"
+        what = f"{_request_failure(cause, settings)}，共发出 {sent} 次请求"
+        return LLMError(scrub(f"LLM 调用失败（{what}）：{type(cause).__name__}: {_brief(cause)}") or "",
+                        attempts=sent, last_error=scrub(last), request_failed=True)
     elif last and "finish_reason=length" in last:
-        what = "输出被截断"
+        what = "输出被截断，请调大 DRAFTER_MAX_TOKENS"
+    elif last == EMPTY_ANSWER:
+        # The exception is instructor tripping over the empty list: noise for the user.
+        return LLMError(f"LLM 调用失败（{sent} 次请求均返回空答案）", attempts=sent, last_error=last)
     else:
         what = f"{attempts} 次尝试均未通过校验"
-    detail = " ".join(str(cause).split())[:300]
-    return LLMError(scrub(f"LLM 调用失败（{what}）：{kind}: {detail}") or "", attempts=sent,
-                    last_error=scrub(last))
+    return LLMError(scrub(f"LLM 调用失败（{what}）：{type(cause).__name__}: {_brief(cause)}") or "",
+                    attempts=sent, last_error=scrub(last))
+
+
+def _brief(e: BaseException) -> str:
+    return " ".join(str(e).split())[:300]
+
+
+def _request_failure(cause: BaseException, settings: Settings) -> str:
+    """What went wrong with the request, in the words a user can act on."""
+    import openai
+
+    if isinstance(cause, openai.APITimeoutError):
+        return f"请求超时（DRAFTER_TIMEOUT={settings.timeout_s:g} 秒）"
+    if isinstance(cause, openai.RateLimitError):
+        return "服务器限流（HTTP 429），请稍后再试"
+    if isinstance(cause, openai.APIStatusError):
+        return f"服务器返回 HTTP {cause.status_code}"
+    if isinstance(cause, openai.APIConnectionError):
+        return f"无法连接 {settings.base_url} 或连接中断"
+    if isinstance(cause, ValueError):  # json.JSONDecodeError: a proxy's HTML page, a cut body
+        return "服务器返回的不是合法的 JSON"
+    return "请求失败"

@@ -77,7 +77,7 @@ class Settings:
     mode: str
     api_key: str = field(repr=False)
     timeout_s: float = 120.0
-    http_retries: int = 1
+    http_retries: int = 2
     max_retries: int = 2
     max_tokens: int = 4096
     temperature: float = 0.0
@@ -121,7 +121,7 @@ def resolve(env: dict[str, str] | None = None) -> tuple[Settings | None, str]:
         mode=mode,
         api_key=key or profile.placeholder_key,
         timeout_s=_number(env, "DRAFTER_TIMEOUT", 120.0),
-        http_retries=int(_number(env, "DRAFTER_HTTP_RETRIES", 1)),
+        http_retries=int(_number(env, "DRAFTER_HTTP_RETRIES", 2)),
         max_retries=int(_number(env, "DRAFTER_MAX_RETRIES", 2)),
         max_tokens=int(_number(env, "DRAFTER_MAX_TOKENS", 4096)),
         json_object_schema=profile.json_object_schema,

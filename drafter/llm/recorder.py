@@ -18,6 +18,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
+EMPTY_ANSWER = "模型返回了空答案（choices 为空）"
+
+
 @dataclass
 class Attempt:
     messages: list[dict[str, Any]]
@@ -65,12 +68,17 @@ class AttemptRecorder:
         usage = getattr(response, "usage", None)
         a.usage = {k: getattr(usage, k, None) for k in ("prompt_tokens", "completion_tokens", "total_tokens")}
         choices = getattr(response, "choices", None) or []
-        if choices and getattr(choices[0], "finish_reason", None) == "length":
+        if not choices:
+            # instructor fails on choices[0] without a parse:error hook, and without re-asking.
+            a.error = EMPTY_ANSWER
+        elif getattr(choices[0], "finish_reason", None) == "length":
             # instructor raises IncompleteOutputException without a parse:error hook.
             a.error = "输出被截断（finish_reason=length），请调大 DRAFTER_MAX_TOKENS"
 
     def _on_parse_error(self, error: Exception, **meta: Any) -> None:
-        self._current().error = str(error)
+        a = self._current()
+        if a.error != EMPTY_ANSWER:  # instructor's wording for it names its internals, not the fault
+            a.error = str(error)
 
     def _on_request_error(self, error: Exception, **meta: Any) -> None:
         a = self._current()
