@@ -70,7 +70,7 @@ def _ingest_locked(files: List[Path], corpus: Path, home: Path) -> Any:
     import time
 
     from drafter.cli import fail
-    from drafter.store import client, embedders
+    from drafter.store import StoreError, client, embedders
     from drafter.store import ingest as sync
 
     started = time.perf_counter()
@@ -82,17 +82,18 @@ def _ingest_locked(files: List[Path], corpus: Path, home: Path) -> Any:
             for s in skipped:
                 typer.echo(f"drafter: {s.source}: {s.reason}", err=True)
             return None
-        db = client.open_client(home)
-        collection = client.create_collection(db, ef)
-        summary = sync.Summary(store=client.location(home), collection=collection.name,
+        summary = sync.Summary(store=client.location(home), collection=client.collection_name(ef),
                                embedder=getattr(ef, "label", ef.name()), skipped=skipped)
         writing = progress.add_task("写入存储库", total=len(sources))
         try:
-            sync.sync(collection, ef, sources, summary, batch=db.get_max_batch_size(),
-                      on_source=lambda _: progress.advance(writing))
+            sync.ingest(home, ef, sources, summary, on_source=lambda _: progress.advance(writing))
+        except StoreError as e:  # the embedding endpoint, mostly
+            fail(str(e) if client.chroma_url() else f"{e}；存储库保持导入前的状态 (store unchanged)")
         except _store_failures() as e:
-            fail(f"写入存储库失败，已写入的来源保持一致，重新运行 ingest 即可补齐 "
-                 f"(store write failed: {type(e).__name__}: {' '.join(str(e).split())[:200]})")
+            remote = client.chroma_url() is not None
+            fail(("写入存储库失败，已写入的来源保持一致，重新运行 ingest 即可补齐 " if remote else
+                  "写入存储库失败，存储库保持导入前的状态 ")
+                 + f"(store write failed: {type(e).__name__}: {' '.join(str(e).split())[:200]})")
     summary.seconds = time.perf_counter() - started
     return summary
 

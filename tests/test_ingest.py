@@ -23,7 +23,8 @@ def _collection(home: Path):
     from drafter.store.client import collection_name
     from drafter.store.embedders import ZhHashEmbedding
     ef = ZhHashEmbedding()
-    client = chromadb.PersistentClient(path=str(home / "chroma"), settings=Settings(anonymized_telemetry=False))
+    from drafter.store.generations import current
+    client = chromadb.PersistentClient(path=str(current(home)), settings=Settings(anonymized_telemetry=False))
     return client.get_collection(collection_name(ef), embedding_function=ef)
 
 

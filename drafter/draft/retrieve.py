@@ -95,22 +95,31 @@ def _project_hits(home: Path, query: str, n: int, announce: Callable[[str], None
 
     ef = embedders.embedder_from_env()
     remote = client.chroma_url() is not None
-    db = client.open_client(home)
-    collection = client.find_collection(db, ef)
-    if collection is None or collection.count() == 0:
+    if _is_empty(home, ef):
         announce("存储库为空，正在导入内置语料 corpus/（首次使用）")
         notes.append("存储库为空，已自动导入内置语料")
         # Exclusive like `drafter ingest`; a server serialises its own writers.
         with nullcontext() if remote else store_lock(home):
-            collection = client.find_collection(db, ef)
-            if collection is None or collection.count() == 0:
-                collection = _ingest_corpus(db, ef)
+            if _is_empty(home, ef):
+                _ingest_corpus(home, ef)
     # Shared, so that a search never reads a store another process is half way through writing.
     with nullcontext() if remote else store_lock(home, shared=True, wait=SEARCH_LOCK_WAIT_S):
+        collection = client.find_collection(client.open_client(home), ef)
+        if collection is None:
+            return []
         return search(collection, ef, query, n, Filters(kind="project"))
 
 
-def _ingest_corpus(db: Any, ef: Any) -> Any:
+def _is_empty(home: Path, ef: Any) -> bool:
+    from drafter.store import client
+
+    if client.chroma_url() is None and client.persist_dir(home) is None:
+        return True
+    collection = client.find_collection(client.open_client(home), ef)
+    return collection is None or collection.count() == 0
+
+
+def _ingest_corpus(home: Path, ef: Any) -> None:
     from drafter.read import expand_paths
     from drafter.resources import corpus_dir
     from drafter.store import client
@@ -118,10 +127,9 @@ def _ingest_corpus(db: Any, ef: Any) -> Any:
 
     corpus = corpus_dir()
     sources, _skipped = sync.parse_files(expand_paths([str(corpus)]), corpus)
-    collection = client.create_collection(db, ef)
-    summary = sync.Summary(store="", collection=collection.name, embedder=ef.name())
-    sync.sync(collection, ef, sources, summary, batch=db.get_max_batch_size())
-    return collection
+    summary = sync.Summary(store=client.location(home), collection=client.collection_name(ef),
+                           embedder=ef.name())
+    sync.ingest(home, ef, sources, summary)
 
 
 def _forms_of(home: Path, hit: Any) -> list[Form]:

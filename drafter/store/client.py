@@ -7,6 +7,7 @@ chromadb; import it only inside commands.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from chromadb.api.types import Documents, EmbeddingFunction
 from chromadb.config import Settings
 from chromadb.errors import NotFoundError
 
-from drafter.store import StoreError
+from drafter.store import StoreError, generations
 
 COLLECTION_PREFIX = "forms__"
 SCHEMA_VERSION = 1
@@ -27,13 +28,14 @@ def chroma_url() -> str | None:
     return os.environ.get("DRAFTER_CHROMA_URL", "").strip() or None
 
 
-def persist_dir(home: Path) -> Path:
-    return home / "chroma"
+def persist_dir(home: Path) -> Path | None:
+    """The local store's current generation, None when nothing was ingested (generations.py)."""
+    return generations.current(home)
 
 
 def location(home: Path) -> str:
     """Where the store is, for summaries and messages."""
-    return chroma_url() or str(persist_dir(home))
+    return chroma_url() or str(generations.root(home))
 
 
 def settings() -> Settings:
@@ -50,11 +52,26 @@ def open_client(home: Path) -> Any:
             raise StoreError(f"无法连接 Chroma 服务器 {url} (cannot reach Chroma server: "
                              f"{type(e).__name__})") from None
     path = persist_dir(home)
+    if path is None:
+        from drafter.store.search import EMPTY_STORE
+        raise StoreError(EMPTY_STORE)
+    return open_path(path)
+
+
+def open_path(path: Path) -> Any:
+    """A persistent client on one generation directory (readers: :func:`open_client`)."""
     try:
         path.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(path), settings=settings())
     except Exception as e:
         raise StoreError(f"无法打开存储库 {path} (cannot open store: {_brief(e)})") from None
+
+
+def close(db: Any) -> None:
+    """Let go of a local store's files (a generation about to be switched to or removed)."""
+    if chroma_url() is None:
+        with contextlib.suppress(Exception):  # nothing left to release is fine
+            db.close()
 
 
 def collection_name(ef: EmbeddingFunction[Documents]) -> str:

@@ -1,9 +1,18 @@
-"""Keep the store in step with files: parse everything first, then sync one source at a time.
+"""Keep the store in step with files: parse everything, then write all of it or none of it.
 
 Nothing is written until every file has been read, so a reader crash leaves the store as it was.
-Each source is then written as upserts of its new and changed documents followed by deletion of
-its documents that are gone. Upsert comes before delete so that an interruption between the two
-leaves extra documents (removed by the next ingest), never missing ones.
+Then :func:`ingest`:
+
+* local store: a read-only pass finds out whether anything changed (a re-ingest of unchanged
+  files writes nothing); if so, the sources are synced into a copy of the current generation
+  which becomes current only when every source is written (generations.py). An embedding
+  endpoint failing, a full disk or a kill part way leaves the previous store in place.
+* Chroma server: there is no copy to switch to, so every new or changed document is embedded
+  first (the step that talks to a network and fails most), and only then written. A failure while
+  writing leaves complete sources behind; the next ingest finishes the job.
+
+Within a source, upserts come before deletes, so an interruption leaves extra documents (removed
+by the next ingest), never missing ones.
 """
 
 from __future__ import annotations
@@ -87,13 +96,21 @@ def parse_files(files: Iterable[Path], corpus: Path | None,
     return list(sources.values()), skipped
 
 
-def sync_source(collection: Any, embedder: Any, source: str, docs: list[Doc],
-                batch: int) -> Counts:
-    """Make the collection hold exactly ``docs`` for ``source``."""
-    from drafter.store.embedders import embed_docs
+@dataclass
+class Plan:
+    """What one source needs: documents to embed and upsert, ids to delete."""
+    source: str
+    todo: list[Doc]
+    stale: list[str]
+    counts: Counts
 
-    existing = collection.get(where={"source": source}, include=["metadatas"])
-    old = {i: (m or {}).get("digest") for i, m in zip(existing["ids"], existing["metadatas"] or [])}
+
+def plan_source(collection: Any | None, source: str, docs: list[Doc]) -> Plan:
+    """Compare ``docs`` with what ``collection`` holds for ``source`` (None: an empty store)."""
+    old: dict[str, Any] = {}
+    if collection is not None:
+        existing = collection.get(where={"source": source}, include=["metadatas"])
+        old = {i: (m or {}).get("digest") for i, m in zip(existing["ids"], existing["metadatas"] or [])}
     counts = Counts()
     todo: list[Doc] = []
     for d in docs:
@@ -108,28 +125,108 @@ def sync_source(collection: Any, embedder: Any, source: str, docs: list[Doc],
     fresh = {d.id for d in docs}
     stale = [i for i in old if i not in fresh]
     counts.removed = len(stale)
+    return Plan(source, todo, stale, counts)
 
-    if todo:
-        vectors = embed_docs(embedder, todo)
-        for start in range(0, len(todo), batch):
-            part = todo[start:start + batch]
-            collection.upsert(ids=[d.id for d in part],
-                              embeddings=vectors[start:start + batch],
-                              documents=[d.text for d in part],
-                              metadatas=[d.metadata for d in part])
-    for start in range(0, len(stale), batch):
-        collection.delete(ids=stale[start:start + batch])
-    return counts
+
+def apply_plan(collection: Any, plan: Plan, vectors: Any, batch: int) -> None:
+    todo = plan.todo
+    for start in range(0, len(todo), batch):
+        part = todo[start:start + batch]
+        collection.upsert(ids=[d.id for d in part],
+                          embeddings=vectors[start:start + batch],
+                          documents=[d.text for d in part],
+                          metadatas=[d.metadata for d in part])
+    for start in range(0, len(plan.stale), batch):
+        collection.delete(ids=plan.stale[start:start + batch])
+
+
+def sync_source(collection: Any, embedder: Any, source: str, docs: list[Doc],
+                batch: int) -> Counts:
+    """Make the collection hold exactly ``docs`` for ``source``."""
+    from drafter.store.embedders import embed_docs
+
+    plan = plan_source(collection, source, docs)
+    if plan.todo or plan.stale:
+        apply_plan(collection, plan, embed_docs(embedder, plan.todo), batch)
+    return plan.counts
 
 
 def sync(collection: Any, embedder: Any, sources: list[Source], summary: Summary, batch: int,
          on_source: Callable[[Source], None] = lambda s: None) -> Summary:
     for src in sources:
         docs = documents_for(src.key, src.forms)
-        summary.files += 1
-        summary.forms += len(src.forms)
-        summary.indicators += sum(len(f.indicators) for f in src.forms)
-        summary.documents += len(docs)
+        _tally(summary, src, docs)
         summary.counts += sync_source(collection, embedder, src.key, docs, batch)
         on_source(src)
     return summary
+
+
+def ingest(home: Path, embedder: Any, sources: list[Source], summary: Summary,
+           on_source: Callable[[Source], None] = lambda s: None) -> Summary:
+    """Bring the store (local generation or server) in step with ``sources``; see the module doc."""
+    from drafter.store import client
+
+    if client.chroma_url() is not None:
+        return _ingest_remote(home, embedder, sources, summary, on_source)
+    from drafter.store import generations
+    generations.prune(home)  # copies left by a killed ingest, even when there is nothing to write
+    if not _local_changes(home, embedder, sources):
+        for src in sources:
+            docs = documents_for(src.key, src.forms)
+            _tally(summary, src, docs)
+            summary.counts.unchanged += len(docs)
+            on_source(src)
+        return summary
+    with generations.staged(home) as path:
+        db = client.open_path(path)
+        try:
+            collection = client.create_collection(db, embedder)
+            sync(collection, embedder, sources, summary, db.get_max_batch_size(), on_source)
+        finally:
+            client.close(db)
+    return summary
+
+
+def _local_changes(home: Path, embedder: Any, sources: list[Source]) -> bool:
+    from drafter.store import client
+
+    if client.persist_dir(home) is None:
+        return True
+    db = client.open_client(home)
+    try:
+        collection = client.find_collection(db, embedder)
+        if collection is None:
+            return True
+        return any(p.todo or p.stale for p in
+                   (plan_source(collection, s.key, documents_for(s.key, s.forms)) for s in sources))
+    finally:
+        client.close(db)
+
+
+def _ingest_remote(home: Path, embedder: Any, sources: list[Source], summary: Summary,
+                   on_source: Callable[[Source], None]) -> Summary:
+    from drafter.store import client
+    from drafter.store.embedders import embed_docs
+
+    db = client.open_client(home)
+    collection = client.create_collection(db, embedder)
+    plans = []
+    for src in sources:
+        docs = documents_for(src.key, src.forms)
+        _tally(summary, src, docs)
+        plans.append(plan_source(collection, src.key, docs))
+    vectors = embed_docs(embedder, [d for p in plans for d in p.todo])
+    batch, start = db.get_max_batch_size(), 0
+    for src, plan in zip(sources, plans):
+        apply_plan(collection, plan, vectors[start:start + len(plan.todo)], batch)
+        start += len(plan.todo)
+        summary.counts += plan.counts
+        on_source(src)
+    return summary
+
+
+def _tally(summary: Summary, src: Source, docs: list[Doc]) -> None:
+    summary.files += 1
+    summary.forms += len(src.forms)
+    summary.indicators += sum(len(f.indicators) for f in src.forms)
+    summary.documents += len(docs)

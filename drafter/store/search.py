@@ -85,7 +85,7 @@ def search_store(query: str, k: int = 10, filters: Filters = Filters(), home: Pa
 
     home = home_dir() if home is None else home
     remote = client.chroma_url() is not None
-    if not remote and not client.persist_dir(home).is_dir():
+    if not remote and client.persist_dir(home) is None:
         raise StoreError(EMPTY_STORE)
     ef = embedders.embedder_from_env()
     # A server serialises its own writers; only the local directory needs our lock.
