@@ -24,8 +24,13 @@ app = typer.Typer(
 
 
 @app.callback()
-def _root() -> None:
+def _root(
+    verbose: bool = typer.Option(False, "--verbose", "-v",
+                                 help="在 stderr 输出调试日志，密钥已脱敏 (debug log on stderr, keys masked)"),
+) -> None:
     """drafter: 绩效目标与绩效指标的起草、审核与扣分分析工具。"""
+    from drafter.verbose import configure
+    configure(verbose)
 
 
 class Format(str, Enum):
@@ -35,8 +40,15 @@ class Format(str, Enum):
 
 
 def fail(message: str, code: int = 2) -> None:
-    typer.echo(f"drafter: {message}", err=True)
+    typer.echo(f"drafter: {safe(message)}", err=True)
     raise typer.Exit(code)
+
+
+def safe(message: str) -> str:
+    """An error line with any key it quotes masked: a key pasted into the wrong variable, say."""
+    from drafter.llm.scrub import register_env_secrets, scrub
+    register_env_secrets()
+    return scrub(message) or ""
 
 
 def stdout_console():
@@ -145,7 +157,7 @@ def main() -> None:
     try:
         app()
     except InputError as e:
-        typer.echo(f"drafter: {e}", err=True)
+        typer.echo(f"drafter: {safe(str(e))}", err=True)
         sys.exit(2)
     except KeyboardInterrupt:
         typer.echo("drafter: 已中断 (interrupted)", err=True)

@@ -26,7 +26,8 @@ def register(app: typer.Typer) -> None:
 
 
 def _say(message: str) -> None:
-    typer.echo(f"drafter: {message}", err=True)
+    from drafter.cli import safe
+    typer.echo(f"drafter: {safe(message)}", err=True)
 
 
 def deductions(

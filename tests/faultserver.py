@@ -86,7 +86,8 @@ class FaultServer:
                 except ValueError:
                     body = {"_raw": raw.decode("utf-8", "replace")}
                 with server._lock:
-                    server.seen.append(Seen(time.monotonic(), self.path, dict(self.headers), body))
+                    server.seen.append(Seen(time.monotonic(), self.path,
+                                            {k.lower(): v for k, v in self.headers.items()}, body))
                     fault = server.script.pop(0) if server.script else server.default
                 if callable(fault):
                     fault = fault(body)

@@ -43,6 +43,7 @@ T = TypeVar("T", bound=BaseModel)
 # handlers of existing loggers, but leaves their filters alone.
 for _name in ("instructor", "instructor.v2.retry"):
     logging.getLogger(_name).addFilter(lambda record: False)
+logger = logging.getLogger("drafter.llm")
 
 
 @dataclass
@@ -68,6 +69,9 @@ class LLMClient:
                  log: CallLog | None = None):
         self.settings = settings
         register_secret(settings.api_key)
+        logger.debug("LLM：profile=%s base_url=%s model=%s mode=%s timeout=%ss 重发≤%d 重问≤%d",
+                  settings.profile, settings.base_url, settings.model, settings.mode, settings.timeout_s,
+                  settings.http_retries, settings.max_retries)
         if log is None:
             from drafter.resources import home_dir
             log = CallLog(db_path(home or home_dir()))
@@ -104,6 +108,7 @@ class LLMClient:
         if self.use_cache:
             cached = self._from_cache(key, response_model)
             if cached is not None:
+                logger.debug("%s：命中缓存 %s", task, key[:12])
                 self.log.record([CallRow(**row, mode=self.mode, attempt=1, status=CACHED, cache_hit=True,
                                          messages=messages, params=params,
                                          response=json.loads(cached.model_dump_json()))])
@@ -124,23 +129,27 @@ class LLMClient:
                     raise
                 weaker = DOWNGRADE.get(self.mode)
                 if weaker and _rejects_mode(e):
+                    logger.info("%s：服务器不接受 %s 模式，改用 %s", task, self.mode, weaker)
                     self.mode = weaker
                     continue
                 if retry.is_transient(e) and http_retries < s.http_retries:
                     wait = retry.wait_before(e, http_retries)
                     if wait is not None:
                         http_retries += 1
+                        logger.info("%s：%s，%.1f 秒后第 %d 次重发", task, _brief(e), wait, http_retries)
                         self.sleep(wait)
                         continue
                 if _empty_answer(recorder) and empty_retries < retries:
                     # Nothing to feed back to the model, so the same request goes again; it
                     # spends the same re-ask budget as an answer that failed validation.
                     empty_retries += 1
+                    logger.info("%s：模型返回空答案，重发同一请求", task)
                     continue
                 raise _as_llm_error(e, recorder, sent, self.settings) from None
             break
 
         self._write_attempts(recorder, dict(row, mode=self.mode))
+        logger.debug("%s：成功，%s 模式，本次 %d 个请求", task, self.mode, len(recorder.attempts))
         if self.use_cache:
             self.log.cache_put(key, task, s.model, value.model_dump_json())
         every = earlier + recorder.attempts
@@ -181,6 +190,9 @@ class LLMClient:
             return None
 
     def _write_attempts(self, recorder: AttemptRecorder, row: dict[str, Any]) -> None:
+        for a in recorder.attempts:
+            logger.debug("%s 尝试：%s，%s ms%s", row["task"], a.status, a.latency_ms,
+                      f"，{scrub(a.error)[:200]}" if a.error else "")  # type: ignore[index]
         self.log.record([
             CallRow(**row, attempt=i, status=a.status, messages=a.messages, params=a.params,
                     response=a.response, error=a.error, latency_ms=a.latency_ms, time=a.time, **a.usage)

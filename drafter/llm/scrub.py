@@ -30,6 +30,20 @@ def register_secret(secret: str | None) -> None:
         _secrets.add(secret)
 
 
+def register_env_secrets(env: dict[str, str] | None = None) -> None:
+    """Register every credential-looking environment variable (…_API_KEY, …_TOKEN, …_SECRET).
+
+    Called before anything can be logged, so a key given for one provider is masked even in
+    text about another (an embedding endpoint's error quoting the chat key, a debug dump).
+    """
+    import os
+
+    for name, value in (os.environ if env is None else env).items():
+        upper = name.upper()
+        if upper.endswith(("_API_KEY", "_KEY", "_TOKEN", "_SECRET", "_PASSWORD")):
+            register_secret(value.strip())
+
+
 def scrub(text: str | None) -> str | None:
     if not text:
         return text

@@ -108,7 +108,8 @@ class OpenAICompatEmbedding(EmbeddingFunction[Documents]):
             try:
                 resp = client.embeddings.create(**kwargs)
             except openai.APIError as e:
-                raise StoreError(f"嵌入服务调用失败 (embedding endpoint error: {_one_line(e)})") from None
+                from drafter.llm.scrub import scrub
+                raise StoreError(f"嵌入服务调用失败 (embedding endpoint error: {scrub(_one_line(e))})") from None
             data = sorted(resp.data, key=lambda d: d.index)
             if len(data) != len(batch):
                 raise StoreError(f"嵌入服务返回的向量数不符 (expected {len(batch)} embeddings, got {len(data)})")
@@ -125,6 +126,8 @@ class OpenAICompatEmbedding(EmbeddingFunction[Documents]):
             except ImportError:  # pragma: no cover - openai is a dependency
                 raise StoreError("需要 openai 包 (pip install openai)") from None
             key = self._api_key or os.environ.get("DRAFTER_EMBED_API_KEY") or os.environ.get("OPENAI_API_KEY")
+            from drafter.llm.scrub import register_secret
+            register_secret(key)
             if not key and not self.base_url:
                 raise StoreError("已设置 DRAFTER_EMBED_MODEL，但缺少 OPENAI_API_KEY 或 OPENAI_BASE_URL "
                                  "(embedding model set but no key or base URL)")

@@ -19,12 +19,15 @@ becomes a generation on its next ingest.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import shutil
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
+
+log = logging.getLogger("drafter.store")
 
 POINTER = "CURRENT"
 PREFIX = "gen-"
@@ -66,12 +69,15 @@ def staged(home: Path) -> Iterator[Path]:
             if Path(d) == live else [])
     else:
         shutil.copytree(live, new)
+    log.debug("写入副本 %s（来自 %s）", new.name, live.name if live else "空存储库")
     try:
         yield new
     except BaseException:
+        log.debug("写入失败，丢弃副本 %s", new.name)
         shutil.rmtree(new, ignore_errors=True)
         raise
     _point_at(base, new.name)
+    log.debug("CURRENT → %s", new.name)
     prune(home)
 
 
@@ -85,6 +91,7 @@ def prune(home: Path) -> None:
         if entry == live or entry.name in (POINTER,):
             continue
         if entry.name.startswith(PREFIX) and entry.is_dir():
+            log.debug("删除旧版本 %s", entry.name)
             shutil.rmtree(entry, ignore_errors=True)
         elif live is not None and live != base and _is_legacy_entry(entry):
             # The pre-generation store has been copied into a generation by now.
