@@ -6,6 +6,7 @@ Heavy libraries (chromadb, openai, instructor, openpyxl) are imported inside com
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from enum import Enum
 from pathlib import Path
@@ -56,11 +57,25 @@ def stdout_console():
     return Console(width=None if sys.stdout.isatty() else 120)
 
 
+# Files this run read; an -o naming one of them would replace a user's form with a report.
+_inputs: set[Path] = set()
+
+
+def _refuse_input_as_output(output: Path) -> None:
+    try:
+        target = output.resolve()
+    except OSError:
+        return
+    if target in _inputs:
+        fail(f"{output}: 输出文件就是输入文件，拒绝覆盖 (output would overwrite an input file)")
+
+
 def write_output(text: str, output: Optional[Path]) -> None:
     """Write to stdout, or to a file atomically (temp file + rename): never half a file."""
     if output is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return
+    _refuse_input_as_output(output)
     from drafter.atomic import write_text_atomic
     try:
         write_text_atomic(output, text if text.endswith("\n") else text + "\n")
@@ -87,6 +102,7 @@ def write_binary(data: bytes, output: Optional[Path]) -> None:
     """Binary formats (xlsx) go to a file, whole or not at all; never to a terminal."""
     if output is None:
         fail("xlsx 格式需要用 -o 指定输出文件 (--format xlsx needs -o FILE)")
+    _refuse_input_as_output(output)
     from drafter.atomic import write_bytes_atomic
     try:
         write_bytes_atomic(output, data)
@@ -103,6 +119,8 @@ def read_sources(paths: List[str]):
         fail("没有找到输入文件 (no input files)")
     good, bad = [], []
     for f in files:
+        with contextlib.suppress(OSError):
+            _inputs.add(Path(f).resolve())
         try:
             good.append((str(f), read_file(f)))
         except InputError as e:

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, Iterator
 
-from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from drafter.deductions import categories as C
@@ -37,8 +37,15 @@ def expected_ids(ids: set[int] | frozenset[int]) -> Iterator[None]:
         _expected_ids.reset(token)
 
 
+# Errors go back to the model as the re-ask instruction; the input they would quote is the
+# model's own text, which may repeat a hostile note it was given as data.
+_QUIET = ConfigDict(hide_input_in_errors=True)
+
+
 class SmartMeasure(BaseModel):
     """One SMART improvement measure."""
+
+    model_config = _QUIET
 
     action: str = Field(description="具体行动：做什么、对什么对象、用什么办法")
     owner: str = Field(description="责任主体：实施单位或其内设部门")
@@ -80,6 +87,8 @@ class SmartMeasure(BaseModel):
 
 
 class DeductionAnswer(BaseModel):
+    model_config = _QUIET
+
     id: int = Field(description="资料中该扣分行的编号")
     category: str = Field(description="扣分原因类别代码：" + "、".join(C.CODES))
     reason: str = Field(description="说明中的偏差原因部分（尽量摘录原文，说明未写原因时为空字符串）")
@@ -105,6 +114,8 @@ class DeductionAnswer(BaseModel):
 
 
 class DeductionBatch(BaseModel):
+    model_config = _QUIET
+
     items: list[DeductionAnswer]
 
     @model_validator(mode="wrap")
@@ -122,7 +133,7 @@ class DeductionBatch(BaseModel):
                         **({"ctx": err["ctx"]} if "ctx" in err else {})} for err in e.errors()]
             raise ValidationError.from_exception_data(
                 cls.__name__, [*details, {"type": PydanticCustomError("rows", problem), "loc": ("items",),
-                                          "input": data}]) from None
+                                          "input": data}], hide_input=True) from None
         if problem is not None:
             raise ValueError(problem)
         return result

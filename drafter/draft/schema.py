@@ -51,6 +51,7 @@ def allowed_refs(ids: set[str] | frozenset[str]) -> Iterator[None]:
 
 # The re-ask quotes the error text to the model; echoing the whole rejected input back inside it
 # only doubles the prompt (the model already has its answer as the previous message).
+_REF = re.compile(r"R\d{1,3}")
 _QUIET = ConfigDict(hide_input_in_errors=True)
 
 
@@ -85,7 +86,9 @@ class DraftIndicator(BaseModel):
     def _smart(self) -> "DraftIndicator":
         problems = indicator_problems(self)
         if problems:
-            raise ValueError(f"指标“{self.name}”：" + "；".join(problems))
+            # Not quoting the name: this message goes back to the model as an instruction, and a name
+            # can carry text the model copied from the user's data (pydantic's loc names the index).
+            raise ValueError("；".join(problems))
         return self
 
     @property
@@ -118,12 +121,13 @@ class DraftResponse(BaseModel):
         if missing:
             hints = "、".join(f"{c}（{_where(c)}）" for c in missing)
             problems.append(f"缺少必备的指标类别：{hints}。请为每个缺少的类别至少补充一个可考核的指标")
-        seen: dict[str, int] = {}
-        for ind in self.indicators:
-            seen[ind.name] = seen.get(ind.name, 0) + 1
-        dups = [n for n, k in seen.items() if k > 1]
+        positions: dict[str, list[int]] = {}
+        for i, ind in enumerate(self.indicators):
+            positions.setdefault(ind.name, []).append(i)
+        dups = ["与".join(f"indicators.{i}" for i in at) for at in positions.values() if len(at) > 1]
         if dups:
-            problems.append(f"指标名称重复：{'、'.join(dups)}。每个指标只写一次，名称要互不相同")
+            # By position, not by name: see DraftIndicator._smart.
+            problems.append(f"指标名称重复：{'；'.join(dups)}。每个指标只写一次，名称要互不相同")
         if problems:
             raise ValueError("；".join(problems))
         return self
@@ -143,13 +147,13 @@ def indicator_problems(ind: DraftIndicator) -> list[str]:
         if not ind.unit:
             out.append("定量指标必须有计量单位，请在 unit 填写单位，如 %、个、次、万元")
         elif _HAS_DIGIT.search(ind.unit) or len(ind.unit) > 8:
-            out.append(f"计量单位“{ind.unit}”不是单位，请只写单位本身，如 %、个、万元")
+            out.append("unit 里不是计量单位，请只写单位本身，如 %、个、万元")
         elif ind.unit == "%" and not (0 <= ind.value <= 100):  # type: ignore[operator]
             out.append(f"百分比应在 0 到 100 之间，当前为 {num(ind.value)}%")
         else:
             v = parse_value(ind.target_text)
             if v.value is None or v.unit != ind.unit:
-                out.append(f"目标值“{ind.target_text}”无法按“符号+数值+单位”读取，请只在 unit 写单位")
+                out.append("目标值无法按“符号+数值+单位”读取，请只在 unit 写单位")
     else:
         if ind.op is not None or ind.unit:
             out.append("写了比较符号或单位却没有数值，请在 value 填写目标数值")
@@ -157,7 +161,7 @@ def indicator_problems(ind: DraftIndicator) -> list[str]:
             out.append("指标没有目标值：请填写 op+value+unit（如 ≥ 95 %），"
                        "或在 state 写明可核验的完成状态和期限（如“12月31日前完成并通过验收”）")
         elif not vocab.has_deadline(ind.state):
-            out.append(f"定性目标“{ind.state}”没有期限，无法核验；请改为数值目标，或写明完成期限（如“12月31日前”）")
+            out.append("state 中的定性目标没有期限，无法核验；请改为数值目标，或写明完成期限（如“12月31日前”）")
 
     word = vocab.direction_word(ind.name) or vocab.direction_word(ind.state)
     if word and not numeric and not _HAS_DIGIT.search(ind.state or ""):
@@ -176,7 +180,9 @@ def indicator_problems(ind: DraftIndicator) -> list[str]:
         unknown = [r for r in ind.refs if r not in allowed]
         if unknown:
             ids = "、".join(sorted(allowed, key=_ref_order)) or "（无）"
-            out.append(f"refs 中的 {'、'.join(unknown)} 不是资料里的编号；只能引用 {ids}")
+            # Quoted only when it looks like a ref: anything else is free text from the model.
+            shown = [r if _REF.fullmatch(r) else "（非编号文字）" for r in unknown]
+            out.append(f"refs 中的 {'、'.join(dict.fromkeys(shown))} 不是资料里的编号；只能引用 {ids}")
     return out
 
 

@@ -14,10 +14,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from functools import lru_cache
 from typing import Any
 
 DATA_OPEN = "<<<资料开始>>>"
+_OPENERS = re.compile(r"[<＜﹤〈‹《〈]{3,}")
+_CLOSERS = re.compile(r"[>＞﹥〉›》〉]{3,}")
 DATA_CLOSE = "<<<资料结束>>>"
 
 
@@ -29,8 +32,9 @@ def as_data(value: Any) -> str:
         text = json.dumps(value, ensure_ascii=False, indent=1)
     else:
         text = str(value)
-    # A user cannot close the block early by typing the marker, nor open a fake one.
-    text = text.replace("<<<", "«").replace(">>>", "»")
+    # A user cannot close the block early by typing the marker, nor open a fake one, also not
+    # with lookalike brackets a model would read as the same marker.
+    text = _OPENERS.sub("«", _CLOSERS.sub("»", text))
     return f"{DATA_OPEN}\n{text}\n{DATA_CLOSE}"
 
 
