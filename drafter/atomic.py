@@ -6,10 +6,13 @@ import contextlib
 import os
 import tempfile
 from pathlib import Path
+from typing import Iterable
 
 
-def write_bytes_atomic(path: Path, data: bytes) -> None:
+def write_bytes_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
+    """``data`` (or its chunks, in order: a big report need not be joined first) as one file."""
     path = Path(path)
+    chunks = [data] if isinstance(data, bytes) else data
     directory = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
@@ -18,7 +21,8 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
         os.umask(umask)
         os.fchmod(fd, 0o666 & ~umask)
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            for chunk in chunks:
+                fh.write(chunk)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)

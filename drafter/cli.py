@@ -10,7 +10,7 @@ import contextlib
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import List, Optional
+from typing import Iterable, Iterator, List, Optional
 
 import typer
 
@@ -70,17 +70,36 @@ def _refuse_input_as_output(output: Path) -> None:
         fail(f"{output}: 输出文件就是输入文件，拒绝覆盖 (output would overwrite an input file)")
 
 
-def write_output(text: str, output: Optional[Path]) -> None:
-    """Write to stdout, or to a file atomically (temp file + rename): never half a file."""
+def write_output(text: "str | bytes | Iterable[bytes]", output: Optional[Path]) -> None:
+    """Write to stdout, or to a file atomically (temp file + rename): never half a file.
+
+    ``bytes`` or an iterable of ``bytes`` are UTF-8 text already (large JSON reports), written
+    piece by piece without joining them; a final newline is added when missing.
+    """
+    chunks = _ending_in_newline([text.encode("utf-8")] if isinstance(text, str) else
+                                [text] if isinstance(text, bytes) else text)
     if output is None:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        sys.stdout.flush()
+        for chunk in chunks:
+            sys.stdout.buffer.write(chunk)
+        sys.stdout.buffer.flush()
         return
     _refuse_input_as_output(output)
-    from drafter.atomic import write_text_atomic
+    from drafter.atomic import write_bytes_atomic
     try:
-        write_text_atomic(output, text if text.endswith("\n") else text + "\n")
+        write_bytes_atomic(output, chunks)
     except OSError as e:
         fail(f"{output}: 无法写入输出文件 (cannot write: {e.strerror})")
+
+
+def _ending_in_newline(chunks: "Iterable[bytes]") -> "Iterator[bytes]":
+    last = b"\n"
+    for chunk in chunks:
+        if chunk:
+            last = chunk[-1:]
+            yield chunk
+    if last != b"\n":
+        yield b"\n"
 
 
 def emit_table(render, output: Optional[Path], width: int = 120) -> None:

@@ -116,9 +116,7 @@ def _write_review_xlsx(good, findings, output) -> None:
         forms.extend(source_forms)
     placed = []
     for f in findings:
-        moved = f.model_copy(update={"form_index": offset.get(f.source, 0) + f.form_index}) \
-            if hasattr(f, "model_copy") else replace(f, form_index=offset.get(f.source, 0) + f.form_index)
-        placed.append(moved)
+        placed.append(replace(f, form_index=offset.get(f.source, 0) + f.form_index))
     write_binary(forms_to_xlsx(forms, placed), output)
 
 

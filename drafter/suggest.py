@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Sequence
 
@@ -228,5 +228,5 @@ def add_suggestions(findings: list[Finding], batch: Sequence[tuple[str, list[For
         key = (ind.name, ind.target_raw)
         if key not in memo:
             memo[key] = suggest_for(ind, examples)
-        out.append(f.model_copy(update={"suggestion": memo[key]}))
+        out.append(replace(f, suggestion=memo[key]))
     return out

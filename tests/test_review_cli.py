@@ -9,7 +9,7 @@ import sys
 import pytest
 from typer.testing import CliRunner
 
-from conftest import SEEDS
+from conftest import CORPUS, SEEDS
 from drafter.cli import app
 from test_rules_support import good_self_eval, good_target
 
@@ -172,3 +172,17 @@ def test_help_does_not_import_the_rules():
     code = "import sys, drafter.cli; print('drafter.rules' in sys.modules, 'drafter.read.text' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]
+
+
+def test_json_report_written_in_chunks_is_the_same_text(monkeypatch):
+    from drafter.read import read_file
+    from drafter.render import review as render
+    from drafter.rules import review_forms, summarize
+
+    good = [(str(p), read_file(p)) for p in sorted(CORPUS.glob("*.txt"))]
+    findings = review_forms(good)
+    summary = summarize(findings, good)
+    whole = render._dumps({"findings": findings, "summary": summary})
+    monkeypatch.setattr(render, "CHUNK", 7)  # many chunks, the last one partial
+    assert len(findings) % 7 and b"".join(render.findings_json(findings, summary)) == whole
+    assert b"".join(render.findings_json([], summary)) == render._dumps({"findings": [], "summary": summary})
