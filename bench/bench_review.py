@@ -14,9 +14,6 @@ Usage: python bench/bench_review.py [--copies N] [--runs N]
 from __future__ import annotations
 
 import argparse
-import json
-import random
-import re
 import statistics
 import subprocess
 import sys
@@ -24,48 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-_NUM = re.compile(r"\d+(?:\.\d+)?")
-
-
-def _vary_number(rng: random.Random, text: str | None) -> str | None:
-    if not text:
-        return text
-
-    def one(m: re.Match[str]) -> str:
-        x = float(m.group(0))
-        y = max(0.0, x * rng.uniform(0.8, 1.2))
-        return f"{y:.2f}" if "." in m.group(0) else str(int(round(y)))
-
-    return _NUM.sub(one, text)
-
-
-def synthetic_batch(copies: int, seed: int = 7):
-    from drafter.read import expand_paths, read_file
-    from drafter.resources import corpus_dir
-    from drafter.values import parse_value
-
-    base = [(p.name, read_file(p)) for p in expand_paths([str(corpus_dir())])]
-    rng = random.Random(seed)
-    batch = []
-    for c in range(copies):
-        for name, forms in base:
-            new_forms = []
-            for form in forms:
-                inds = []
-                for i in form.indicators:
-                    target = _vary_number(rng, i.target_raw)
-                    v = parse_value(target)
-                    inds.append(i.model_copy(update={
-                        "name": f"{i.name}{c}", "target_raw": target, "op": v.op, "value": v.value,
-                        "unit": v.unit, "qualitative": v.qualitative,
-                        "actual_raw": _vary_number(rng, i.actual_raw),
-                        "score": None if i.score is None else round(i.score * rng.uniform(0.9, 1.0), 2),
-                    }))
-                new_forms.append(form.model_copy(update={"indicators": inds,
-                                                         "project_name": f"{form.project_name}{c}"}))
-            batch.append((f"{c:04d}_{name}", new_forms))
-    return batch
-
+from synth import synthetic_batch, write_batch
 
 def _drafter() -> str:
     exe = Path(sys.executable).parent / "drafter"
@@ -119,8 +75,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "synthetic.json"
-        data = [{"source": src, "forms": [f.model_dump(mode="json") for f in fs]} for src, fs in batch]
-        path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        write_batch(batch, path)
         ends = [_wall([exe, "review", str(path), "--format", "json", "-o", str(Path(tmp) / "out.json")])
                 for _ in range(max(1, args.runs // 2))]
         e2e = statistics.median(ends)
