@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -38,7 +39,9 @@ def location(home: Path) -> str:
     return chroma_url() or str(generations.root(home))
 
 
+@lru_cache(maxsize=1)
 def settings() -> Settings:
+    # Built once: Settings reads the environment on construction, which cost ~10 ms per search.
     return Settings(anonymized_telemetry=False)
 
 
