@@ -39,9 +39,14 @@ def location(home: Path) -> str:
     return chroma_url() or str(generations.root(home))
 
 
-@lru_cache(maxsize=1)
 def settings() -> Settings:
-    # Built once: Settings reads the environment on construction, which cost ~10 ms per search.
+    # A copy of one built once: construction reads the environment (~10 ms per search), and a
+    # copy because chromadb's clients write their own fields into the object they are given.
+    return _settings().model_copy()
+
+
+@lru_cache(maxsize=1)
+def _settings() -> Settings:
     return Settings(anonymized_telemetry=False)
 
 
