@@ -64,7 +64,7 @@ _inputs: set[Path] = set()
 def _refuse_input_as_output(output: Path) -> None:
     try:
         target = output.resolve()
-    except OSError:
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop, before Python 3.13
         return
     if target in _inputs:
         fail(f"{output}: 输出文件就是输入文件，拒绝覆盖 (output would overwrite an input file)")
@@ -138,7 +138,7 @@ def read_sources(paths: List[str]):
         fail("没有找到输入文件 (no input files)")
     good, bad = [], []
     for f in files:
-        with contextlib.suppress(OSError):
+        with contextlib.suppress(OSError, RuntimeError):  # a symlink loop: the reader says so
             _inputs.add(Path(f).resolve())
         try:
             good.append((str(f), read_file(f)))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Union
@@ -44,7 +45,10 @@ def source_key(path: str | Path, corpus: Path | None = None) -> str:
     upgrading or moving drafter does not turn them into new sources; anything else is its
     absolute path.
     """
-    p = Path(path).resolve()
+    try:
+        p = Path(path).resolve()
+    except (OSError, RuntimeError):  # a symlink loop (RuntimeError before Python 3.13)
+        p = Path(os.path.abspath(path))
     if corpus is not None and p.is_relative_to(Path(corpus).resolve()):
         return "corpus/" + p.relative_to(Path(corpus).resolve()).as_posix()
     return str(p)
