@@ -64,6 +64,12 @@ def ingest(
         write_output(json.dumps(summary.to_json(), ensure_ascii=False, indent=2), None)
     else:
         _print_summary(summary)
+    if summary.skipped:
+        # The readable files are in the store; the exit code still says that some were not,
+        # like parse, review and deductions do.
+        for s in summary.skipped:
+            typer.echo(f"drafter: {s.source}: {s.reason}", err=True)
+        raise typer.Exit(2)
 
 
 def _ingest_locked(files: List[Path], corpus: Path, home: Path) -> Any:
@@ -168,6 +174,5 @@ def _print_summary(summary: Any) -> None:
     console.print(f"新增 {c.added} · 更新 {c.updated} · 未变 {c.unchanged} · 删除 {c.removed}"
                   f" · 用时 {summary.seconds:.1f} 秒", highlight=False)
     if summary.skipped:
-        console.print(f"[yellow]跳过 {len(summary.skipped)} 个文件：[/yellow]", highlight=False)
-        for s in summary.skipped:
-            console.print(f"  {escape(s.source)}: {escape(s.reason)}", highlight=False)
+        console.print(f"[yellow]跳过 {len(summary.skipped)} 个无法读取的文件（原因见 stderr）[/yellow]",
+                      highlight=False)

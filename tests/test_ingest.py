@@ -95,11 +95,15 @@ def test_unreadable_files_are_skipped_with_reasons(offline_home: Path, tmp_path:
     shutil.copy(corpus_files()[0], d / "good.txt")
     (d / "notes.txt").write_text("这里没有表格。\n", encoding="utf-8")
     (d / "sheet.xlsx").write_bytes(b"PK\x03\x04junk")
-    out = invoke_json("ingest", str(d))
-    assert out["files"] == 1
+    res = invoke("ingest", str(d), "--format", "json")
+    assert res.exit_code == 2  # the good file is stored; the exit code says some were not
+    out = json.loads(res.stdout)
+    assert out["files"] == 1 and out["added"] > 0
     reasons = {Path(s["source"]).name: s["reason"] for s in out["skipped"]}
     assert set(reasons) == {"notes.txt", "sheet.xlsx"}
     assert all(reasons.values())
+    bad_lines = [l for l in res.stderr.splitlines() if l.startswith("drafter: ")]
+    assert len(bad_lines) == 2 and {Path(l.split(": ")[1]).name for l in bad_lines} == set(reasons)
 
 
 def test_nothing_readable_exits_2_and_creates_no_store(offline_home: Path, tmp_path: Path):
