@@ -13,17 +13,29 @@ from drafter.errors import InputError
 
 
 def read_structured(path: str | Path) -> Any:
-    """Parse a JSON, YAML or TOML file, chosen by suffix (by content when the suffix says nothing)."""
+    """Parse a JSON, YAML or TOML file, chosen by suffix (by content when the suffix says nothing).
+
+    Mappings always come back with string keys, whatever the format: YAML alone allows
+    ``1:`` or ``null:`` keys, and callers report unknown keys by joining them as text. Strings
+    come back without control characters or lone surrogates (JSON and YAML escapes can spell
+    them), which no terminal, UTF-8 file or workbook can take.
+    """
+    from drafter.read import read_bytes
+    from drafter.read.decode import decode_bytes
+
     p = Path(path)
     source = str(path)
+    # The form readers' bytes and decoding: the same words for a missing, empty, binary or
+    # GBK/UTF-16 file, and no Python codec message on the terminal.
+    text = decode_bytes(read_bytes(p, source), source).lstrip("\ufeff")
     try:
-        text = p.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError("文件不存在 (no such file)", source) from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise InputError(f"无法读取文件 (cannot read: {e})", source) from None
-    suffix = p.suffix.lower()
-    if suffix == ".json" or (suffix not in (".toml", ".yaml", ".yml") and text.lstrip()[:1] in "{["):
+        return _clean(_parse(text, p.suffix.lower(), source), {})
+    except RecursionError:  # a YAML structure nested deeper than the stack
+        raise InputError("嵌套过深 (nested too deeply)", source) from None
+
+
+def _parse(text: str, suffix: str, source: str) -> Any:
+    if suffix == ".json" or (suffix not in (".toml", ".yaml", ".yml") and text.lstrip().startswith(("{", "["))):
         return _json(text, source)
     if suffix in (".yaml", ".yml"):
         return _yaml(text, source)
@@ -40,6 +52,10 @@ def _json(text: str, source: str) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as e:
         raise InputError(f"JSON 格式错误 (invalid JSON at line {e.lineno})", source) from None
+    except (RecursionError, ValueError):
+        # Nesting deeper than the parser's stack, or an integer longer than int() accepts.
+        raise InputError("JSON 嵌套过深或数字过长 (JSON nested too deeply or number too long)",
+                         source) from None
 
 
 def _toml(text: str, source: str) -> Any:
@@ -55,6 +71,9 @@ def _toml(text: str, source: str) -> Any:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise InputError(f"TOML 格式错误 (invalid TOML: {e})", source) from None
+    except (RecursionError, ValueError):  # deep nesting; an integer longer than int() accepts
+        raise InputError("TOML 嵌套过深或数字过长 (TOML nested too deeply or number too long)",
+                         source) from None
 
 
 def _yaml(text: str, source: str) -> Any:
@@ -65,3 +84,31 @@ def _yaml(text: str, source: str) -> Any:
         mark = getattr(e, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""
         raise InputError(f"YAML 格式错误 (invalid YAML{where})", source) from None
+    except Exception:  # noqa: BLE001
+        # PyYAML's constructors raise whatever their conversion raises for a scalar they cannot
+        # read: 2024-13-45 (ValueError), "!!bool x" (KeyError), "!!timestamp" (AttributeError),
+        # an integer longer than int() accepts, nesting deeper than the stack (RecursionError).
+        raise InputError("YAML 格式错误 (invalid YAML value)", source) from None
+
+
+def _clean(value: Any, done: dict[int, Any]) -> Any:
+    """``value`` with text keys and clean strings (see read_structured). YAML anchors can make a
+    structure refer to itself, so each container is converted once (``done``, by id)."""
+    from drafter.read.clean import strip_controls
+
+    if isinstance(value, str):
+        return strip_controls(value)
+    if not isinstance(value, (dict, list)):
+        return value
+    if id(value) in done:
+        return done[id(value)]
+    if isinstance(value, list):
+        out_list: list[Any] = []
+        done[id(value)] = out_list
+        out_list.extend(_clean(v, done) for v in value)
+        return out_list
+    out: dict[str, Any] = {}
+    done[id(value)] = out
+    for k, v in value.items():
+        out[strip_controls(k if isinstance(k, str) else str(k))] = _clean(v, done)
+    return out

@@ -7,33 +7,29 @@ so every command accepts its own output), otherwise text as extracted from PDFs 
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
 from drafter.errors import InputError
 from drafter.model import Form
+from drafter.read.clean import strip_controls
 from drafter.read.decode import decode_bytes
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".tsv", ".csv", ".text", ".json", ""}
 MAX_BYTES = 50 * 1024 * 1024
+# Every zip archive, so every .xlsx, starts with a local file header; "PK" alone can begin a text.
+_ZIP_MAGIC = b"PK\x03\x04"
 
 
 def read_file(path: str | Path) -> list[Form]:
     """Forms in one file, or InputError with a one-line reason."""
     p = Path(path)
     source = str(path)
-    if not p.exists():
-        raise InputError("文件不存在 (no such file)", source)
-    if p.is_dir():
-        raise InputError("是目录而不是文件 (is a directory)", source)
-    try:
-        data = p.read_bytes()
-    except OSError as e:
-        raise InputError(f"无法读取文件 (cannot read: {e.strerror})", source) from None
-    if len(data) > MAX_BYTES:
-        raise InputError("文件过大 (larger than 50 MB)", source)
-    if data[:2] == b"PK" or p.suffix.lower() in (".xlsx", ".xlsm"):
+    data = read_bytes(p, source)
+    if p.suffix.lower() in (".xlsx", ".xlsm") or data[:4] == _ZIP_MAGIC:
         from drafter.read.xlsx import read_xlsx
         forms = read_xlsx(p, source)
         if not forms:
@@ -43,7 +39,7 @@ def read_file(path: str | Path) -> list[Form]:
         raise InputError("不支持旧版 .xls，请另存为 .xlsx (save as .xlsx)", source)
     text = decode_bytes(data, source)
     stripped = text.lstrip("\ufeff \t\r\n")
-    if stripped[:1] in "{[":
+    if stripped.startswith(("{", "[")):
         forms = _read_json(stripped, source)
     else:
         from drafter.read.text import read_text
@@ -53,12 +49,38 @@ def read_file(path: str | Path) -> list[Form]:
     return forms
 
 
+def read_bytes(p: Path, source: str) -> bytes:
+    """The file's bytes, or InputError: missing, a directory, unreadable, or too large.
+
+    Opened rather than stat'ed first, so that pipes (``<(pdftotext …)``) work and a device such as
+    /dev/zero cannot make us read forever: at most MAX_BYTES + 1 bytes are read.
+    """
+    try:
+        with p.open("rb") as fh:
+            data = fh.read(MAX_BYTES + 1)
+    except (FileNotFoundError, NotADirectoryError):
+        raise InputError("文件不存在 (no such file)", source) from None
+    except IsADirectoryError:
+        raise InputError("是目录而不是文件 (is a directory)", source) from None
+    except OSError as e:  # permissions, a name too long for the file system, an I/O error
+        raise InputError(f"无法读取文件 (cannot read: {e.strerror or type(e).__name__})", source) from None
+    except ValueError:  # a NUL byte in the name
+        raise InputError("文件名无效 (invalid file name)", source) from None
+    if len(data) > MAX_BYTES:
+        raise InputError("文件过大 (larger than 50 MB)", source)
+    return data
+
+
 def expand_paths(paths: list[str]) -> list[Path]:
     """Files named, and the readable files inside directories named (sorted, recursive)."""
     out: list[Path] = []
     for raw in paths:
         p = Path(raw)
-        if p.is_dir():
+        try:
+            is_dir = p.is_dir()
+        except (OSError, ValueError):  # e.g. a name too long: read_file says so for this path
+            is_dir = False
+        if is_dir:
             out.extend(sorted(f for f in p.rglob("*") if f.is_file() and not f.name.startswith(".")
                               and f.suffix.lower() in TEXT_SUFFIXES | {".xlsx"}))
         else:
@@ -68,9 +90,16 @@ def expand_paths(paths: list[str]) -> list[Path]:
 
 def _read_json(text: str, source: str) -> list[Form]:
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_constant=_non_finite, parse_float=_finite_float)
     except json.JSONDecodeError as e:
         raise InputError(f"JSON 格式错误 (invalid JSON at line {e.lineno})", source) from None
+    except _NonFinite:
+        raise InputError("JSON 中有非有限数值 NaN/Infinity (non-finite number in JSON)", source) from None
+    except (RecursionError, ValueError):
+        # Nesting deeper than the parser's stack, or an integer longer than int() accepts.
+        raise InputError("JSON 嵌套过深或数字过长 (JSON nested too deeply or number too long)",
+                         source) from None
+    data = _without_controls(data)
     items = data if isinstance(data, list) else [data]
     forms: list[Form] = []
     try:
@@ -78,6 +107,8 @@ def _read_json(text: str, source: str) -> list[Form]:
             if not isinstance(item, dict):
                 raise InputError("JSON 中没有表单 (no forms in JSON)", source)
             if "forms" in item:  # parse output: {"source", "forms": [...]}
+                if not isinstance(item["forms"], list):
+                    raise InputError("JSON 字段不符合表单格式 (invalid form field forms)", source)
                 forms.extend(Form.model_validate(f) for f in item["forms"])
             elif "form" in item:  # draft output: {"engine", "form", "notes"}
                 forms.append(Form.model_validate(item["form"]))
@@ -87,4 +118,46 @@ def _read_json(text: str, source: str) -> list[Form]:
         first = e.errors()[0]
         where = ".".join(str(x) for x in first["loc"])
         raise InputError(f"JSON 字段不符合表单格式 (invalid form field {where})", source) from None
+    for form in forms:
+        # Pydantic turns the strings "NaN" and "inf" into floats; no rule can compute with them.
+        if not all(math.isfinite(x) for x in _floats(form.model_dump())):
+            raise InputError("JSON 中有非有限数值 NaN/Infinity (non-finite number in JSON)", source)
     return forms
+
+
+def _floats(value: Any):
+    if isinstance(value, float):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _floats(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _floats(v)
+
+
+class _NonFinite(Exception):
+    pass
+
+
+def _non_finite(name: str) -> float:
+    # Python's json accepts NaN and Infinity, which no form holds and arithmetic cannot use.
+    raise _NonFinite(name)
+
+
+def _finite_float(text: str) -> float:
+    x = float(text)
+    if not math.isfinite(x):  # 1e999
+        raise _NonFinite(text)
+    return x
+
+
+def _without_controls(value: Any) -> Any:
+    """Strings without control characters, as the text reader leaves cells (see clean.py)."""
+    if isinstance(value, str):
+        return strip_controls(value)
+    if isinstance(value, list):
+        return [_without_controls(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _without_controls(v) for k, v in value.items()}
+    return value

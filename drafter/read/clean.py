@@ -34,11 +34,27 @@ _KANJI_VARIANTS = str.maketrans({
     "縁": "缘", "録": "录", "様": "样", "画": "画", "歩": "步", "転": "转", "達": "达",
 })
 
+# One pass instead of three: the tables share no keys, and none maps a character to a key of
+# another (only 画 to itself), so applying them in turn and at once give the same text.
+_NORMALIZE = _SYMBOLS | _FULLWIDTH_DIGITS | _KANJI_VARIANTS
+
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _CJK_PUNCT = r"，。、；：！？（）《》“”‘’【】—…·"
 _SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}{_CJK_PUNCT}])\s+(?=[{_CJK}{_CJK_PUNCT}])")
 _SPACE_AROUND_CJK = re.compile(rf"(?<=[{_CJK}])\s+(?=[\d(%])|(?<=[\d%)])\s+(?=[{_CJK}])")
+_WHITESPACE = re.compile(r"\s+")
 _MULTISPACE = re.compile(r"[ \t\r\f\v]+")
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+# Vertical tab and form feed (a PDF page break) separate words; the others are dropped. Lone
+# surrogates (JSON "\ud800") cannot be written as UTF-8 at all, so they become U+FFFD.
+_CONTROL_MAP = ({c: None for c in (*range(0x00, 0x09), *range(0x0e, 0x20), 0x7f)}
+                | {0x0b: " ", 0x0c: " "} | {c: "\ufffd" for c in range(0xD800, 0xE000)})
+
+
+def strip_controls(text: str) -> str:
+    """Drop control characters (not tab or newline): extraction debris that means nothing in a
+    form, and that Excel and XML refuse to store; replace lone surrogates."""
+    return text.translate(_CONTROL_MAP) if _CONTROLS.search(text) else text
 
 
 def strip_html(text: str) -> str:
@@ -73,12 +89,12 @@ def _latex_body(body: str) -> str:
 
 def normalize_symbols(text: str) -> str:
     """Full-width digits and operator look-alikes to their plain forms; OCR kanji variants fixed."""
-    return text.translate(_SYMBOLS).translate(_FULLWIDTH_DIGITS).translate(_KANJI_VARIANTS)
+    return text.translate(_NORMALIZE)
 
 
 def squash(text: str) -> str:
     """Remove all whitespace: for labels and names, where spaces are only extraction noise."""
-    return re.sub(r"\s+", "", text)
+    return _WHITESPACE.sub("", text)
 
 
 def tidy(text: str) -> str:
@@ -90,9 +106,9 @@ def tidy(text: str) -> str:
 
 def clean_cell(raw: str) -> str:
     """Everything a cell needs before anyone reads it."""
-    return tidy(normalize_symbols(latex_to_text(strip_html(raw))))
+    return tidy(normalize_symbols(latex_to_text(strip_html(strip_controls(raw)))))
 
 
 def clean_cell_keep_spaces(raw: str) -> str:
     """Like :func:`clean_cell` but keeps the spaces: they show where OCR wrapped a line."""
-    return _MULTISPACE.sub(" ", normalize_symbols(latex_to_text(strip_html(raw)))).strip()
+    return _MULTISPACE.sub(" ", normalize_symbols(latex_to_text(strip_html(strip_controls(raw))))).strip()

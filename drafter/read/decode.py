@@ -31,7 +31,7 @@ def decode_bytes(data: bytes, source: str | None = None) -> str:
         raise InputError("不是文本文件，无法读取 (binary file)", source)
     for enc in ("utf-8", "gb18030"):
         try:
-            text = data.decode(enc)
+            text = _decode(data, enc)
         except UnicodeDecodeError:
             continue
         if _mostly_text(text):
@@ -52,9 +52,24 @@ def _looks_utf16(data: bytes) -> bool:
     return max(zeros_even, zeros_odd) > 0.3 * half and min(zeros_even, zeros_odd) < 0.05 * half
 
 
+# What codecs say when the bytes stop inside a character rather than hold a wrong one.
+_CUT_SHORT = {"unexpected end of data", "truncated data", "incomplete multibyte sequence"}
+
+
+def _decode(data: bytes, enc: str) -> str:
+    """Decode; a file cut off inside its last character (a copy or download stopped part-way)
+    loses that character instead of being refused as a whole."""
+    try:
+        return data.decode(enc)
+    except UnicodeDecodeError as e:
+        if e.reason in _CUT_SHORT and e.end == len(data) and len(data) - e.start < 4:
+            return data[: e.start].decode(enc)
+        raise
+
+
 def _strict(data: bytes, enc: str, source: str | None) -> str:
     try:
-        text = data.decode(enc)
+        text = _decode(data, enc)
     except UnicodeDecodeError:
         raise InputError(f"文件编码 {enc} 无法解码 (corrupt text)", source) from None
     if not _mostly_text(text):

@@ -6,6 +6,7 @@ Labels are matched on squashed text (all whitespace removed) so that OCR splits 
 
 from __future__ import annotations
 
+import math
 import re
 
 from drafter.model import Budget, Funds
@@ -24,6 +25,7 @@ _STOP_LABELS = tuple(
     w for _, ws in FIELD_LABELS for w in ws
 ) + ("计划开始日期", "计划完成日期", "项目负责人", "联系电话", "绩效类型", "是否含有政府购买服务",
      "项目期", "资金", "年度")
+_ANY_LABEL = re.compile("|".join(re.escape(w) for _, ws in FIELD_LABELS for w in ws))
 _YEAR_TITLE = re.compile(r"(?:19|20)\d\d(?=\s*\d?\s*年度)|(?<=\()\s*(?:19|20)\d\d(?=\s*年)")
 _YEAR_ANY = re.compile(r"((?:19|20)\d\d)\s*(?:年|-\d\d-\d\d)")
 _NUMBER = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
@@ -46,6 +48,11 @@ def extract_fields(rows: list[Row]) -> dict[str, str]:
                 i += 1
                 continue
             key, span, inline = hit
+            if key in found and inline != "\x00":
+                # First occurrence wins: reading the value again is wasted, and in a row of many
+                # label cells (noise, a pasted list) it made reading the row quadratic.
+                i += span
+                continue
             if inline == "\x00":
                 pairs = _fields_in_cell(row.raw[i])
             else:
@@ -63,6 +70,8 @@ def _label_at(sq: list[str], i: int) -> tuple[str, int, str] | None:
         text = "".join(sq[i:i + span])
         if span == 2 and (not sq[i] or i + 1 >= len(sq) or not sq[i + 1]):
             continue
+        if not _ANY_LABEL.search(text):
+            continue  # every test below needs a label inside the text; most cells hold none
         for key, labels in FIELD_LABELS:
             for label in labels:
                 if text == label or text == label + ":" or text.rstrip(":：") == label:
@@ -97,12 +106,15 @@ def _fields_in_cell(raw: str) -> list[tuple[str, str]]:
 
 def _value_after(raw_cells: list[str], sq: list[str], start: int) -> str:
     parts: list[str] = []
-    cells = [clean_cell_keep_spaces(c) for c in raw_cells]
-    for c, s in zip(cells[start:], sq[start:]):
+    # Cells are cleaned only up to the next label, and never sliced: a row of many cells (noise,
+    # a pasted list) would otherwise cost its full length once per label in it.
+    for j in range(start, min(len(raw_cells), len(sq))):
+        s = sq[j]
         if not s:
             continue
         if any(s.startswith(lbl) for lbl in _STOP_LABELS):
             break
+        c = clean_cell_keep_spaces(raw_cells[j])
         # OCR may run the next fields into this cell: "房屋管理经费 上海市住房…委员会 实施单位 …".
         words = c.split(" ")
         cut = next((k for k, w in enumerate(words) if k and (
@@ -183,7 +195,8 @@ def to_number(text: str) -> float | None:
     t = squash(text).rstrip("%").replace("，", ",").strip("()")
     if not _NUMBER.match(t):
         return None
-    return float(t.replace(",", ""))
+    x = float(t.replace(",", ""))
+    return x if math.isfinite(x) else None  # 400 digits make float() infinite, not an error
 
 
 _FUND_ROWS = [

@@ -68,6 +68,9 @@ def _lcs(a: str, b: str) -> int:
     return prev[-1]
 
 
+_WORD_CHARS = {w: frozenset(w) for w in (*LEVEL1_WORDS, *LEVEL2_WORDS)}
+
+
 @lru_cache(maxsize=8192)
 def match_label(text: str) -> LabelMatch | None:
     """The level word a (squashed, cleaned) cell stands for, or None for names and noise."""
@@ -76,16 +79,22 @@ def match_label(text: str) -> LabelMatch | None:
     if any(ch.isdigit() for ch in text):
         return None
     best: tuple[float, str, int] | None = None
+    allowed = 1 if len(text) >= 5 and text.endswith("标") else 0
     for level, words in ((1, LEVEL1_WORDS), (2, LEVEL2_WORDS)):
         for word in words:
             if text == word:
                 return _make(word, level, exact=True)
+            # Characters the word lacks are stray whatever the alignment: counting them is
+            # cheap, and spares the LCS for the many cells of a file that are no label at all.
+            chars = _WORD_CHARS[word]
+            if sum(ch not in chars for ch in text) > allowed:
+                continue
             common = _lcs(text, word)
             # Damaged labels lose characters but rarely gain any: every character of the cell
             # must come from the word, in order (one stray one in a long cell that still ends
             # like a label, "服务就意度标"), and carry a real part of it ("指标" alone does not).
             stray = len(text) - common
-            if stray > (1 if len(text) >= 5 and text.endswith("标") else 0) or common < 2:
+            if stray > allowed or common < 2:
                 continue
             if common / len(word) < 0.3 and not word.startswith(text):
                 continue

@@ -10,6 +10,7 @@ its middle row, so labels are collected as events and assigned to rows afterward
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -42,6 +43,10 @@ _HEADER_WORDS = {
     "note": ("备注", "指标解释", "指标说明", "评分标准", "评(扣)分标准"),
     "unit": ("度量单位", "计量单位", "单位"),
 }
+_HEADER_BY_FIRST: dict[str, list[tuple[str, str]]] = {}
+for _role, _words in _HEADER_WORDS.items():
+    for _w in _words:
+        _HEADER_BY_FIRST.setdefault(_w[0], []).append((_role, _w))
 _SIDE_ROLES = ("baseline", "basis", "evidence", "refs", "note")
 _PLAIN_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 _OPS_ONLY = {"≥", "≤", "=", ">", "<", ">=", "<=", "≥=", "＝", "正向", "反向", "定量", "定性"}
@@ -63,8 +68,10 @@ def header_role(cell: str) -> str | None:
     s = squash(cell).replace("（", "(").replace("）", ")")
     if not s:
         return None
-    for role, words in _HEADER_WORDS.items():
-        if any(s == w or (len(w) >= 3 and s.startswith(w)) for w in words):
+    # Only words starting with the cell's first character can match; they are listed in
+    # _HEADER_WORDS order, so the first hit is the role the full scan would have found.
+    for role, w in _HEADER_BY_FIRST.get(s[0], ()):
+        if s == w or (len(w) >= 3 and s.startswith(w)):
             return role
     if s.startswith("三级") and len(s) <= 6:  # OCR: 三级扫, 三级打, 三级扎 for 三级指标
         return "name"
@@ -73,6 +80,12 @@ def header_role(cell: str) -> str | None:
 
 def read_header(row: Row) -> Header | None:
     """The indicator-table heading row, or None if this row is not one."""
+    # Every row is asked, so the cheap test on the row's text comes before classifying cells.
+    text = row.text
+    has_levels = sum(w in text for w in ("一级", "二级", "三级")) >= 2
+    has_value = "指标值" in text or "目标值" in text
+    if not (has_levels or (("三级" in text) and has_value)):
+        return None
     filled = [(i, s) for i, s in enumerate(row.squashed) if s]
     if len(filled) < 2:
         return None
@@ -83,10 +96,7 @@ def read_header(row: Row) -> Header | None:
         if role:
             roles.setdefault(role, []).append(i)
             hits += 1
-    text = row.text
-    has_levels = sum(w in text for w in ("一级", "二级", "三级")) >= 2
-    has_value = "指标值" in text or "目标值" in text
-    if hits < 3 or hits < 0.4 * len(filled) or not (has_levels or (("三级" in text) and has_value)):
+    if hits < 3 or hits < 0.4 * len(filled):
         return None
     return Header(roles=roles, self_eval=bool(roles.get("actual") or roles.get("score")))
 
@@ -609,6 +619,8 @@ def _leading_numbers(text: str) -> tuple[list[float], str] | None:
     if not m:
         return None
     nums = [float(x) for x in m.group(1).split()]
+    if not all(math.isfinite(x) for x in nums):  # hundreds of digits: noise, not a score
+        return None
     return nums, m.group(2).strip()
 
 

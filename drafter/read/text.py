@@ -20,11 +20,18 @@ from drafter.read.labels import match_label
 from drafter.read.table import Header, TableReader, assign_levels, header_role, read_header
 
 _TITLE = re.compile(r"绩效目标申报表|绩效目标表|自评表|汇总表|申报单位名称|^\(?(?:19|20)\d\d.{0,3}年度\)?$")
+# 级 as strip_html's html.unescape would decode it: &#32423; or &#x7EA7; (";" optional).
+_LEVEL_ENTITY = re.compile(r"&#(?:0*32423|[xX]0*7[eE][aA]7)")
 _GOAL_LABELS = ("年度总体目标", "总目标及阶段性目标", "年度绩效目标", "年度目标", "绩效目标")
 
 
 def read_text(text: str) -> list[Form]:
     """All forms in a text; an empty list when there is none."""
+    if "级" not in text and not _LEVEL_ENTITY.search(text):
+        # Indicators are read only under a heading naming 一级/二级/三级 (read_header), so a
+        # text without 级 (nor the HTML entity for it) has no form: a large file of noise is
+        # refused at once instead of after every row was classified.
+        return []
     return read_rows(to_rows(text))
 
 
@@ -34,6 +41,10 @@ def read_rows(rows: list[Row], aligned: bool = False) -> list[Form]:
     ``aligned``: every cell sits in its true column (a worksheet), so tables are read by column.
     """
     rows = rows if aligned else _unstream(rows)
+    if not any(_could_head_table(rows, i) for i in range(len(rows))):
+        # Forms without an indicator table are dropped at the end anyway; a file where no row
+        # can be one (noise, prose) is answered before its header fields are read row by row.
+        return []
     starts = [i for i, r in enumerate(rows) if _is_name_row(r)]
     if not starts:
         starts = [0]
@@ -109,12 +120,26 @@ def _read_form(preamble: list[Row], body: list[Row], aligned: bool = False) -> t
     return form, sure
 
 
+def _could_head_table(rows: list[Row], i: int) -> bool:
+    """Whether _find_header could find the heading at row i, alone or merged with the next."""
+    nxt = rows[i + 1] if i + 1 < len(rows) else None
+    return read_header(rows[i]) is not None or (nxt is not None and _merged_header(rows[i], nxt) is not None)
+
+
+def _merged_header(row: Row, nxt: Row) -> Header | None:
+    # A heading names 一级/二级/三级 (read_header); merging cells cannot create a 级 that neither
+    # row holds, and most pairs hold none: skip building the merged row for them.
+    if "级" not in row.text and "级" not in nxt.text:
+        return None
+    return read_header(merge_rows(row, nxt))
+
+
 def _find_header(body: list[Row]) -> tuple[int | None, Header | None, int]:
     """(index, heading, rows it spans): OCR often breaks the heading over two rows."""
     for i, row in enumerate(body):
         single = read_header(row)
         nxt = body[i + 1] if i + 1 < len(body) else None
-        merged = read_header(merge_rows(row, nxt)) if nxt is not None else None
+        merged = _merged_header(row, nxt) if nxt is not None else None
         if single is not None:
             # "一级 | 二级 | … 偏差原因" over "指标 | 指标 | 三级指标 | 年度指标值 | …".
             if merged is not None and len(merged.roles) > len(single.roles):
