@@ -94,7 +94,10 @@ def _unique(paths: List[str]) -> List[str]:
     seen: set[Path] = set()
     out: List[str] = []
     for f in expand_paths(paths):
-        key = f.resolve() if f.exists() else f
+        try:
+            key = f.resolve() if f.exists() else f
+        except (OSError, RuntimeError):  # a name too long, a symlink loop: read_file says why
+            key = f
         if key not in seen:
             seen.add(key)
             out.append(str(f))

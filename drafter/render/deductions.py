@@ -166,6 +166,7 @@ def report_markdown(report: Report) -> str:
 def report_xlsx(report: Report) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
+    from drafter.render.xlsx import cell_safe
 
     wb = Workbook()
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
@@ -177,7 +178,7 @@ def report_xlsx(report: Report) -> bytes:
         for cell in ws[1]:
             cell.font, cell.fill = bold, fill
         for row in rows:
-            ws.append(row)
+            ws.append(cell_safe(list(row)))
         for k, w in enumerate(widths, start=1):
             ws.column_dimensions[ws.cell(1, k).column_letter].width = w
         for row in ws.iter_rows(min_row=2):

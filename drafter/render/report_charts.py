@@ -13,6 +13,7 @@ matplotlib is imported here and nowhere else, on first use: `drafter --help` mus
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from dataclasses import dataclass
@@ -97,10 +98,13 @@ def bar_chart(title: str, bars: Sequence[Bar], names: dict[str, str], unit: str 
         ax = fig.add_subplot(1, 1, 1)
         ys = list(range(len(bars)))[::-1]  # first bar on top
         used: list[str] = []
+        ends: list[float] = []
         for y, bar in zip(ys, bars):
             left = 0.0
             for code, value in bar.segments:
-                if value <= 0:
+                # Absurd figures in a form (a weight of 1e308) overflow when stacked, and
+                # matplotlib refuses infinite limits: such a segment is left out of the chart.
+                if not value > 0 or not math.isfinite(left + value * 1.28):
                     continue
                 label = None if code in used else (names.get(code, code) if font else code)
                 if label:
@@ -109,11 +113,12 @@ def bar_chart(title: str, bars: Sequence[Bar], names: dict[str, str], unit: str 
                         height=0.62, edgecolor="white", linewidth=0.6)
                 left += value
             ax.text(left, y, f"  {bar.note}", va="center", ha="left", fontsize=9, fontproperties=font)
+            ends.append(left)
         ax.set_yticks(ys)
         ax.set_yticklabels([b.label for b in bars], fontproperties=font, fontsize=10)
         ax.set_xlabel(f"失分（{unit}）" if font else "points lost", fontproperties=font)
         ax.set_title(title if font else "", fontproperties=font, fontsize=12, loc="left")
-        widest = max((sum(v for _, v in b.segments) for b in bars), default=1.0) or 1.0
+        widest = max(ends, default=1.0) or 1.0
         ax.set_xlim(0, widest * 1.28)
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)

@@ -24,6 +24,9 @@ def forms_to_xlsx(forms: Sequence[Form], findings: Iterable[object] = ()) -> byt
 
     wb = Workbook()
     wb.remove(wb.active)
+    # Readers drop control characters, but forms also come from drafts and callers: a workbook
+    # refuses them (IllegalCharacterError) and the whole file would be lost for one character.
+    forms = [Form.model_validate(cell_safe(f.model_dump())) for f in forms]
     findings = list(findings)
     used: set[str] = set()
     for k, form in enumerate(forms):
@@ -167,7 +170,7 @@ def _annotate(ws, findings: list, rows_of: dict[int, int]) -> None:
             by_row.setdefault(row, []).append(f)
     for row, items in by_row.items():
         text = "\n".join(f"[{f.code} {f.severity}] {f.message}" for f in items)
-        ws.cell(row, 3).comment = Comment(text[:30000], "drafter")
+        ws.cell(row, 3).comment = Comment(cell_safe(text[:30000]), "drafter")
 
 
 def _findings_sheet(wb, findings: list, forms: Sequence[Form]) -> None:
@@ -183,6 +186,20 @@ def _findings_sheet(wb, findings: list, forms: Sequence[Form]) -> None:
         values = [form.project_name if form else "", f.indicator_name or "（整表）", f.code,
                   severity.get(f.severity, f.severity), f.message, f.suggestion or ""]
         for j, v in enumerate(values, start=1):
-            ws.cell(r, j, v).alignment = Alignment(wrap_text=True, vertical="top")
+            ws.cell(r, j, cell_safe(v)).alignment = Alignment(wrap_text=True, vertical="top")
     for letter, w in zip("ABCDEF", (24, 30, 8, 8, 60, 50)):
         ws.column_dimensions[letter].width = w
+
+
+def cell_safe(value):
+    """``value`` with every string stripped of what a workbook cannot store (see strip_controls)."""
+    from drafter.read.clean import strip_controls
+
+    if isinstance(value, str):
+        return strip_controls(value)
+    if isinstance(value, list):
+        return [cell_safe(v) for v in value]
+    if isinstance(value, dict):
+        return {k: cell_safe(v) for k, v in value.items()}
+    return value
+

@@ -7,6 +7,7 @@ to) so that 40 rules cost about as much as one pass over the form.
 
 from __future__ import annotations
 
+import math
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
@@ -216,6 +217,10 @@ def num(x: float | None) -> str:
     """A number as people write it in these forms: no trailing zeros, no exponent."""
     if x is None:
         return "—"
+    if not math.isfinite(x) or abs(x) >= 1e15:
+        # Arithmetic on absurd figures (a weight of 1e308, a target of 1e-300) overflows; the
+        # message should still say what the table holds instead of failing the whole review.
+        return f"{x:g}"
     if abs(x - round(x)) < 1e-9:
         return f"{round(x):d}"
     return f"{x:.4f}".rstrip("0").rstrip(".")
@@ -225,6 +230,8 @@ def pts(x: float | None) -> str:
     """A score, weight or rate: two decimals, rounded half up as forms (and Excel) do."""
     if x is None:
         return "—"
+    if not math.isfinite(x) or abs(x) >= 1e15:  # beyond Decimal's 28 digits once quantized
+        return f"{x:g}"
     return str(Decimal(repr(round(x, 9))).quantize(_CENT, rounding=ROUND_HALF_UP))
 
 
