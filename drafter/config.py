@@ -109,9 +109,10 @@ def load_config(path: str | Path | None) -> ReviewConfig:
 
 
 def config_from_dict(data: dict[str, Any], source: str = "config") -> ReviewConfig:
-    unknown = sorted(set(data) - set(_FIELDS))
+    # key=str: a YAML file may give keys that are numbers (``1: 2``), which do not sort with text.
+    unknown = sorted(set(data) - set(_FIELDS), key=str)
     if unknown:
-        raise InputError(f"未知配置项 (unknown config key): {', '.join(unknown)}", source)
+        raise InputError(f"未知配置项 (unknown config key): {', '.join(map(str, unknown))}", source)
     from pydantic import TypeAdapter, ValidationError
     try:
         return TypeAdapter(ReviewConfig).validate_python({**ReviewConfig().__dict__, **data})

@@ -57,3 +57,11 @@ def test_catalogue_codes_docs_and_tags():
     unmeasurable = {r.code for r in rules if "unmeasurable" in r.tags}
     assert {"T01", "T04", "T05", "T07", "T08", "T09", "T15", "T17"} <= unmeasurable
     assert get_rule("t07") is get_rule("T07") and get_rule("T99") is None
+
+
+def test_unknown_keys_that_are_not_text_are_named():
+    from drafter.config import config_from_dict
+    from drafter.errors import InputError
+
+    with pytest.raises(InputError, match="unknown config key.*1, zz"):
+        config_from_dict({1: 2, "zz": 3}, "x.yaml")
