@@ -93,6 +93,9 @@ def prune(home: Path) -> None:
         if entry.name.startswith(PREFIX) and entry.is_dir():
             log.debug("删除旧版本 %s", entry.name)
             shutil.rmtree(entry, ignore_errors=True)
+        elif entry.name.startswith(f".{POINTER}."):  # a pointer a killed ingest never renamed
+            with contextlib.suppress(OSError):
+                entry.unlink()
         elif live is not None and live != base and _is_legacy_entry(entry):
             # The pre-generation store has been copied into a generation by now.
             with contextlib.suppress(OSError):
