@@ -63,20 +63,23 @@ def retry_after(e: Any) -> float | None:
     headers = getattr(response, "headers", None)
     if headers is None:
         return None
-    ms = headers.get("retry-after-ms")
-    if ms:
-        try:
-            return max(float(ms) / 1000, 0.0)
-        except ValueError:
-            pass
+    ms = _number(headers.get("retry-after-ms"))
+    if ms is not None:
+        return max(ms / 1000, 0.0)
     raw = headers.get("retry-after")
     if not raw:
         return None
-    try:
-        return max(float(raw), 0.0)
-    except ValueError:
-        pass
-    parsed = email.utils.parsedate_tz(raw)
+    seconds = _number(raw)
+    if seconds is not None:
+        return max(seconds, 0.0)
+    parsed = email.utils.parsedate_tz(raw)  # the other form the header allows: an HTTP date
     if parsed is None:
         return None
     return max(email.utils.mktime_tz(parsed) - time.time(), 0.0)
+
+
+def _number(raw: str | None) -> float | None:
+    try:
+        return float(raw) if raw else None
+    except ValueError:
+        return None
