@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import List, Optional
+from typing import TYPE_CHECKING, List, Optional
 
 import typer
+
+if TYPE_CHECKING:
+    from drafter.model import Form
 
 
 class ReviewFormat(str, Enum):
@@ -110,7 +113,8 @@ def _write_review_xlsx(good, findings, output) -> None:
     from drafter.cli import write_binary
     from drafter.render.xlsx import forms_to_xlsx
 
-    forms, offset = [], {}
+    forms: list[Form] = []
+    offset: dict[str, int] = {}
     for source, source_forms in good:
         offset[source] = len(forms)
         forms.extend(source_forms)

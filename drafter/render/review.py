@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator, Sequence
+from typing import Any, Iterator, Sequence
 
 from drafter.model import Form, Indicator
 from drafter.rules.finding import SEVERITY_ZH, Finding
@@ -175,7 +175,7 @@ def findings_sarif(findings: list[Finding], rules, version: str) -> bytes:
     results = []
     for f in findings:
         where = f"form[{f.form_index}]" + ("" if f.indicator_index is None else f"/indicator[{f.indicator_index}]")
-        result = {
+        result: dict[str, Any] = {
             "ruleId": f.code,
             "level": _SARIF_LEVEL[f.severity],
             "message": {"text": f.message + (f"\n建议：{f.suggestion}" if f.suggestion else "")},

@@ -74,7 +74,7 @@ def _write_form(ws, form: Form) -> dict[int, int]:
     ws.cell(1, 1, title).font = Font(bold=True, size=14)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
     ws.cell(1, 1).alignment = Alignment(horizontal="center")
-    header = [("项目名称", form.project_name), ("主管部门", form.department),
+    header: list[tuple[str, str | float | None]] = [("项目名称", form.project_name), ("主管部门", form.department),
               ("实施单位", form.agency), ("项目类别", form.project_type)]
     if form.funds:
         unit = form.funds.unit or "元"
@@ -99,8 +99,8 @@ def _write_form(ws, form: Form) -> dict[int, int]:
             ws.cell(r, 2 + j, lbl).font = bold
         r += 1
         ws.cell(r, 1, "年度资金总额")
-        for j, v in enumerate([b.initial, b.adjusted, b.executed, b.weight, b.rate_pct, b.score]):
-            ws.cell(r, 2 + j, v)
+        for j, amount in enumerate([b.initial, b.adjusted, b.executed, b.weight, b.rate_pct, b.score]):
+            ws.cell(r, 2 + j, amount)
         r += 1
     r += 1
     table_top = r
@@ -111,7 +111,7 @@ def _write_form(ws, form: Form) -> dict[int, int]:
     for k, ind in enumerate(form.indicators):
         r += 1
         rows_of[k] = r
-        values = [ind.level1, ind.level2, ind.name, ind.target_raw or ind.qualitative]
+        values: list[str | float | None] = [ind.level1, ind.level2, ind.name, ind.target_raw or ind.qualitative]
         if self_eval:
             values += [ind.actual_raw, ind.weight, ind.score, ind.deviation]
         elif "分值" in columns:
