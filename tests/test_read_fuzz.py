@@ -294,7 +294,7 @@ def test_side_file_nested_deeper_than_the_stack(tmp_path, suffix, text):
         read_structured(path)
 
 
-# ---- shapes that used to take quadratic time; each must finish well inside a second or two ----
+# ---- shapes that once took quadratic time; bench/bench_read_shapes.py times them ----
 
 
 @pytest.mark.parametrize("shape", ["label_cells", "value_cell", "one_line", "ascii_noise"])
