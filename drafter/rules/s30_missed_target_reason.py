@@ -29,7 +29,7 @@ def _shortfall(it: Item) -> str | None:
     return None
 
 
-@rule("S30", "未完成目标未说明偏差原因", "warning", tags=("explanation",), kinds=("self_eval",))
+@rule("S30", "未完成目标未说明偏差原因", "warning", tags=("scoring", "explanation"), kinds=("self_eval",))
 def check(view: FormView) -> Iterator[Hit]:
     """
     检查内容：
