@@ -7,10 +7,10 @@ import datetime as dt
 import json
 
 import pytest
+from conftest import SEEDS, find
 from openpyxl import Workbook
 from typer.testing import CliRunner
 
-from conftest import SEEDS, find
 from drafter.cli import app
 from drafter.dates import deadlines, parse_date
 from drafter.read import read_file

@@ -9,10 +9,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from test_rules_support import good_self_eval, good_target, ind, replace, run
 
 from drafter.config import ReviewConfig
 from drafter.model import Budget, Form, Funds
-from test_rules_support import good_self_eval, good_target, ind, replace, run
 
 D = dt.date
 
