@@ -70,3 +70,19 @@ def test_recurring_without_own_history_says_so(home):
     assert r.exit_code == 0, r.stderr
     notes = json.loads(r.stdout)["notes"]
     assert any("存储中没有本项目往年的表单" in n for n in notes)
+
+
+def test_llm_prompt_states_the_nature_only_when_given():
+    from drafter.draft.context import DEFAULT_BUDGET
+    from drafter.draft.llm_engine import draft_messages
+    from drafter.draft.request import build_request
+    from drafter.draft.retrieve import Retrieval
+
+    def user(nature):
+        request = build_request("机房电费", GOAL, year=2024, nature=nature)
+        messages, _ = draft_messages(request, Retrieval(), DEFAULT_BUDGET)
+        return messages[1]["content"]
+
+    assert "项目性质" not in user(None)
+    assert "经常性项目：本项目往年的实际值可作基线" in user("经常性项目")
+    assert "一次性项目：没有本项目的历史数据" in user("一次性项目")
