@@ -86,3 +86,10 @@ def test_llm_prompt_states_the_nature_only_when_given():
     assert "项目性质" not in user(None)
     assert "经常性项目：本项目往年的实际值可作基线" in user("经常性项目")
     assert "一次性项目：没有本项目的历史数据" in user("一次性项目")
+
+
+def test_markdown_draft_states_the_nature(home):
+    args = ["draft", "--offline", "--name", "机房电费", "--goal", GOAL, "--year", "2024", "--nature", "经常性",
+            "--format", "markdown"]
+    r = runner.invoke(app, args, env={"DRAFTER_HOME": str(home), "COLUMNS": "200"}, catch_exceptions=False)
+    assert r.exit_code == 0 and "- 项目性质：经常性" in r.stdout
