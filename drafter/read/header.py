@@ -19,9 +19,10 @@ FIELD_LABELS: list[tuple[str, tuple[str, ...]]] = [
     ("agency", ("实施单位", "申报单位名称", "申报单位", "项目实施单位", "预算单位", "项目单位")),
     ("project_type", ("项目类别", "项目类型")),
     ("project_nature", ("项目性质",)),
-    ("planned_start", ("计划开始日期", "计划开始时间", "项目开始日期", "项目开始时间")),
+    # Not "项目完成时间": that is also a common 时效 indicator name.
+    ("planned_start", ("计划开始日期", "计划开始时间", "项目开始日期")),
     ("planned_end", ("计划完成日期", "计划完成时间", "计划结束日期", "计划结束时间", "项目完成日期",
-                     "项目结束日期", "项目完成时间", "项目结束时间")),
+                     "项目结束日期")),
 ]
 # Labels that end a value: the next field on the same row.
 _STOP_LABELS = tuple(
