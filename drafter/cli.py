@@ -14,7 +14,7 @@ from typing import Iterable, Iterator, List, Optional
 
 import typer
 
-from drafter.errors import InputError
+from drafter.errors import InputError, quote_name
 
 app = typer.Typer(
     add_completion=False,
@@ -48,8 +48,10 @@ def fail(message: str, code: int = 2) -> None:
 def safe(message: str) -> str:
     """An error line with any key it quotes masked: a key pasted into the wrong variable, say."""
     from drafter.llm.scrub import register_env_secrets, scrub
+    from drafter.errors import one_line
     register_env_secrets()
-    return scrub(message) or ""
+    # One line whatever the message quotes: a file name may contain a newline.
+    return one_line(scrub(message) or "")
 
 
 def stdout_console():
@@ -67,7 +69,7 @@ def _refuse_input_as_output(output: Path) -> None:
     except (OSError, RuntimeError):  # RuntimeError: a symlink loop, before Python 3.13
         return
     if target in _inputs:
-        fail(f"{output}: 输出文件就是输入文件，拒绝覆盖 (output would overwrite an input file)")
+        fail(f"{quote_name(output)}: 输出文件就是输入文件，拒绝覆盖 (output would overwrite an input file)")
 
 
 def write_output(text: "str | bytes | Iterable[bytes]", output: Optional[Path]) -> None:
@@ -89,7 +91,7 @@ def write_output(text: "str | bytes | Iterable[bytes]", output: Optional[Path]) 
     try:
         write_bytes_atomic(output, chunks)
     except OSError as e:
-        fail(f"{output}: 无法写入输出文件 (cannot write: {e.strerror})")
+        fail(f"{quote_name(output)}: 无法写入输出文件 (cannot write: {e.strerror})")
 
 
 def _ending_in_newline(chunks: "Iterable[bytes]") -> "Iterator[bytes]":
@@ -126,8 +128,8 @@ def write_binary(data: bytes, output: Optional[Path]) -> None:
     try:
         write_bytes_atomic(output, data)
     except OSError as e:
-        fail(f"{output}: 无法写入输出文件 (cannot write: {e.strerror})")
-    typer.echo(f"已写入 {output}", err=True)
+        fail(f"{quote_name(output)}: 无法写入输出文件 (cannot write: {e.strerror})")
+    typer.echo(f"已写入 {quote_name(output)}", err=True)
 
 
 def read_sources(paths: List[str]):
@@ -145,7 +147,7 @@ def read_sources(paths: List[str]):
         except InputError as e:
             bad.append(str(e))
     for line in bad:
-        typer.echo(f"drafter: {line}", err=True)
+        typer.echo(f"drafter: {safe(line)}", err=True)
     if not good:
         raise typer.Exit(2)
     return good, bad

@@ -41,7 +41,8 @@ def _version() -> str:
 
 
 def _note(text: str) -> None:
-    typer.echo(f"drafter: {text}", err=True)
+    from drafter.errors import one_line
+    typer.echo(f"drafter: {one_line(text)}", err=True)
 
 
 def review(

@@ -6,7 +6,6 @@ The HTML report with charts lives in :mod:`drafter.render.report_html`; the help
 
 from __future__ import annotations
 
-import io
 import json
 from typing import Any
 
@@ -166,7 +165,7 @@ def report_markdown(report: Report) -> str:
 def report_xlsx(report: Report) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
-    from drafter.render.xlsx import cell_safe
+    from drafter.render.xlsx import cell_safe, workbook_bytes
 
     wb = Workbook()
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
@@ -219,6 +218,4 @@ def report_xlsx(report: Report) -> bytes:
                       for e in c["examples"])]
            for c in s["top_causes"]],
           [30, 8, 8, 30, 80])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)

@@ -1,0 +1,172 @@
+"""Faults an outside robustness review planted (issue 13), one test (or a few) per item.
+
+Each test plants the fault in a temp folder and asserts what a user sees: one line on stderr and
+exit 2, or the promised behaviour. No test creates a device node: the special-file check is
+tested on FIFOs, sockets and on ``os.stat`` modes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import stat
+import zipfile
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import CORPUS, SEEDS
+from drafter.cli import app
+
+runner = CliRunner()
+
+
+def one_error_line(result) -> str:
+    """The run failed with exit 2 and exactly one ``drafter:`` line, no traceback."""
+    assert result.exit_code == 2, (result.exit_code, result.output)
+    assert "Traceback" not in result.output
+    lines = [line for line in result.stderr.splitlines() if line.startswith("drafter: ")]
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+def review_json(src: Path, out: Path):
+    return runner.invoke(app, ["review", str(src), "-f", "json", "--fail-on", "never", "-o", str(out)])
+
+
+# ---- 1. -o onto a special file ----------------------------------------------------------------
+
+def test_output_onto_a_fifo_is_refused_and_the_fifo_stays(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    line = one_error_line(review_json(SEEDS["target_2024"], fifo))
+    assert "命名管道" in line and str(fifo) in line
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)  # not replaced by a regular file
+
+
+def test_output_onto_a_socket_is_refused_and_the_socket_stays(tmp_path):
+    path = tmp_path / "s.sock"
+    sock = socket.socket(socket.AF_UNIX)
+    try:
+        sock.bind(str(path))
+        line = one_error_line(runner.invoke(app, ["parse", str(SEEDS["target_2024"]), "-f", "xlsx",
+                                                  "-o", str(path)]))
+        assert "套接字" in line
+        assert stat.S_ISSOCK(os.lstat(path).st_mode)
+    finally:
+        sock.close()
+
+
+def test_output_onto_a_symlink_writes_the_target_and_keeps_the_link(tmp_path):
+    target = tmp_path / "reports" / "r.json"
+    target.parent.mkdir()
+    target.write_text("old\n", encoding="utf-8")
+    link = tmp_path / "latest.json"
+    link.symlink_to(target)
+    result = review_json(SEEDS["target_2024"], link)
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink() and os.readlink(link) == str(target)
+    assert json.loads(target.read_text(encoding="utf-8"))["summary"]
+    # A dangling link: the file it names is created, the link is kept.
+    dangling = tmp_path / "next.json"
+    dangling.symlink_to(tmp_path / "reports" / "new.json")
+    assert review_json(SEEDS["target_2024"], dangling).exit_code == 0
+    assert dangling.is_symlink() and (tmp_path / "reports" / "new.json").is_file()
+
+
+def test_a_symlink_to_a_fifo_is_refused(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    link = tmp_path / "link"
+    link.symlink_to(fifo)
+    assert "命名管道" in one_error_line(review_json(SEEDS["target_2024"], link))
+    assert link.is_symlink() and stat.S_ISFIFO(os.stat(link).st_mode)
+
+
+@pytest.mark.parametrize("mode, word", [
+    (stat.S_IFCHR | 0o666, "设备"), (stat.S_IFBLK | 0o660, "设备"), (stat.S_IFIFO | 0o644, "管道"),
+    (stat.S_IFSOCK | 0o755, "套接字"), (stat.S_IFDIR | 0o755, "目录")])
+def test_every_special_kind_is_named(mode, word):
+    from drafter.atomic import special_kind
+    kind = special_kind(mode)
+    assert kind is not None and word in kind
+    assert special_kind(stat.S_IFREG | 0o644) is None
+
+
+def test_a_device_is_refused_before_anything_is_written(tmp_path, monkeypatch):
+    # A character device as os.stat reports it (like /dev/null), without touching a real one.
+    from drafter import atomic
+
+    out = tmp_path / "null"
+    out.write_text("stand-in\n", encoding="utf-8")
+    real_stat = os.stat
+
+    def device_stat(path, *a, **k):
+        st = real_stat(path, *a, **k)
+        if Path(path) == out:
+            return os.stat_result((stat.S_IFCHR | 0o666,) + tuple(st)[1:])
+        return st
+
+    monkeypatch.setattr(atomic.os, "stat", device_stat)
+    line = one_error_line(review_json(SEEDS["target_2024"], out))
+    assert "设备" in line
+    assert out.read_text(encoding="utf-8") == "stand-in\n"
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+# ---- 2. formulas in xlsx ----------------------------------------------------------------------
+
+def _formula_cells(xlsx: Path) -> int:
+    with zipfile.ZipFile(xlsx) as z:
+        return sum(z.read(n).decode("utf-8").count("<f>") + z.read(n).decode("utf-8").count("<f ")
+                   for n in z.namelist() if n.startswith("xl/worksheets/"))
+
+
+def test_the_corpus_deductions_workbook_has_no_formula(tmp_path):
+    out = tmp_path / "d.xlsx"
+    result = runner.invoke(app, ["deductions", str(CORPUS), "-f", "xlsx", "-o", str(out), "--offline"])
+    assert result.exit_code == 0, result.output
+    assert _formula_cells(out) == 0
+    from openpyxl import load_workbook
+    texts = [c.value for ws in load_workbook(out) for row in ws.iter_rows() for c in row
+             if isinstance(c.value, str) and c.value.startswith("=")]
+    assert "=500.00(人)" in texts  # the form's own text, kept as text
+
+
+def test_form_text_starting_with_equals_is_text_in_every_workbook(tmp_path):
+    planted = {"forms": [{
+        "kind": "self_eval", "project_name": "=HYPERLINK(\"http://x\",\"点我\")", "agency": "=1+1",
+        "department": "=SUM(A1:A9)", "annual_goal": "=cmd|' /C calc'!A0", "grade": "=优",
+        "indicators": [{"level1": "=产出指标", "level2": "数量指标", "name": "=培训人数",
+                        "target_raw": "=500.00(人)", "actual_raw": "=480(人)", "weight": 10,
+                        "score": 8, "deviation": "=未完成，原因是疫情"}]}]}
+    src = tmp_path / "planted.json"
+    src.write_text(json.dumps(planted, ensure_ascii=False), encoding="utf-8")
+    for args in (["parse", str(src), "-f", "xlsx"],
+                 ["review", str(src), "-f", "xlsx", "--fail-on", "never"],
+                 ["deductions", str(src), "-f", "xlsx", "--offline"]):
+        out = tmp_path / f"{args[0]}.xlsx"
+        result = runner.invoke(app, args + ["-o", str(out)])
+        assert result.exit_code == 0, (args, result.output)
+        assert _formula_cells(out) == 0, args
+    from openpyxl import load_workbook
+    values = {c.value for ws in load_workbook(tmp_path / "parse.xlsx") for row in ws.iter_rows() for c in row}
+    assert {"=500.00(人)", "=1+1", "=SUM(A1:A9)", "=培训人数"} <= values
+
+
+# ---- 13. a newline in a file name ---------------------------------------------------------------
+
+def test_a_newline_in_a_file_name_stays_on_one_line(tmp_path):
+    bad = tmp_path / "a\nb.txt"
+    bad.write_bytes(b"\x00\x01\x02binary")
+    good = tmp_path / "good.txt"
+    good.write_bytes(SEEDS["target_2024"].read_bytes())
+    result = runner.invoke(app, ["review", str(bad), str(good), "--fail-on", "never", "-f", "json"])
+    assert result.exit_code == 2
+    bad_lines = [l for l in result.stderr.splitlines() if "a\\nb.txt" in l]
+    assert len(bad_lines) == 1 and bad_lines[0].startswith('drafter: "')
+    assert not [l for l in result.stderr.splitlines() if l.startswith("b.txt")]
+    line = one_error_line(review_json(good, tmp_path / "no\ndir" / "r.json"))
+    assert "no\\ndir" in line
