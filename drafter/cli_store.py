@@ -103,6 +103,8 @@ def _ingest_locked(files: List[Path], corpus: Path, home: Path) -> Any:
                   "写入存储库失败，存储库保持导入前的状态 ")
                  + f"(store write failed: {type(e).__name__}: {' '.join(str(e).split())[:200]})")
     summary.seconds = time.perf_counter() - started
+    for note in summary.notes:
+        typer.echo(f"drafter: {note}", err=True)
     return summary
 
 

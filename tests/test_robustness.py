@@ -32,6 +32,15 @@ def one_error_line(result) -> str:
     return lines[0]
 
 
+def failure_line(result) -> str:
+    """Like one_error_line, for commands that announce their engine first (draft): the last line."""
+    assert result.exit_code == 2, (result.exit_code, result.output)
+    assert "Traceback" not in result.output
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert lines and all(line.startswith("drafter: ") for line in lines), result.stderr
+    return lines[-1]
+
+
 def review_json(src: Path, out: Path):
     return runner.invoke(app, ["review", str(src), "-f", "json", "--fail-on", "never", "-o", str(out)])
 
@@ -170,3 +179,91 @@ def test_a_newline_in_a_file_name_stays_on_one_line(tmp_path):
     assert not [l for l in result.stderr.splitlines() if l.startswith("b.txt")]
     line = one_error_line(review_json(good, tmp_path / "no\ndir" / "r.json"))
     assert "no\\ndir" in line
+
+
+# ---- 6, 7, 19. a damaged store ----------------------------------------------------------------
+
+def _home() -> Path:
+    return Path(os.environ["DRAFTER_HOME"])
+
+
+def _sources_in_store() -> set[str]:
+    import chromadb
+    from chromadb.config import Settings
+
+    from drafter.store.client import collection_name
+    from drafter.store.embedders import embedder_from_env
+    from drafter.store.generations import current
+
+    ef = embedder_from_env()
+    db = chromadb.PersistentClient(path=str(current(_home())), settings=Settings(anonymized_telemetry=False))
+    metas = db.get_collection(collection_name(ef), embedding_function=ef).get(include=["metadatas"])["metadatas"]
+    return {m["source"] for m in metas}
+
+
+def _generations() -> list[str]:
+    return sorted(p.name for p in (_home() / "chroma").iterdir() if p.name.startswith("gen-"))
+
+
+@pytest.fixture()
+def ingested():
+    result = runner.invoke(app, ["ingest"])
+    assert result.exit_code == 0, result.output
+    assert len(_sources_in_store()) == 5
+    return _generations()
+
+
+@pytest.mark.parametrize("pointer", [b"", b"\n", b"gen-000000000000\n", b"../elsewhere\n"])
+def test_a_damaged_pointer_never_costs_a_generation(ingested, pointer):
+    (_home() / "chroma" / "CURRENT").write_bytes(pointer)
+    # Readers use the newest complete generation meanwhile.
+    assert runner.invoke(app, ["search", "热线接通率", "-k", "1"]).exit_code == 0
+    result = runner.invoke(app, ["ingest", str(SEEDS["target_2024"])])
+    assert result.exit_code == 0, result.output
+    assert "已恢复" in result.stderr
+    assert len(_sources_in_store()) == 5  # was 1: every other form deleted
+    assert (_home() / "chroma" / "CURRENT").read_text(encoding="utf-8").strip() in _generations()
+
+
+def test_an_abandoned_copy_is_removed_but_a_complete_one_is_not(ingested):
+    from drafter.store.generations import INCOMPLETE
+    base = _home() / "chroma"
+    abandoned = base / "gen-abandoned000"
+    abandoned.mkdir()
+    (abandoned / INCOMPLETE).touch()
+    (base / "CURRENT").write_text("", encoding="utf-8")
+    assert runner.invoke(app, ["ingest", str(SEEDS["target_2024"])]).exit_code == 0
+    assert _generations() == ingested and len(_sources_in_store()) == 5
+
+
+def test_a_non_utf8_pointer_is_one_line_then_repaired(ingested):
+    import shutil
+    base = _home() / "chroma"
+    (base / "CURRENT").write_bytes(b"\xff\xfe\x00gen")
+    shutil.rmtree(base / ingested[0])  # nothing left to adopt
+    assert "CURRENT" in one_error_line(runner.invoke(app, ["search", "热线"]))
+    assert "CURRENT" in failure_line(runner.invoke(app, ["draft", "-n", "测试项目", "-g", "完成测评报告1份"]))
+    result = runner.invoke(app, ["ingest", str(SEEDS["target_2024"])])
+    assert result.exit_code == 0, result.output
+    assert runner.invoke(app, ["search", "热线接通率", "-k", "1"]).exit_code == 0
+
+
+def test_a_file_where_the_store_should_be_is_one_line_then_moved_aside():
+    _home().mkdir(parents=True)
+    (_home() / "chroma").write_text("not a store", encoding="utf-8")
+    assert "不是目录" in one_error_line(runner.invoke(app, ["search", "热线"]))
+    assert "不是目录" in failure_line(runner.invoke(app, ["draft", "-n", "测试项目", "-g", "完成测评报告1份"]))
+    result = runner.invoke(app, ["ingest", str(SEEDS["target_2024"])])
+    assert result.exit_code == 0, result.output
+    aside = [p for p in _home().iterdir() if p.name.startswith("chroma.not-a-store-")]
+    assert len(aside) == 1 and aside[0].read_text(encoding="utf-8") == "not a store"
+    assert runner.invoke(app, ["search", "热线接通率", "-k", "1"]).exit_code == 0
+
+
+def test_a_corrupt_chroma_database_is_named_not_called_empty(ingested):
+    db = _home() / "chroma" / ingested[0] / "chroma.sqlite3"
+    with open(db, "r+b") as fh:
+        fh.truncate(db.stat().st_size // 3)
+    line = failure_line(runner.invoke(app, ["draft", "-n", "测试项目", "-g", "完成测评报告1份"]))
+    assert "无法打开存储库" in line and "malformed" in line
+    assert "请先运行 drafter ingest" not in line

@@ -48,6 +48,8 @@ class PastForm:
 class Retrieval:
     forms: list[PastForm] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # Why the store could not be searched at all (damaged, locked, unreachable), if it could not.
+    error: str | None = None
 
     def by_id(self) -> dict[str, PastForm]:
         return {p.ref_id: p for p in self.forms}
@@ -70,6 +72,7 @@ def retrieve(query: str, k: int = 6, home: Path | None = None,
     try:
         hits = _project_hits(home, query, k * 3 + 10, announce, out.notes)
     except StoreError as e:
+        out.error = str(e)
         out.notes.append(f"无法检索历史表单：{e}")
         return out
     seen: set[tuple[str, str | None, int | None, str]] = set()
