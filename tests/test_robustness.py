@@ -267,3 +267,46 @@ def test_a_corrupt_chroma_database_is_named_not_called_empty(ingested):
     line = failure_line(runner.invoke(app, ["draft", "-n", "测试项目", "-g", "完成测评报告1份"]))
     assert "无法打开存储库" in line and "malformed" in line
     assert "请先运行 drafter ingest" not in line
+
+
+# ---- 3. credentials inside OPENAI_BASE_URL ---------------------------------------------------
+
+def test_credentials_in_the_base_url_appear_nowhere(tmp_path, monkeypatch):
+    import base64
+
+    from faultserver import FaultServer, error
+
+    monkeypatch.setattr("drafter.llm.retry.BACKOFF_BASE", 0.01)
+    for name, value in {"DRAFTER_HTTP_RETRIES": "0", "DRAFTER_MAX_RETRIES": "0", "DRAFTER_MODE": "JSON",
+                        "OPENAI_API_KEY": "k3y9z"}.items():  # a key shorter than 8 characters
+        monkeypatch.setenv(name, value)
+    secrets = ["hunter2", "qk-secret-77", "tk99zz", "k3y9z",
+               base64.b64encode(b"alice:hunter2").decode()]
+
+    def echo(body):  # a proxy that quotes back what it was sent, as error pages do
+        seen = server.seen[-1]
+        return error(502, f"bad gateway for {seen.path} auth={seen.headers.get('authorization')}")
+
+    out = tmp_path / "draft.json"
+    with FaultServer(default=echo) as server:
+        url = server.url.replace("http://", "http://alice:hunter2@") + "?key=qk-secret-77&token=tk99zz"
+        monkeypatch.setenv("OPENAI_BASE_URL", url)
+        result = runner.invoke(app, ["--verbose", "draft", "-n", "物业服务测评", "-g", "完成测评报告1份",
+                                     "-f", "json", "-o", str(out)])
+        logs = runner.invoke(app, ["logs", "--json"])
+    assert result.exit_code == 0, result.output
+    assert server.seen and "qk-secret-77" in server.seen[0].path  # the server did get them
+    assert "[REDACTED]" in result.stderr and "127.0.0.1" in result.stderr
+    texts = [result.stdout, result.stderr, out.read_text(encoding="utf-8"), logs.stdout]
+    for secret in secrets:
+        for text in texts:
+            assert secret not in text, (secret, text[:2000])
+        for f in (p for p in _home().rglob("*") if p.is_file()):
+            assert secret.encode() not in f.read_bytes(), (secret, f)
+
+
+def test_mask_url_keeps_what_is_not_secret():
+    from drafter.llm.scrub import mask_url
+    assert mask_url("https://u:p@api.example.com:8443/v1?model=x&api_key=abc&sig=1") == \
+        "https://[REDACTED]@api.example.com:8443/v1?model=x&api_key=[REDACTED]&sig=[REDACTED]"
+    assert mask_url("http://localhost:8080/v1") == "http://localhost:8080/v1"
