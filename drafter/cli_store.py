@@ -38,7 +38,7 @@ def ingest(
     重复导入同一文件不会新增文档；文件内容变化时替换其旧文档。
     """
     from drafter.cli import fail, write_output
-    from drafter.errors import quote_name
+    from drafter.errors import InputError, quote_name
     from drafter.read import expand_paths
     from drafter.resources import corpus_dir, home_dir
     from drafter.store import StoreError
@@ -52,7 +52,7 @@ def ingest(
         home = home_dir()
         with store_lock(home):
             summary = _ingest_locked(files, corpus, home)
-    except StoreError as e:
+    except (StoreError, InputError) as e:
         fail(str(e))
         return
     except OSError as e:
@@ -121,6 +121,7 @@ def search(
 ) -> None:
     """在存储库中查找相似的历史指标和项目 (similar past indicators and projects)."""
     from drafter.cli import emit_table, fail, write_output
+    from drafter.errors import InputError
     from drafter.render.search import print_search_table, search_json
     from drafter.store import StoreError
     from drafter.store.search import Filters, search_store
@@ -131,7 +132,7 @@ def search(
                       agency=agency, year=year)
     try:
         hits = search_store(query, k, filters)
-    except StoreError as e:
+    except (StoreError, InputError) as e:
         fail(str(e))
         return
     except _store_failures() as e:

@@ -36,3 +36,7 @@ class InputError(Exception):
     def __str__(self) -> str:
         msg = self.args[0]
         return f"{quote_name(self.source)}: {msg}" if self.source else msg
+
+
+class HomeError(InputError):
+    """DRAFTER_HOME is a file, unwritable or cannot be created: the store and the log live there."""

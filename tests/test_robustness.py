@@ -310,3 +310,84 @@ def test_mask_url_keeps_what_is_not_secret():
     assert mask_url("https://u:p@api.example.com:8443/v1?model=x&api_key=abc&sig=1") == \
         "https://[REDACTED]@api.example.com:8443/v1?model=x&api_key=[REDACTED]&sig=[REDACTED]"
     assert mask_url("http://localhost:8080/v1") == "http://localhost:8080/v1"
+
+
+# ---- 4. a corrupt llm.db ------------------------------------------------------------------------
+
+@pytest.fixture()
+def failing_llm(monkeypatch):
+    from faultserver import FaultServer, error
+
+    monkeypatch.setattr("drafter.llm.retry.BACKOFF_BASE", 0.01)
+    for name, value in {"DRAFTER_HTTP_RETRIES": "0", "DRAFTER_MAX_RETRIES": "0", "DRAFTER_MODE": "JSON",
+                        "OPENAI_API_KEY": "sk-test-robustness-0001"}.items():
+        monkeypatch.setenv(name, value)
+    with FaultServer(default=error(500, "down")) as server:
+        monkeypatch.setenv("OPENAI_BASE_URL", server.url)
+        yield server
+
+
+def test_a_corrupt_call_log_is_moved_aside_and_drafting_goes_on(tmp_path, failing_llm):
+    _home().mkdir(parents=True)
+    garbage = b"this is not an SQLite database" * 100
+    (_home() / "llm.db").write_bytes(garbage)
+    out = tmp_path / "d.json"
+    result = runner.invoke(app, ["draft", "-n", "物业服务测评", "-g", "完成测评报告1份", "-f", "json", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "已移到" in result.stderr and "改用离线引擎" in result.stderr
+    assert any("已移到" in n for n in json.loads(out.read_text(encoding="utf-8"))["notes"])
+    aside = [p for p in _home().iterdir() if p.name.startswith("llm.db.corrupt-")]
+    assert len(aside) == 1 and aside[0].read_bytes() == garbage  # kept, not deleted
+    logs = runner.invoke(app, ["logs", "--json"])
+    assert logs.exit_code == 0, logs.output
+    # The failed request went into the new log.
+    assert failing_llm.seen and json.loads(logs.stdout)["calls"]
+
+
+def test_logs_and_deductions_on_a_corrupt_call_log(failing_llm):
+    _home().mkdir(parents=True)
+    (_home() / "llm.db").write_bytes(b"\x00garbage" * 64)
+    logs = runner.invoke(app, ["logs"])
+    assert logs.exit_code == 0 and "Traceback" not in logs.output and "已移到" in logs.stderr
+    (_home() / "llm.db").write_bytes(b"\x00garbage" * 64)
+    result = runner.invoke(app, ["deductions", str(SEEDS["self_eval_2024"]), "-f", "json"])
+    assert result.exit_code == 0, result.output
+    assert "已移到" in result.stderr
+
+
+def test_a_call_log_that_cannot_be_opened_is_skipped_with_a_note(failing_llm):
+    (_home() / "llm.db").mkdir(parents=True)  # a directory where the file should be
+    result = runner.invoke(app, ["draft", "-n", "物业服务测评", "-g", "完成测评报告1份", "-f", "json"])
+    assert result.exit_code == 0, result.output
+    assert "本次不记录调用日志" in result.stderr
+    assert "无法使用" in one_error_line(runner.invoke(app, ["logs"]))
+
+
+# ---- 5. an unusable DRAFTER_HOME ----------------------------------------------------------------
+
+@pytest.mark.parametrize("where", ["file", "under_a_file"])
+def test_an_unusable_home_is_one_line_and_offline_work_goes_on(tmp_path, monkeypatch, where):
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file", encoding="utf-8")
+    home = blocker if where == "file" else blocker / "drafter"
+    monkeypatch.setenv("DRAFTER_HOME", str(home))
+    for args in (["logs"], ["search", "热线"], ["ingest", str(SEEDS["target_2024"])]):
+        line = one_error_line(runner.invoke(app, args))
+        assert "DRAFTER_HOME" in line and str(home) in line, args
+    line = failure_line(runner.invoke(app, ["draft", "-n", "物业服务测评", "-g", "完成测评报告1份", "--offline"]))
+    assert "DRAFTER_HOME" in line and str(home) in line
+    # What needs no home still works.
+    assert runner.invoke(app, ["deductions", str(SEEDS["self_eval_2024"]), "-f", "json", "--offline"]).exit_code == 0
+    assert runner.invoke(app, ["review", str(SEEDS["target_2024"]), "--fail-on", "never"]).exit_code == 0
+    assert blocker.read_text(encoding="utf-8") == "a file"
+
+
+def test_an_unwritable_home_is_one_line(tmp_path, monkeypatch):
+    # Running as root, permissions do not stop a write: os.access is what home_dir asks.
+    from drafter import resources
+    home = tmp_path / "ro"
+    home.mkdir()
+    monkeypatch.setenv("DRAFTER_HOME", str(home))
+    monkeypatch.setattr(resources.os, "access", lambda p, mode: Path(p) != home)
+    line = one_error_line(runner.invoke(app, ["logs"]))
+    assert "DRAFTER_HOME" in line and "Permission denied" in line

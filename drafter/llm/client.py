@@ -74,8 +74,9 @@ class LLMClient:
                   settings.profile, mask_url(settings.base_url), settings.model, settings.mode, settings.timeout_s,
                   settings.http_retries, settings.max_retries)
         if log is None:
-            from drafter.resources import home_dir
-            log = CallLog(db_path(home or home_dir()))
+            # Not home_dir(): an unusable home costs the call log (skipped, with a note), not the call.
+            from drafter.resources import home_path
+            log = CallLog(db_path(home or home_path()))
         self.log = log
         self.use_cache = use_cache
         # The mode in use; a server that rejects it moves this down the DOWNGRADE chain once,
