@@ -63,6 +63,12 @@ def stdout_console():
 _inputs: set[Path] = set()
 
 
+def note_input(path: "Path | str") -> None:
+    """Remember a file this run reads (a form, --config, --from): -o must not replace it."""
+    with contextlib.suppress(OSError, RuntimeError):  # a symlink loop: the reader says so
+        _inputs.add(Path(path).resolve())
+
+
 def _refuse_input_as_output(output: Path) -> None:
     try:
         target = output.resolve()
@@ -140,8 +146,7 @@ def read_sources(paths: List[str]):
         fail("没有找到输入文件 (no input files)")
     good, bad = [], []
     for f in files:
-        with contextlib.suppress(OSError, RuntimeError):  # a symlink loop: the reader says so
-            _inputs.add(Path(f).resolve())
+        note_input(f)
         try:
             good.append((str(f), read_file(f)))
         except InputError as e:

@@ -67,6 +67,8 @@ def draft(
 
     try:
         if from_file is not None:
+            from drafter.cli import note_input
+            note_input(from_file)
             request = load_request(from_file, {"name": name, "goal": goal, "funds": funds, "agency": agency,
                                                "department": department, "year": year})
         else:

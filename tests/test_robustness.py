@@ -391,3 +391,25 @@ def test_an_unwritable_home_is_one_line(tmp_path, monkeypatch):
     monkeypatch.setattr(resources.os, "access", lambda p, mode: Path(p) != home)
     line = one_error_line(runner.invoke(app, ["logs"]))
     assert "DRAFTER_HOME" in line and "Permission denied" in line
+
+
+# ---- 8. -o naming --config or --from ----------------------------------------------------------
+
+def test_output_naming_the_config_file_is_refused(tmp_path):
+    cfg = tmp_path / "review.toml"
+    cfg.write_text("total_points = 100\n", encoding="utf-8")
+    result = runner.invoke(app, ["review", str(SEEDS["target_2024"]), "--config", str(cfg), "-f", "json",
+                                 "--fail-on", "never", "-o", str(cfg)])
+    assert "输出文件就是输入文件" in one_error_line(result)
+    assert cfg.read_text(encoding="utf-8") == "total_points = 100\n"
+
+
+def test_output_naming_the_request_file_is_refused(tmp_path):
+    req = tmp_path / "request.yaml"
+    text = "name: 物业服务测评\ngoal: 完成测评报告1份\n"
+    req.write_text(text, encoding="utf-8")
+    link = tmp_path / "same.yaml"
+    link.symlink_to(req)  # the same file under another name
+    result = runner.invoke(app, ["draft", "--from", str(req), "--offline", "-f", "json", "-o", str(link)])
+    assert "输出文件就是输入文件" in failure_line(result)
+    assert req.read_text(encoding="utf-8") == text
