@@ -413,3 +413,30 @@ def test_output_naming_the_request_file_is_refused(tmp_path):
     result = runner.invoke(app, ["draft", "--from", str(req), "--offline", "-f", "json", "-o", str(link)])
     assert "输出文件就是输入文件" in failure_line(result)
     assert req.read_text(encoding="utf-8") == text
+
+
+# ---- 14, 20. config keys ----------------------------------------------------------------------
+
+def test_a_flood_of_unknown_config_keys_is_named_briefly(tmp_path):
+    cfg = tmp_path / "c.json"
+    cfg.write_text(json.dumps({f"bogus_key_{i:06d}_" + "x" * 200: 1 for i in range(20000)}), encoding="utf-8")
+    line = one_error_line(runner.invoke(app, ["review", str(SEEDS["target_2024"]), "--config", str(cfg)]))
+    assert "bogus_key_000000_" in line and "20000" in line
+    assert len(line) < 600
+
+
+@pytest.mark.parametrize("weights, named", [({"产出指标": 50, "效益": 30, "满意度": 10}, "产出指标"),
+                                            ({"产出": 50, "效益": 30, "满意": 10}, "满意")])
+def test_unknown_level1_weight_keys_are_an_error(tmp_path, weights, named):
+    cfg = tmp_path / "c.json"
+    cfg.write_text(json.dumps({"level1_weights": weights}, ensure_ascii=False), encoding="utf-8")
+    line = one_error_line(runner.invoke(app, ["review", str(SEEDS["self_eval_2024"]), "--config", str(cfg)]))
+    assert "level1_weights" in line and named in line
+
+
+def test_known_level1_weight_keys_are_accepted(tmp_path):
+    cfg = tmp_path / "c.json"
+    cfg.write_text(json.dumps({"level1_weights": {"产出": 40, "效益": 30, "满意度": 10, "成本": 10}},
+                              ensure_ascii=False), encoding="utf-8")
+    result = runner.invoke(app, ["review", str(SEEDS["self_eval_2024"]), "--config", str(cfg), "--fail-on", "never"])
+    assert result.exit_code == 0, result.output
