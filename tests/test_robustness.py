@@ -440,3 +440,36 @@ def test_known_level1_weight_keys_are_accepted(tmp_path):
                               ensure_ascii=False), encoding="utf-8")
     result = runner.invoke(app, ["review", str(SEEDS["self_eval_2024"]), "--config", str(cfg), "--fail-on", "never"])
     assert result.exit_code == 0, result.output
+
+
+# ---- 15. environment values -----------------------------------------------------------------
+
+@pytest.mark.parametrize("name, value", [
+    ("DRAFTER_TIMEOUT", "0"), ("DRAFTER_TIMEOUT", "nan"), ("DRAFTER_TIMEOUT", "inf"), ("DRAFTER_TIMEOUT", "-1"),
+    ("DRAFTER_HTTP_RETRIES", "1e9"), ("DRAFTER_HTTP_RETRIES", "1.5"), ("DRAFTER_MAX_RETRIES", "nan"),
+    ("DRAFTER_MAX_TOKENS", "0"), ("DRAFTER_CONTEXT_TOKENS", "abc"), ("DRAFTER_CONTEXT_TOKENS", "-5")])
+def test_bad_environment_values_are_one_line_naming_the_variable(monkeypatch, name, value):
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-robustness-0002")
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
+    monkeypatch.setenv(name, value)
+    for args in (["draft", "-n", "物业服务测评", "-g", "完成测评报告1份"],
+                 ["deductions", str(SEEDS["self_eval_2024"])]):
+        line = failure_line(runner.invoke(app, args))
+        assert name in line and repr(value) in line, (args, line)
+
+
+@pytest.mark.parametrize("name, value", [("DRAFTER_EMBED_BATCH", "0"), ("DRAFTER_EMBED_DIMENSIONS", "inf")])
+def test_bad_embedding_environment_values_are_one_line(monkeypatch, name, value):
+    monkeypatch.setenv("DRAFTER_EMBED_MODEL", "some-embedder")
+    monkeypatch.setenv("DRAFTER_EMBED_BASE_URL", "http://127.0.0.1:9/v1")
+    monkeypatch.setenv(name, value)
+    assert name in one_error_line(runner.invoke(app, ["ingest", str(SEEDS["target_2024"])]))
+
+
+def test_good_environment_values_are_accepted(monkeypatch):
+    from drafter.llm.profiles import resolve
+    settings, _ = resolve({"OPENAI_API_KEY": "sk-x-00000000", "DRAFTER_TIMEOUT": "2.5",
+                           "DRAFTER_HTTP_RETRIES": "0", "DRAFTER_MAX_TOKENS": "8192",
+                           "DRAFTER_CONTEXT_TOKENS": "4000"})
+    assert settings is not None and settings.timeout_s == 2.5 and settings.http_retries == 0
+    assert settings.max_tokens == 8192

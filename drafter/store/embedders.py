@@ -201,13 +201,14 @@ def embed_docs(ef: EmbeddingFunction[Documents], docs: Sequence[Any]) -> Embeddi
 
 
 def _int(env: dict[str, str], name: str) -> int | None:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return None
+    from drafter.envvars import EnvError, number
+
+    high = {"DRAFTER_EMBED_DIMENSIONS": 65536, "DRAFTER_EMBED_BATCH": 2048}[name]
     try:
-        return int(raw)
-    except ValueError:
-        raise StoreError(f"{name} 必须是整数 (must be an integer): {raw!r}") from None
+        value = number(env, name, 0, low=1, high=high, integer=True)
+    except EnvError as e:
+        raise StoreError(str(e)) from None
+    return int(value) or None
 
 
 def _one_line(e: BaseException) -> str:
