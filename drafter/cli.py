@@ -13,10 +13,46 @@ from pathlib import Path
 from typing import Iterable, Iterator, List, Optional
 
 import typer
+import typer.core
 
 from drafter.errors import InputError, quote_name
 
+class _OneLineErrors(typer.core.TyperGroup):
+    """Usage errors as one ``drafter:`` line pointing at --help, not Click's multi-line box.
+
+    Click prints usage, a hint and the error over several lines (Typer in a Rich panel), which
+    breaks the one-line-on-stderr promise that scripts and the other errors keep.
+    """
+
+    def main(self, args: Optional[List[str]] = None, prog_name: Optional[str] = None,  # type: ignore[override]
+             complete_var: Optional[str] = None, standalone_mode: bool = True, **extra: object) -> object:
+        # Typer ≥ 0.20 carries its own copy of Click: its exceptions, not the click package's.
+        click = getattr(typer.core, "_click", None) or __import__("click")
+        help_error = getattr(click.exceptions, "NoArgsIsHelpError", ())
+
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            rv = super().main(args, prog_name, complete_var, False, **extra)
+        except help_error as e:
+            e.show()  # `drafter` alone: the help text is the answer, as before
+            sys.exit(e.exit_code)
+        except click.exceptions.ClickException as e:
+            from drafter.errors import one_line
+            ctx = getattr(e, "ctx", None)
+            where = ctx.command_path if ctx is not None else "drafter"
+            message = " ".join(e.format_message().split())
+            typer.echo(f"drafter: {one_line(message)}（用法见 {where} --help）", err=True)
+            sys.exit(e.exit_code)
+        except typer.Abort:
+            typer.echo("drafter: 已中断 (aborted)", err=True)
+            sys.exit(1)
+        # Without standalone mode Typer returns the exit code of typer.Exit, or the command's None.
+        sys.exit(rv if isinstance(rv, int) else 0)
+
+
 app = typer.Typer(
+    cls=_OneLineErrors,
     add_completion=False,
     no_args_is_help=True,
     help="drafter: 绩效目标与绩效指标的起草、审核与扣分分析工具 (draft and review budget-performance indicators).",

@@ -473,3 +473,19 @@ def test_good_environment_values_are_accepted(monkeypatch):
                            "DRAFTER_CONTEXT_TOKENS": "4000"})
     assert settings is not None and settings.timeout_s == 2.5 and settings.http_retries == 0
     assert settings.max_tokens == 8192
+
+
+# ---- 17. usage errors ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("args", [["review", "--bogus"], ["review"], ["nosuch"], ["review", "x", "-f", "bogus"],
+                                  ["search", "x", "-k", "0"], ["draft", "--year", "abc"]])
+def test_usage_errors_are_one_line_pointing_at_help(args):
+    line = one_error_line(runner.invoke(app, args))
+    assert "--help" in line
+    assert len([l for l in runner.invoke(app, args).stderr.splitlines() if l.strip()]) == 1
+    assert "╭" not in runner.invoke(app, args).stderr
+
+
+def test_help_still_works():
+    result = runner.invoke(app, ["review", "--help"])
+    assert result.exit_code == 0 and "--fail-on" in result.stdout
