@@ -489,3 +489,34 @@ def test_usage_errors_are_one_line_pointing_at_help(args):
 def test_help_still_works():
     result = runner.invoke(app, ["review", "--help"])
     assert result.exit_code == 0 and "--fail-on" in result.stdout
+
+
+# ---- 11. raw HTML in Markdown output ----------------------------------------------------------
+
+HOSTILE = ["<script>alert(1)</script>", "<svg onload=alert(2)>", "<img src=x onerror=alert(3)>"]
+
+
+def _hostile_self_eval(tmp_path: Path) -> Path:
+    form = {"kind": "self_eval", "project_name": f"项目{HOSTILE[0]}", "agency": f"单位{HOSTILE[1]}",
+            "indicators": [{"level1": "产出指标", "level2": "数量指标", "name": f"培训人数{HOSTILE[2]}",
+                            "target_raw": f"≥500人{HOSTILE[0]}", "actual_raw": "300人", "weight": 10, "score": 6,
+                            "deviation": f"原因是{HOSTILE[1]}疫情影响，下一步将{HOSTILE[2]}加强宣传"}]}
+    src = tmp_path / "hostile.json"
+    src.write_text(json.dumps({"forms": [form]}, ensure_ascii=False), encoding="utf-8")
+    return src
+
+
+def test_markdown_output_escapes_html_from_forms(tmp_path):
+    src = _hostile_self_eval(tmp_path)
+    outputs = {
+        "review": runner.invoke(app, ["review", str(src), "-f", "markdown", "--fail-on", "never"]),
+        "deductions": runner.invoke(app, ["deductions", str(src), "-f", "markdown", "--offline"]),
+        "draft": runner.invoke(app, ["draft", "-n", f"测评{HOSTILE[0]}", "-g", f"完成测评报告1份{HOSTILE[2]}",
+                                     "--agency", HOSTILE[1], "--offline", "-f", "markdown"]),
+    }
+    for name, result in outputs.items():
+        assert result.exit_code == 0, (name, result.output)
+        md = result.stdout
+        for tag in ("<script", "<svg", "<img"):
+            assert tag not in md, (name, tag)
+        assert "&lt;" in md, name  # shown as typed, not dropped

@@ -121,7 +121,8 @@ def print_findings_table(findings: list[Finding], batch: Batch, console, show_cl
 
 
 def _md(text: str | None) -> str:
-    return (text or "").replace("|", "\\|").replace("\n", "<br>")
+    from drafter.render.markdown import md_text
+    return md_text(text, newline="<br>")
 
 
 def findings_markdown(findings: list[Finding], batch: Batch, summary: dict) -> str:
