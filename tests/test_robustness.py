@@ -520,3 +520,34 @@ def test_markdown_output_escapes_html_from_forms(tmp_path):
         for tag in ("<script", "<svg", "<img"):
             assert tag not in md, (name, tag)
         assert "&lt;" in md, name  # shown as typed, not dropped
+
+
+# ---- 16. SARIF artifact URIs ------------------------------------------------------------------
+
+def test_sarif_artifact_uris_are_uris(tmp_path, monkeypatch):
+    from urllib.parse import unquote, urlsplit
+    folder = tmp_path / "年度 表单#1 100%"
+    folder.mkdir()
+    src = folder / "自评 表?.txt"
+    src.write_bytes(SEEDS["self_eval_2024"].read_bytes())
+    monkeypatch.chdir(tmp_path)
+    for given, absolute in ((str(src), True), (str(src.relative_to(tmp_path)), False)):
+        result = runner.invoke(app, ["review", given, "-f", "sarif", "--fail-on", "never"])
+        assert result.exit_code == 0, result.output
+        uris = {loc["physicalLocation"]["artifactLocation"]["uri"]
+                for r in json.loads(result.stdout)["runs"][0]["results"] for loc in r["locations"]}
+        assert len(uris) == 1
+        uri = uris.pop()
+        assert not set(uri) & set(" #?%") - {"%"} and all(ord(c) < 128 for c in uri), uri
+        parts = urlsplit(uri)
+        if absolute:
+            assert parts.scheme == "file" and unquote(parts.path) == str(src)
+        else:
+            assert parts.scheme == "" and unquote(uri) == given
+
+
+def test_artifact_uri_edge_cases():
+    from drafter.render.review import artifact_uri
+    assert artifact_uri("corpus/000.txt") == "corpus/000.txt"
+    assert artifact_uri("a:b.txt") == "a%3Ab.txt"
+    assert artifact_uri("C:\\表单\\a b.txt") == "file:///C:/%E8%A1%A8%E5%8D%95/a%20b.txt"
