@@ -551,3 +551,32 @@ def test_artifact_uri_edge_cases():
     assert artifact_uri("corpus/000.txt") == "corpus/000.txt"
     assert artifact_uri("a:b.txt") == "a%3Ab.txt"
     assert artifact_uri("C:\\表单\\a b.txt") == "file:///C:/%E8%A1%A8%E5%8D%95/a%20b.txt"
+
+
+# ---- 12. one huge deviation note --------------------------------------------------------------
+
+def test_a_huge_deviation_note_is_bounded_and_says_so(tmp_path):
+    from drafter.deductions.records import MAX_MEASURE_CHARS, MAX_MEASURES_PER_NOTE, MAX_NOTE_CHARS
+    note = "原因是需求下降。" + "1、加强宣传；" * 200_000  # ~1.4 MB, 200,000 numbered measures
+    form = {"kind": "self_eval", "project_name": "宣传项目", "agency": "某单位",
+            "indicators": [{"level1": "产出指标", "level2": "数量指标", "name": "宣传次数", "target_raw": "≥10次",
+                            "actual_raw": "8次", "weight": 10, "score": 8, "deviation": note},
+                           {"level1": "产出指标", "level2": "质量指标", "name": "覆盖率", "target_raw": "≥90%",
+                            "actual_raw": "80%", "weight": 10, "score": 9,
+                            # one measure of 2,000 characters with no punctuation to split at
+                            "deviation": "原因是人手不足。下一步将" + "".join(chr(0x4E00 + i % 997) for i in range(2000))}]}
+    src = tmp_path / "huge.json"
+    src.write_text(json.dumps({"forms": [form]}, ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "d.json"
+    result = runner.invoke(app, ["deductions", str(src), "-f", "json", "-o", str(out), "--offline"])
+    assert result.exit_code == 0, result.output
+    assert "已截断" in result.stderr
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert out.stat().st_size < 200_000
+    for d in report["deductions"]:
+        assert "truncated" in d["flags"]
+        assert len(d["note"]) <= MAX_NOTE_CHARS + 1
+        from_note = [m for m in d["improvement_measures"] if m["source"] == "note"]
+        assert 1 <= len(from_note) <= MAX_MEASURES_PER_NOTE
+        assert all(len(m["action"]) <= MAX_MEASURE_CHARS + 1 for m in from_note)
+    assert report["summary"]["flags"]["truncated"]["count"] == 2
