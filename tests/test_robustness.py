@@ -580,3 +580,50 @@ def test_a_huge_deviation_note_is_bounded_and_says_so(tmp_path):
         assert 1 <= len(from_note) <= MAX_MEASURES_PER_NOTE
         assert all(len(m["action"]) <= MAX_MEASURE_CHARS + 1 for m in from_note)
     assert report["summary"]["flags"]["truncated"]["count"] == 2
+
+
+# ---- 10. parallel first use -------------------------------------------------------------------
+
+def test_a_draft_waits_for_a_first_use_ingest_in_progress():
+    import threading
+
+    from drafter.store.lock import store_lock
+
+    _home().mkdir(parents=True)
+    held, release = threading.Event(), threading.Event()
+
+    def other_process_ingesting():
+        with store_lock(_home()):
+            held.set()
+            release.wait(30)
+
+    t = threading.Thread(target=other_process_ingesting)
+    t.start()
+    held.wait(10)
+    threading.Timer(1.5, release.set).start()
+    try:
+        result = runner.invoke(app, ["draft", "-n", "物业服务测评", "-g", "完成测评报告1份", "--offline", "-f", "json"])
+    finally:
+        release.set()
+        t.join()
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["form"]["indicators"]
+
+
+def test_parallel_first_drafts_all_succeed(tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "DRAFTER_HOME": str(tmp_path / "fresh")}
+    procs = [subprocess.Popen([sys.executable, "-m", "drafter.cli", "draft", "-n", f"物业服务测评{i}",
+                               "-g", "完成测评报告1份", "--offline", "-f", "json"],
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for i in range(3)]
+    results = [(p.wait(timeout=300), p.stdout.read(), p.stderr.read().decode()) for p in procs]
+    for p in procs:
+        p.stdout.close()
+        p.stderr.close()
+    for code, out, err in results:
+        assert code == 0, err
+        assert json.loads(out)["form"]["indicators"]
