@@ -10,7 +10,7 @@ import contextlib
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Iterable, Iterator, List, Optional
+from typing import Any, Iterable, Iterator, List, Optional
 
 import typer
 import typer.core
@@ -25,7 +25,7 @@ class _OneLineErrors(typer.core.TyperGroup):
     """
 
     def main(self, args: Optional[List[str]] = None, prog_name: Optional[str] = None,  # type: ignore[override]
-             complete_var: Optional[str] = None, standalone_mode: bool = True, **extra: object) -> object:
+             complete_var: Optional[str] = None, standalone_mode: bool = True, **extra: Any) -> Any:
         # Typer ≥ 0.20 carries its own copy of Click: its exceptions, not the click package's.
         click = getattr(typer.core, "_click", None) or __import__("click")
         help_error = getattr(click.exceptions, "NoArgsIsHelpError", ())

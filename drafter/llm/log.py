@@ -220,7 +220,8 @@ class CallLog:
         def read() -> list[dict[str, Any]]:
             with closing(self._connect()) as conn:
                 return [_decode(dict(r)) for r in conn.execute(sql, args)]
-        return list(reversed(self._guard(read, [])))
+        none: list[dict[str, Any]] = []
+        return list(reversed(self._guard(read, none)))
 
     def usage(self, run_id: str | None = None) -> dict[str, Any]:
         """Totals over the log: attempts, requests, cache hits, tokens, per model and per run."""
