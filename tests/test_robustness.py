@@ -627,3 +627,13 @@ def test_parallel_first_drafts_all_succeed(tmp_path):
     for code, out, err in results:
         assert code == 0, err
         assert json.loads(out)["form"]["indicators"]
+
+
+def test_an_unusable_home_costs_an_llm_run_only_its_call_log(tmp_path, monkeypatch, failing_llm):
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file", encoding="utf-8")
+    monkeypatch.setenv("DRAFTER_HOME", str(blocker))
+    result = runner.invoke(app, ["deductions", str(SEEDS["self_eval_2024"]), "-f", "json"])
+    assert result.exit_code == 0, result.output
+    assert failing_llm.seen and "本次不记录调用日志" in result.stderr
+    assert blocker.read_text(encoding="utf-8") == "a file"
