@@ -637,3 +637,12 @@ def test_an_unusable_home_costs_an_llm_run_only_its_call_log(tmp_path, monkeypat
     assert result.exit_code == 0, result.output
     assert failing_llm.seen and "本次不记录调用日志" in result.stderr
     assert blocker.read_text(encoding="utf-8") == "a file"
+
+
+def test_a_chroma_url_with_credentials_is_masked_where_it_is_shown(monkeypatch, tmp_path):
+    from drafter.store import StoreError, client
+    monkeypatch.setenv("DRAFTER_CHROMA_URL", "http://bob:s3cretpw@chroma.example:notaport")
+    assert "s3cretpw" not in client.location(tmp_path)
+    with pytest.raises(StoreError) as e:
+        client.open_client(tmp_path)
+    assert "s3cretpw" not in str(e.value) and "chroma.example" in str(e.value)

@@ -143,7 +143,10 @@ def repair(home: Path) -> list[str]:
         notes.append(f"存储库指针 {base / POINTER} 无效，已恢复为最新的完整版本 {adopted[0].name} "
                      f"(pointer repaired)")
     else:
-        os.unlink(base / POINTER) if (base / POINTER).is_file() else shutil.rmtree(base / POINTER)
+        if (base / POINTER).is_dir():
+            shutil.rmtree(base / POINTER)
+        else:
+            os.unlink(base / POINTER)
         notes.append(f"存储库指针 {base / POINTER} 无效，且没有完整的版本，重新建立存储库 (pointer reset)")
     return notes
 
