@@ -17,6 +17,7 @@ import typer.core
 
 from drafter.errors import InputError, quote_name
 
+
 class _OneLineErrors(typer.core.TyperGroup):
     """Usage errors as one ``drafter:`` line pointing at --help, not Click's multi-line box.
 

@@ -43,7 +43,8 @@ def register_secret(secret: str | None) -> None:
 
 
 def register_url_secrets(url: str | None) -> None:
-    """The credentials inside a URL: password, user, secret query values and their Basic header."""
+    """The credentials inside a URL: the password (or a lone user token), secret query values and
+    the Basic header built from the userinfo."""
     import base64
     from urllib.parse import parse_qsl, unquote, urlsplit
 
