@@ -132,23 +132,20 @@ def write_binary(data: bytes, output: Optional[Path]) -> None:
 
 def read_sources(paths: List[str]):
     """(source, forms) for every readable file; bad files reported, exit 2 if none was good."""
-    from drafter.read import expand_paths, read_file
+    from drafter.read import expand_paths
+    from drafter.services.sources import read_named
     files = expand_paths(paths)
     if not files:
         fail("没有找到输入文件 (no input files)")
-    good, bad = [], []
     for f in files:
         with contextlib.suppress(OSError, RuntimeError):  # a symlink loop: the reader says so
             _inputs.add(Path(f).resolve())
-        try:
-            good.append((str(f), read_file(f)))
-        except InputError as e:
-            bad.append(str(e))
-    for line in bad:
+    got = read_named([(f, str(f)) for f in files])
+    for line in got.bad:
         typer.echo(f"drafter: {line}", err=True)
-    if not good:
+    if not got.good:
         raise typer.Exit(2)
-    return good, bad
+    return got.good, got.bad
 
 
 @app.command()
