@@ -174,7 +174,7 @@ def _register_extensions() -> None:
     """Commands that live in their own modules (review, store, …) add themselves here."""
     import importlib
     for name in ("drafter.cli_review", "drafter.cli_store", "drafter.cli_draft",
-                 "drafter.cli_deductions"):
+                 "drafter.cli_deductions", "drafter.cli_serve"):
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as e:

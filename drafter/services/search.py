@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from drafter.errors import InputError
 
@@ -23,7 +23,9 @@ def search(query: str, k: int = 10, *, kind: str | None = None, level1: list[str
 
     if not query.strip():
         raise InputError("查询内容为空 (empty query)")
-    filters = Filters(kind=kind, level1=level1 or [], level2=level2 or [], agency=agency or [],
+    if kind not in (None, "indicator", "project"):
+        raise InputError(f"未知的结果类型 (unknown kind): {kind}")
+    filters = Filters(kind=cast(Any, kind), level1=level1 or [], level2=level2 or [], agency=agency or [],
                       year=year or [])
     try:
         return search_store(query, k, filters)
