@@ -39,10 +39,16 @@ def serve(
         sock = socket.socket(family, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((host, port))
+        sock.listen(128)  # requests made during start-up wait instead of being refused
     except OSError as e:
         fail(f"无法监听 {host}:{port}（{e.strerror}）")
         return
     shown = f"[{host}]" if family == socket.AF_INET6 else host
-    typer.echo(f"drafter: 工作台已启动：http://{shown}:{sock.getsockname()[1]}/ （Ctrl+C 退出）", err=True)
-    config = uvicorn.Config(create_app(settings), log_level="warning", access_log=False)
+    url = f"http://{shown}:{sock.getsockname()[1]}/"
+    typer.echo("drafter: 正在启动工作台（加载规则和存储库）…", err=True)
+
+    def ready() -> None:
+        typer.echo(f"drafter: 工作台已启动：{url} （Ctrl+C 退出）", err=True)
+
+    config = uvicorn.Config(create_app(settings, on_ready=ready), log_level="warning", access_log=False)
     uvicorn.Server(config).run(sockets=[sock])

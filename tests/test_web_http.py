@@ -320,3 +320,41 @@ def test_no_key_or_server_path_reaches_the_page(work, monkeypatch):
     for page in ("/", "/draft", "/deductions", "/search", "/rules"):
         text = c.get(page).text + r.text
         assert "sk-test" not in text and str(work) not in text and str(Path.cwd()) not in text
+
+
+def _serve(*args: str):
+    import os
+    import subprocess
+    import sys
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    return subprocess.Popen([sys.executable, "-m", "drafter.cli", "serve", *args], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_drafter_serve_starts_on_the_port_it_names():
+    import httpx
+    proc = _serve("--port", "0")
+    try:
+        line = ""
+        for line in proc.stderr:  # the address line comes before the server blocks
+            if "http://" in line:
+                break
+        url = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+        assert url, line
+        assert httpx.get(url.group(0) + "healthz", timeout=60).json() == {"status": "ok"}
+        front = httpx.get(url.group(0), timeout=60).text
+        assert "粘贴表格" in front
+    finally:
+        proc.terminate()
+        proc.wait(60)
+
+
+def test_drafter_serve_on_a_busy_port_says_so():
+    import socket
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        proc = _serve("--port", str(busy.getsockname()[1]))
+        _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 2
+    assert "无法监听" in err and "Traceback" not in err

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 from pathlib import Path
-from typing import Any, AsyncIterator
+from typing import Any, AsyncIterator, Callable
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -64,7 +64,9 @@ class Workbench:
         return response
 
 
-def create_app(settings: WebSettings | None = None) -> FastAPI:
+def create_app(settings: WebSettings | None = None,
+               on_ready: Callable[[], None] = lambda: None) -> FastAPI:
+    """The workbench; ``on_ready`` runs once start-up (the slow imports) is over."""
     settings = settings or WebSettings()
     bench = Workbench(settings)
 
@@ -72,12 +74,23 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         import anyio
         await anyio.to_thread.run_sync(warm_up)
+        on_ready()
         yield
         bench.jobs.shutdown()
 
     app = FastAPI(title="drafter", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.bench = bench
     app.middleware("http")(safety.token_guard(settings.token))
+
+    @app.middleware("http")
+    async def server_timing(request: Request, call_next: Any) -> Response:
+        # How long the server spent on the request (the bench reads it; browsers show it).
+        import time
+        started = time.perf_counter()
+        response: Response = await call_next(request)
+        response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
+        return response
+
     app.add_middleware(safety.BodyLimit, limit=settings.max_request_bytes)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 

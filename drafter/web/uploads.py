@@ -13,7 +13,7 @@ import shutil
 import unicodedata
 import zipfile
 from pathlib import Path
-from typing import Any, BinaryIO, Sequence
+from typing import IO, Any, Sequence
 
 from drafter.errors import InputError
 from drafter.web.settings import WebSettings
@@ -57,7 +57,7 @@ class Budget:
             raise UploadError(f"文件过多：一次最多 {self.settings.max_files} 个文件（含压缩包内的文件）")
 
 
-def _copy(src: BinaryIO, dest: Path, limit: int, name: str, budget: Budget | None = None,
+def _copy(src: IO[bytes], dest: Path, limit: int, name: str, budget: Budget | None = None,
           too_large: str | None = None) -> int:
     written = 0
     with dest.open("xb") as out:
