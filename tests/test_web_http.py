@@ -358,3 +358,76 @@ def test_drafter_serve_on_a_busy_port_says_so():
         _, err = proc.communicate(timeout=60)
     assert proc.returncode == 2
     assert "无法监听" in err and "Traceback" not in err
+
+
+def _finished(c: TestClient, response) -> str:
+    """The job's final panel: follow the polling the page would do (a hang guard of 60 s)."""
+    html = response.text
+    for _ in range(600):
+        m = re.search(r'hx-get="/jobs/([^"]+)" hx-trigger', html)
+        if not m:
+            return html
+        threading.Event().wait(0.1)
+        html = c.get(f"/jobs/{m.group(1)}").text
+    raise AssertionError("job did not finish")
+
+
+def test_deductions_from_a_zip_of_self_evaluations(work):
+    c = client(work, wait_seconds=0.0)
+    token = csrf_of(c)
+    archive = _zip({"2024/自评A.txt": SELF_EVAL.read_bytes(), "2024/自评B.txt": SEEDS["self_eval_ocr"].read_bytes()})
+    r = c.post("/deductions", data={"csrf_token": token, "offline": "1"},
+               files={"files": ("自评表.zip", archive, "application/zip")}, headers={"HX-Request": "true"})
+    assert r.status_code == 200 and "/deductions?job=" in r.headers["HX-Push-Url"]
+    html = _finished(c, r)
+    assert "扣分原因分析" in html and html.count("<svg") == 2
+    job = r.headers["HX-Push-Url"].split("job=")[1]
+    report = c.get(f"/jobs/{job}/deductions.html").text
+    from drafter.cli import app
+    cli = CliRunner().invoke(app, ["deductions", str(SELF_EVAL), str(SEEDS["self_eval_ocr"]), "--offline",
+                                   "--format", "json"])
+    total = json.loads(cli.stdout)["summary"]["total_lost"]
+    assert f"{total:.2f}" in html and f"{total:.2f}" in report  # the same analysis as the CLI's
+
+
+def test_deductions_without_self_evaluations_says_so(work):
+    c = client(work)
+    token = csrf_of(c)
+    r = c.post("/deductions", data={"csrf_token": token, "offline": "1"},
+               files={"files": ("目标表.txt", TARGET.read_bytes(), "text/plain")})
+    assert r.status_code == 400 and "没有绩效自评表" in r.text
+
+
+def test_an_llm_failure_drafts_offline_with_a_visible_note(work, monkeypatch):
+    from faultserver import FaultServer, error
+    key = "sk-web-fault-secret-0123456789abcdef"
+    monkeypatch.setenv("OPENAI_API_KEY", key)
+    monkeypatch.setenv("DRAFTER_MODE", "JSON")
+    monkeypatch.setenv("DRAFTER_MODEL", "fault-model")
+    monkeypatch.setenv("DRAFTER_TIMEOUT", "0.3")
+    monkeypatch.setenv("DRAFTER_HTTP_RETRIES", "0")
+    monkeypatch.setenv("DRAFTER_MAX_RETRIES", "0")
+    c = client(work, wait_seconds=0.0)
+    token = csrf_of(c)
+    with FaultServer(default=error(500, "internal error")) as server:
+        monkeypatch.setenv("OPENAI_BASE_URL", server.url)
+        r = c.post("/draft", data={"csrf_token": token, "name": "老旧小区物业服务测评", "goal": "完成测评报告1份",
+                                   "funds": "120", "year": "2025"}, headers={"HX-Request": "true"})
+        html = _finished(c, r)
+    assert "起草失败，已改用离线引擎" in html and "起草引擎：离线引擎" in html
+    assert "draft-table" in html and key not in html and server.url not in html
+    job = r.headers["HX-Push-Url"].split("job=")[1]
+    from drafter.read import read_file
+    book = work / "draft.xlsx"
+    book.write_bytes(c.get(f"/jobs/{job}/draft.xlsx").content)
+    assert read_file(book)[0].project_name == "老旧小区物业服务测评"
+    book.unlink()
+
+
+def test_draft_form_errors_name_the_field(work):
+    c = client(work)
+    token = csrf_of(c)
+    r = c.post("/draft", data={"csrf_token": token, "name": "某项目", "goal": ""})
+    assert r.status_code == 400 and "项目目标" in r.text
+    r = c.post("/draft", data={"csrf_token": token, "name": "某项目", "goal": "完成某项工作", "funds": "很多"})
+    assert r.status_code == 400 and "资金" in r.text
