@@ -183,6 +183,25 @@ def _zip(members: dict[str, bytes]) -> bytes:
     return buf.getvalue()
 
 
+def test_files_of_the_same_name_stay_apart(work):
+    archive = _zip({"2023/自评表.txt": SELF_EVAL.read_bytes(), "2024/自评表.txt": SELF_EVAL.read_bytes()})
+    files = [("files", ("自评表.txt", TARGET.read_bytes(), "text/plain")),
+             ("files", ("自评表.txt", SELF_EVAL.read_bytes(), "text/plain")),
+             ("files", ("报送.zip", archive, "application/zip"))]
+    body = client(work).post("/api/review", files=files).json()
+    assert body["summary"]["sources"] == ["自评表.txt", "自评表（2）.txt", "报送.zip/2023/自评表.txt",
+                                          "报送.zip/2024/自评表.txt"]
+    # Each file's findings are its own: the same as reviewing that file alone.
+    from collections import Counter
+    from drafter.read import read_file
+    from drafter.services.review import review
+    alone = {path: Counter(f.code for f in review([("x", read_file(path))]).findings) for path in (TARGET, SELF_EVAL)}
+    got = {name: Counter(f["code"] for f in body["findings"] if f["source"] == name)
+           for name in body["summary"]["sources"]}
+    assert got["自评表.txt"] == alone[TARGET] and got["自评表（2）.txt"] == alone[SELF_EVAL]
+    assert got["报送.zip/2023/自评表.txt"] == got["报送.zip/2024/自评表.txt"] == alone[SELF_EVAL]
+
+
 def test_a_zip_bomb_is_refused(work):
     c = client(work)
     bomb = _zip({"forms/报表.txt": bytes(100 * MB)})
@@ -203,7 +222,7 @@ def test_a_zip_of_forms_is_read_member_by_member(work):
                     "自评表.txt": SELF_EVAL.read_bytes()})
     r = client(work).post("/api/review", files={"file": ("报送.zip", archive, "application/zip")})
     assert r.status_code == 200
-    assert r.json()["summary"]["sources"] == ["报送.zip/目标表.txt", "报送.zip/自评表.txt"]
+    assert r.json()["summary"]["sources"] == ["报送.zip/上级/目标表.txt", "报送.zip/自评表.txt"]
     damaged = client(work).post("/api/review", files={"file": ("坏.zip", b"PK\x03\x04broken", "application/zip")})
     assert damaged.status_code == 400 and "坏.zip" in damaged.json()["error"]
 
@@ -431,3 +450,19 @@ def test_draft_form_errors_name_the_field(work):
     assert r.status_code == 400 and "项目目标" in r.text
     r = c.post("/draft", data={"csrf_token": token, "name": "某项目", "goal": "完成某项工作", "funds": "很多"})
     assert r.status_code == 400 and "资金" in r.text
+
+
+def test_expired_jobs_are_swept_without_a_visit(work):
+    from drafter.web.jobs import Jobs
+    jobs = Jobs(keep_seconds=1, workers=1, root=work)
+    try:
+        job = jobs.start(jobs.new("review"), lambda j: "done")
+        jobs.wait(job, 60)
+        for _ in range(600):  # the janitor runs every second here; a hang guard of 60 s
+            if not job.folder.exists():
+                break
+            threading.Event().wait(0.1)
+        assert not job.folder.exists()
+        assert job.id not in jobs._jobs
+    finally:
+        jobs.shutdown()

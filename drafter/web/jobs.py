@@ -68,6 +68,14 @@ class Jobs:
         self._lock = threading.Lock()
         self._pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="drafter-job")
         self._clean = clean
+        # Expired jobs also go when nobody visits: a janitor wakes every minute (or sooner).
+        self._stop = threading.Event()
+        self._janitor = threading.Thread(target=self._sweep, name="drafter-job-janitor", daemon=True)
+        self._janitor.start()
+
+    def _sweep(self) -> None:
+        while not self._stop.wait(min(60.0, max(1.0, self.keep_seconds / 2))):
+            self.expire()
 
     def new(self, kind: str) -> Job:
         self.expire()
@@ -136,6 +144,7 @@ class Jobs:
             shutil.rmtree(j.folder, ignore_errors=True)
 
     def shutdown(self) -> None:
+        self._stop.set()
         self._pool.shutdown(wait=False, cancel_futures=True)
         if self._own_root:
             shutil.rmtree(self.root, ignore_errors=True)

@@ -50,6 +50,17 @@ class Budget:
         self.settings = settings
         self.files = 0
         self.unpacked = 0
+        self.names: set[str] = set()
+
+    def unique(self, name: str) -> str:
+        """Each file's shown name once: findings are grouped by it, so two 自评表.txt must differ."""
+        shown, k = name, 1
+        while shown in self.names:
+            k += 1
+            stem, dot, ext = name.rpartition(".")
+            shown = f"{stem}（{k}）.{ext}" if dot and stem else f"{name}（{k}）"
+        self.names.add(shown)
+        return shown
 
     def add_file(self) -> None:
         self.files += 1
@@ -77,6 +88,12 @@ def _copy(src: IO[bytes], dest: Path, limit: int, name: str, budget: Budget | No
     return written
 
 
+def member_name(raw: str, fallback: str) -> str:
+    """An archive member's path as shown: its folders kept (2023/自评表.txt), ``..`` and roots dropped."""
+    parts = [display_name(p, "") for p in re.split(r"[\\/]", raw) if p not in ("", ".", "..")]
+    return "/".join(p for p in parts if p) or fallback
+
+
 def save_text(text: str, folder: Path, name: str = "粘贴表格") -> list[tuple[Path, str]]:
     data = text.encode("utf-8")
     path = _inside(folder, "000_pasted.txt")
@@ -102,7 +119,7 @@ def save_uploads(files: Sequence[Any], folder: Path, settings: WebSettings) -> l
             out.extend(_unpack(dest, folder / f"{k:03d}_unpacked", name, budget))
             dest.unlink()
         else:
-            out.append((dest, name))
+            out.append((dest, budget.unique(name)))
     return out
 
 
@@ -129,7 +146,7 @@ def _unpack(archive: Path, folder: Path, shown: str, budget: Budget) -> list[tup
                 if name.lower().endswith(".zip"):
                     dest.unlink()
                     raise UploadError(f"{shown}：压缩包中不能再套压缩包（{name}）")
-                out.append((dest, f"{shown}/{name}"))
+                out.append((dest, budget.unique(f"{shown}/{member_name(info.filename, name)}")))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, RuntimeError) as e:
         shutil.rmtree(folder, ignore_errors=True)
         reason = "已加密" if isinstance(e, RuntimeError) else "已损坏或格式不支持"
