@@ -110,6 +110,7 @@ def register(app: FastAPI, bench: Any) -> None:
         name = f"草稿：{job.extra['edited'].project_name or '未命名项目'}"
         checked.result = ReviewOutcome(service.review([(name, [job.extra["edited"]])], suggest=True))
         checked.status, checked.stage = "done", "完成"
+        checked.extra["draft"] = job.id  # its result offers the draft's downloads, not a next round
         return bench.job_panel(request, checked)
 
     @app.get("/jobs/{job_id}/draft.{fmt}")
