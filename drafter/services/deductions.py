@@ -35,6 +35,8 @@ def analyse_deductions(batch: Sequence[tuple[str, list[Form]]], *, offline: bool
     else:
         client = llm_client(note)
     report = analyse(batch, client=client, note=note)
+    if client is not None:
+        report.notes.extend(client.log.notes)  # the call log moved aside or skipped
     for line in report.notes:
         note(line)
     return report
