@@ -466,3 +466,16 @@ def test_expired_jobs_are_swept_without_a_visit(work):
         assert job.id not in jobs._jobs
     finally:
         jobs.shutdown()
+
+
+def test_search_on_an_empty_store_says_how_to_fill_it_and_then_finds(work):
+    c = client(work)
+    r = c.get("/search", params={"q": "满意度"})
+    assert r.status_code == 200 and "存储库为空" in r.text and "起草" in r.text
+    from drafter.cli import app
+    assert CliRunner().invoke(app, ["ingest"]).exit_code == 0
+    r = c.get("/search", params={"q": "满意度", "level1": "满意度指标"}, headers={"HX-Request": "true"})
+    assert '<table class="hits">' in r.text and "<html" not in r.text  # the fragment only
+    rows = re.findall(r"<tr><td>(指标|项目)</td>", r.text)
+    assert rows and set(rows) == {"指标"}
+    assert "满意度指标 /" in r.text and str(work) not in r.text

@@ -26,7 +26,10 @@ def register(app: FastAPI, bench: Any) -> None:
                     q, max(1, min(k, 100)), kind=kind or None, level1=[level1] if level1 else [],
                     agency=[agency] if agency else [], year=years))
             except (InputError, StoreError) as e:
-                error = bench.clean(str(e))
+                from drafter.store.search import EMPTY_STORE
+                # The page's users have no terminal: say what fills the store from here.
+                error = ("存储库为空：在“起草”页起草一次项目会自动导入内置语料，或请管理员运行 drafter ingest "
+                         "导入本单位的历史表单" if str(e) == EMPTY_STORE else bench.clean(str(e)))
         from drafter.render.search import _short_source
         rows = [{"kind": "指标" if h.kind == "indicator" else "项目", "score": f"{h.score:.2f}",
                  "project": h.project_name or "", "agency": h.agency or "", "year": h.year or "",
