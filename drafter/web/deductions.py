@@ -10,6 +10,7 @@ from fastapi.responses import Response
 
 from drafter.errors import InputError
 from drafter.services.sources import Sources, read_named
+from drafter.web.download import XLSX, attachment
 from drafter.web.forms import Refused, read_form, save_inputs
 from drafter.web.jobs import Job
 
@@ -80,17 +81,16 @@ def register(app: FastAPI, bench: Any) -> None:
 
     @app.get("/jobs/{job_id}/deductions.{fmt}")
     def download(request: Request, job_id: str, fmt: str) -> Response:
-        from drafter.web.review import _attachment
         job = bench.jobs.get(job_id, "deductions")
         if job is None or job.status != "done":
             return bench.error(request, "分析结果不存在或已过期删除", 404)
         if fmt == "html":
             from drafter.render.report_html import report_html
-            return _attachment(report_html(job.result).encode(), "text/html; charset=utf-8",
+            return attachment(report_html(job.result).encode(), "text/html; charset=utf-8",
                                "drafter-deductions.html")
         if fmt == "xlsx":
             from drafter.render.deductions import report_xlsx
-            return _attachment(report_xlsx(job.result),
-                               "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            return attachment(report_xlsx(job.result),
+                               XLSX,
                                "drafter-deductions.xlsx")
         return bench.error(request, "不支持的下载格式", 404)

@@ -8,6 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import Response
 
 from drafter.errors import InputError
+from drafter.web.download import XLSX, attachment
 from drafter.web.forms import Refused, read_form
 from drafter.web.jobs import Job
 
@@ -115,19 +116,18 @@ def register(app: FastAPI, bench: Any) -> None:
 
     @app.get("/jobs/{job_id}/draft.{fmt}")
     def download(request: Request, job_id: str, fmt: str) -> Response:
-        from drafter.web.review import _attachment
         job = bench.jobs.get(job_id, "draft")
         if job is None or job.status != "done":
             return bench.error(request, "草稿不存在或已过期删除", 404)
         form = current_form(job)
         if fmt == "xlsx":
             from drafter.render.xlsx import forms_to_xlsx
-            return _attachment(forms_to_xlsx([form]),
-                               "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            return attachment(forms_to_xlsx([form]),
+                               XLSX,
                                "drafter-draft.xlsx")
         if fmt == "json":
             import json
             body = {"engine": job.result.engine, "form": form.model_dump(mode="json"), "notes": job.result.notes}
-            return _attachment(json.dumps(body, ensure_ascii=False, indent=2).encode(), "application/json",
+            return attachment(json.dumps(body, ensure_ascii=False, indent=2).encode(), "application/json",
                                "drafter-draft.json")
         return bench.error(request, "不支持的下载格式", 404)

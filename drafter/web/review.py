@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse, Response
 from drafter.errors import InputError
 from drafter.services import review as service
 from drafter.services.sources import Sources, read_named
+from drafter.web.download import XLSX, attachment
 from drafter.web.forms import Refused, read_form, save_inputs
 from drafter.web.jobs import Job
 
@@ -193,14 +194,14 @@ def register(app: FastAPI, bench: Any) -> None:
                 data["accepted"] = [{"index": k, "code": result.findings[k].code, "reason": r}
                                     for k, r in sorted(job.accepted.items())]
             body = json.dumps(data, ensure_ascii=False, indent=2).encode()
-            return _attachment(body, "application/json", "drafter-review.json")
+            return attachment(body, "application/json", "drafter-review.json")
         if fmt == "md":
             from drafter.render.review import findings_markdown
             text = findings_markdown(result.findings, result.batch, result.summary)
-            return _attachment(text.encode(), "text/markdown; charset=utf-8", "drafter-review.md")
+            return attachment(text.encode(), "text/markdown; charset=utf-8", "drafter-review.md")
         if fmt == "xlsx":
-            return _attachment(service.review_xlsx(result.batch, result.findings),
-                               "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            return attachment(service.review_xlsx(result.batch, result.findings),
+                               XLSX,
                                "drafter-review.xlsx")
         return bench.error(request, "不支持的下载格式", 404)
 
@@ -245,7 +246,3 @@ def register(app: FastAPI, bench: Any) -> None:
         bench.jobs.start(job, lambda j: review_files(j, files, suggest))
         return JSONResponse({"job": job.id}, status_code=202)
 
-
-def _attachment(body: bytes, media_type: str, filename: str) -> Response:
-    return Response(body, media_type=media_type,
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
