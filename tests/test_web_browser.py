@@ -88,10 +88,23 @@ def test_paste_a_form_and_see_its_findings(page):
     page.locator("summary.code", has_text="T07").first.click()
     expect(page.locator(".explain:visible", has_text="依据").first).to_be_visible()
     shot(page, "review")
-    # Filter out warnings: only other severities stay visible.
+    # Filter out warnings: exactly the other findings stay visible.
+    every = page.locator(".finding").evaluate_all("els => els.map(e => e.dataset.severity)")
+    assert "warning" in every
     page.locator("[data-filter-severity=warning]").uncheck()
-    assert all(s != "warning" for s in page.locator(".finding:visible").evaluate_all(
-        "els => els.map(e => e.dataset.severity)"))
+    shown = page.locator(".finding:visible").evaluate_all("els => els.map(e => e.dataset.severity)")
+    assert sorted(shown) == sorted(s for s in every if s != "warning")
+    page.locator("[data-filter-severity=warning]").check()
+    # Filter by tag: only findings about unmeasurable values, and rows without one hidden on request.
+    page.locator("[data-filter-tag]").select_option("unmeasurable")
+    tags = page.locator(".finding:visible").evaluate_all("els => els.map(e => e.dataset.tags)")
+    assert tags and all("unmeasurable" in t.split() for t in tags)
+    assert len(tags) < len(every)
+    page.locator("[data-filter-only]").check()
+    assert page.locator("table.indicators tbody tr:visible").count() == page.locator(
+        "table.indicators tbody tr:has(.finding:not(.hidden-by-filter))").count()
+    page.locator("[data-filter-tag]").select_option("")
+    page.locator("[data-filter-only]").uncheck()
     # A reload keeps the result (the address names the job).
     assert "job=" in page.url
     page.reload()
@@ -213,3 +226,19 @@ def test_search_and_rules_pages(page):
     page.locator("table.hits").wait_for()
     assert page.locator("table.hits tbody tr").count() >= 1
     shot(page, "search")
+
+
+def test_a_second_review_round_in_the_page(page):
+    text = SEEDS["target_2024"].read_text(encoding="utf-8")
+    page.goto("/")
+    page.get_by_label("粘贴表格").fill(text)
+    page.get_by_role("button", name="审核", exact=True).click()
+    page.locator(".result").wait_for()
+    before = visible_codes(page).count("T07")
+    page.get_by_label("粘贴修改后的表格").fill(re.sub(r"(?<=[\s|])提升(?=[\s|])", "≥5%", text))
+    page.get_by_role("button", name="对比上一轮审核").click()
+    expect(page.get_by_text("审核结果（第 2 轮）")).to_be_visible()
+    fixed = int(page.locator(".fixed-count").inner_text())
+    assert fixed >= 1 and visible_codes(page).count("T07") < before
+    assert page.locator(".round.remaining").count() >= 1
+    shot(page, "review-round-2")

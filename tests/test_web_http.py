@@ -321,7 +321,12 @@ def test_a_second_round_shows_fixed_remaining_and_new(work):
     # The reviewer quantifies every 提升 target: those T07 findings are fixed.
     fixed_text = re.sub(r"(?<=[\s|])提升(?=[\s|])", "≥5%", text)
     assert fixed_text != text
+    # T06 (no cost indicator) is accepted in round one and stays unfixed: it stays accepted.
+    t06 = [k for k, f in enumerate(c.get(f"/jobs/{job}/review.json").json()["findings"]) if f["code"] == "T06"]
+    assert t06
+    c.post(f"/jobs/{job}/accept/{t06[0]}", data={"csrf_token": token, "reason": "成本指标另行报送"})
     second = _panel(c, token, text=fixed_text, previous=job)
+    assert second.count("已接受：成本指标另行报送") == 1
     assert "第 2 轮" in second
     fixed = int(re.search(r'class="fixed-count">(\d+)<', second).group(1))
     assert fixed >= 1 and codes(second).count("T07") < n_t07

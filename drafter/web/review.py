@@ -35,7 +35,8 @@ class ReviewOutcome:
 
 
 def review_files(job: Job | None, files: list[tuple[Path, str]], suggest: bool,
-                 previous: ReviewOutcome | None = None, previous_id: str | None = None) -> ReviewOutcome:
+                 previous: ReviewOutcome | None = None, previous_id: str | None = None,
+                 accepted: dict[int, str] | None = None) -> ReviewOutcome:
     """Read every file (reporting progress), review them, compare with the previous round."""
     got = Sources()
     for k, item in enumerate(files):
@@ -53,7 +54,9 @@ def review_files(job: Job | None, files: list[tuple[Path, str]], suggest: bool,
         job.progress(len(files), len(files), "审核中")
     outcome = ReviewOutcome(service.review(got.good, suggest=suggest), got.bad, previous_id)
     if previous is not None:
-        _compare(outcome, previous)
+        carried = _compare(outcome, previous, accepted or {})
+        if job is not None:
+            job.accepted.update(carried)
     return outcome
 
 
@@ -64,24 +67,31 @@ def _key(f: Any, batch: Any) -> tuple[str, str, str]:
     return f.code, name or "", f.indicator_name or ""
 
 
-def _compare(now: ReviewOutcome, before: ReviewOutcome) -> None:
-    """Fixed, remaining and new findings, matched by rule, project and indicator name."""
-    old = Counter(_key(f, before.review.batch) for f in before.review.findings)
-    left = old.copy()
-    for f in now.review.findings:
-        k = _key(f, now.review.batch)
-        if left[k] > 0:
-            left[k] -= 1
+def _compare(now: ReviewOutcome, before: ReviewOutcome, accepted: dict[int, str]) -> dict[int, str]:
+    """Fixed, remaining and new findings, matched by rule, project and indicator name.
+
+    Returns the reasons of accepted findings that remain, by their index in ``now``: a finding
+    accepted in one round stays accepted in the next.
+    """
+    waiting: dict[tuple[str, str, str], list[int]] = {}
+    for k, f in enumerate(before.review.findings):
+        waiting.setdefault(_key(f, before.review.batch), []).append(k)
+    carried: dict[int, str] = {}
+    for k, f in enumerate(now.review.findings):
+        matches = waiting.get(_key(f, now.review.batch))
+        if matches:
+            old = matches.pop(0)
             now.status.append("remaining")
+            if old in accepted:
+                carried[k] = accepted[old]
         else:
             now.status.append("new")
-    seen: Counter[tuple[str, str, str]] = Counter()
-    for f in before.review.findings:
-        k = _key(f, before.review.batch)
-        seen[k] += 1
-        if seen[k] <= left[k]:
+    for left in waiting.values():
+        for k in left:
+            f = before.review.findings[k]
             now.fixed.append({"code": f.code, "indicator": f.indicator_name or "（整表）", "message": f.message})
     now.number = before.number + 1
+    return carried
 
 
 def review_json_bytes(result: service.ReviewResult) -> bytes:
@@ -131,14 +141,14 @@ def review_view(job: Job) -> dict[str, Any]:
 
 
 def register(app: FastAPI, bench: Any) -> None:
-    def previous_of(form: Any) -> tuple[ReviewOutcome | None, str | None]:
+    def previous_of(form: Any) -> Job | None:
         prev_id = form.get("previous")
         if not isinstance(prev_id, str) or not prev_id:
-            return None, None
+            return None
         prev = bench.jobs.get(prev_id, "review")
         if prev is None or prev.status != "done":
             raise Refused("上一轮审核结果不存在或已过期删除，请重新提交", 404)
-        return prev.result, prev_id
+        return prev
 
     @app.get("/")
     def page(request: Request, job: str | None = None) -> Response:
@@ -150,7 +160,7 @@ def register(app: FastAPI, bench: Any) -> None:
     async def submit(request: Request) -> Response:
         try:
             form = await read_form(request, bench)
-            previous, prev_id = previous_of(form)
+            prev = previous_of(form)
         except Refused as e:
             return bench.error(request, str(e), e.status)
         job = bench.jobs.new("review")
@@ -160,7 +170,11 @@ def register(app: FastAPI, bench: Any) -> None:
             bench.jobs.discard(job)
             return bench.error(request, str(e), e.status)
         suggest = form.get("suggest") is not None
-        bench.jobs.start(job, lambda j: review_files(j, files, suggest, previous, prev_id))
+        if prev is None:
+            bench.jobs.start(job, lambda j: review_files(j, files, suggest))
+        else:
+            accepted = dict(prev.accepted)
+            bench.jobs.start(job, lambda j: review_files(j, files, suggest, prev.result, prev.id, accepted))
         await anyio.to_thread.run_sync(bench.jobs.wait, job, bench.settings.wait_seconds)
         return bench.job_panel(request, job, push="/")
 
