@@ -484,3 +484,10 @@ def test_search_on_an_empty_store_says_how_to_fill_it_and_then_finds(work):
     rows = re.findall(r"<tr><td>(指标|项目)</td>", r.text)
     assert rows and set(rows) == {"指标"}
     assert "满意度指标 /" in r.text and str(work) not in r.text
+
+
+def test_scrubbing_server_paths_leaves_file_names_alone():
+    from drafter.web.safety import clean_message
+    line = clean_message("/srv/drafter/jobs/ab12/001_报送.zip/2023/自评表.txt: 未找到表单",
+                         ["/", "/srv", "/srv/drafter/jobs", ""])
+    assert line == "…/ab12/001_报送.zip/2023/自评表.txt: 未找到表单"

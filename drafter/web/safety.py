@@ -166,6 +166,8 @@ def clean_message(message: str, hidden: list[str]) -> str:
     from drafter.llm.scrub import register_env_secrets, scrub
     register_env_secrets()
     text = scrub(message) or ""
-    for path in sorted((h for h in hidden if h), key=len, reverse=True):
+    # Only specific folders: a server started in / or /srv must not turn every "/" into "…".
+    from pathlib import PurePath
+    for path in sorted((h for h in hidden if h and len(PurePath(h).parts) >= 3), key=len, reverse=True):
         text = text.replace(path, "…")
     return text
