@@ -17,6 +17,8 @@ from drafter.read.header import (
 from drafter.read.rows import Row, merge_rows, to_rows
 from drafter.read.clean import squash
 from drafter.read.labels import match_label
+from drafter.read.loose import has_cues, read_loose
+from drafter.read.vocab import drop_glosses
 from drafter.read.table import Header, TableReader, assign_levels, header_role, read_header
 
 _TITLE = re.compile(r"绩效目标申报表|绩效目标表|自评表|汇总表|申报单位名称|^\(?(?:19|20)\d\d.{0,3}年度\)?$")
@@ -27,12 +29,12 @@ _GOAL_LABELS = ("年度总体目标", "总目标及阶段性目标", "年度绩�
 
 def read_text(text: str) -> list[Form]:
     """All forms in a text; an empty list when there is none."""
-    if "级" not in text and not _LEVEL_ENTITY.search(text):
-        # Indicators are read only under a heading naming 一级/二级/三级 (read_header), so a
-        # text without 级 (nor the HTML entity for it) has no form: a large file of noise is
-        # refused at once instead of after every row was classified.
+    if "级" not in text and not _LEVEL_ENTITY.search(text) and not has_cues(text):
+        # A table is read under a heading naming 一级/二级/三级 (read_header) or, without one,
+        # from 指标 labels and values (loose.py): a text with neither has no form, and a large
+        # file of noise is refused at once instead of after every row was classified.
         return []
-    return read_rows(to_rows(text))
+    return read_rows(to_rows(drop_glosses(text)))
 
 
 def read_rows(rows: list[Row], aligned: bool = False) -> list[Form]:
@@ -40,7 +42,29 @@ def read_rows(rows: list[Row], aligned: bool = False) -> list[Form]:
 
     ``aligned``: every cell sits in its true column (a worksheet), so tables are read by column.
     """
-    rows = rows if aligned else _unstream(rows)
+    forms = _read_structured(rows if aligned else _unstream(rows), aligned)
+    found = sum(len(f.indicators) for f in forms)
+    if found and all(f.indicators and _well_read(f) for f in forms):
+        return forms
+    # The grid was lost (no 一级/二级/三级 heading, rows run together, cells one per line): read
+    # by what each piece of text is, and keep whichever reading found more complete rows.
+    loose = read_loose(rows).forms
+    if _complete(loose) > _complete(forms):
+        return loose
+    return forms
+
+
+def _well_read(form: Form) -> bool:
+    """Most rows have a value: the structured reading can be trusted."""
+    inds = form.indicators
+    return sum(1 for i in inds if i.target_raw or i.score is not None) >= 0.7 * len(inds)
+
+
+def _complete(forms: list[Form]) -> int:
+    return sum(1 for f in forms for i in f.indicators if i.name and (i.target_raw or i.score is not None))
+
+
+def _read_structured(rows: list[Row], aligned: bool) -> list[Form]:
     if not any(_could_head_table(rows, i) for i in range(len(rows))):
         # Forms without an indicator table are dropped at the end anyway; a file where no row
         # can be one (noise, prose) is answered before its header fields are read row by row.

@@ -1,0 +1,630 @@
+"""Indicator tables that lost their grid: read by what each piece of text is.
+
+The structured reader (:mod:`drafter.read.table`) needs a heading row naming 一级/二级/三级 and
+cells that stay in rows. Forms met on the web often have neither: cells separated by single
+spaces, one cell per line, whole rows (or whole tables) run together without separators,
+traditional characters, a heading flattened into one line, or targets written as prose in a
+notice. This reader turns the rows into one stream of classified pieces (level label, 指标N
+prefix, value, plain number, text) and cuts the stream into indicator rows:
+
+- a level label or an ``指标N:`` prefix starts a new row;
+- a row from a line of several cells ends with its line;
+- a row ends when it holds as many cells as the heading has value columns;
+- inside run-together text, text after a value starts the next row.
+
+The cells after the name are then given to the heading's columns by what they are (a plain number
+can be a 分值 or 得分, ``定量`` is a 指标性质, ``%`` alone a unit). Nothing is invented: a column
+with no cell stays empty.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from drafter.model import Form, Indicator
+from drafter.read.clean import clean_cell, squash
+from drafter.read.header import extract_fields, find_year, to_number
+from drafter.read.labels import LEVEL1_WORDS, LEVEL2_WORDS, NOT_LEVELS
+from drafter.read.rows import Row
+from drafter.read.vocab import simplified
+from drafter.values import parse_value
+
+# -- vocabulary ---------------------------------------------------------------------------------
+
+# 一级/二级 names seen on other provinces' forms, beyond the tree the rules know (labels.py).
+_EXTRA_L1 = ("项目决策", "项目管理", "项目效益", "项目产出", "项目绩效", "效益指标", "产出指标",
+             "满意度指标", "成本指标", "过程指标", "决策指标", "管理指标", "效果指标")
+_EXTRA_L2 = ("产出数量", "产出质量", "产出时效", "产出成本", "项目完成指标", "效果指标", "进度指标",
+             "数量指标(或建筑规模指标)", "预算(或投资规模)控制指标", "社会公众或服务对象满意度指标",
+             "服务对象满意度", "社会公众满意度指标", "经济成本指标", "社会成本指标",
+             "生态环境成本指标", "可持续性", "可持续影响", "满意度", "投入管理", "财务管理",
+             "业务管理", "资金投入", "资金管理", "组织实施")
+
+
+def _level_words() -> dict[str, int]:
+    words: dict[str, int] = {}
+    for w in LEVEL2_WORDS:
+        words[w] = 2
+    for w in _EXTRA_L2:
+        words[w] = 2
+    for w in LEVEL1_WORDS:
+        words[w] = 1
+    for w in _EXTRA_L1:
+        words.setdefault(w, 1)
+    # 成本指标 and 满意度指标 are both; at the start of a group they are the 一级 of the new tree.
+    words["成本指标"] = 1
+    words["满意度指标"] = 1
+    return words
+
+
+_LEVELS = _level_words()
+_LEVEL_BRACKETS = str.maketrans({"（": "(", "）": ")"})
+# Labels found inside run-together text: short words (数量, 成本) are too often part of names.
+_LEVEL_SCAN = re.compile("|".join(re.escape(w) for w in sorted(
+    (w for w in _LEVELS if len(w) >= 4), key=len, reverse=True)))
+_SCORE_MARK = re.compile(r"[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]")
+_INDEX = re.compile(r"(?:指标|目标)\s*\d{1,2}\s*[:：.、．]?")
+_STAR = "★☆*"
+
+# Heading words by column role; roles beyond the structured reader's: 中期/长期 values are kept
+# apart from the annual target, 指标解释 / 评分标准 are notes, 指标值类型 is the 指标性质 column.
+_HEADINGS: list[tuple[str, tuple[str, ...]]] = [
+    ("l1", ("一级指标", "一级目标", "一级")),
+    ("l2", ("二级指标", "二级目标", "二级")),
+    ("name", ("三级指标", "三级目标", "指标名称", "绩效指标名称", "指标内容", "三级")),
+    ("other", ("中期指标值", "长期指标值", "中期目标值", "长期目标值", "中期目标", "长期目标")),
+    ("op", ("指标值类型", "指标性质", "计算符号", "指标方向性", "指标方向")),
+    ("actual", ("实际完成指标值", "全年实际完成值", "项目完成指标值", "实际完成值", "实际完成情况",
+                "实际完成", "实际值", "完成值", "实施进度", "完成情况")),
+    ("target", ("年度指标值", "年初目标值", "预算设定指标值", "预期指标值", "年度目标值", "指标目标值",
+                "预期目标值", "年度预期指标值", "目标值", "指标值", "计划值")),
+    ("weight", ("指标分值", "分值", "权重")),
+    ("score", ("自评得分", "得分")),
+    ("deviation", ("偏差原因分析及改进措施", "未完成原因分析及改进措施", "未完成原因及改进措施",
+                   "未完成原因和改进措施", "偏差原因分析", "未完成原因", "偏差原因", "原因分析及改进措施")),
+    ("note", ("得分计算方法", "指标值说明", "绩效标准", "指标解释", "指标说明", "评(扣)分标准", "评分标准",
+              "扣分标准", "备注", "度量单位说明")),
+    ("unit", ("度量单位", "计量单位", "单位")),
+]
+_HEADING_WORDS = sorted(((w, r) for r, ws in _HEADINGS for w in ws), key=lambda x: -len(x[0]))
+_HEADING_RE = re.compile("|".join(re.escape(w) for w, _ in _HEADING_WORDS))
+_HEADING_ROLE = {w: r for w, r in _HEADING_WORDS}
+_VALUE_ROLES = ("other", "op", "target", "actual", "weight", "score", "deviation", "note", "unit")
+
+# Values inside run-together text: operator, number, unit, suffix; dates; known statements.
+_OPS = (r"(?:≥=|>=|=>|≥|≤=|<=|=<|≤|==|=|>|<|不低于|不少于|不小于|不超过|不高于|不多于|不大于|至少|"
+        r"大于等于|小于等于|大于|小于|低于|高于|达到)")
+_UNITS = ("平方米|立方米|平方公里|公里|千米|万元|亿元|元/人|元/株|元/亩|元|万人次|人次|万人|人|个百分点|百分点|"
+          "百分比|百分之|%|‰|个月|个|次|件|米|亩|株|户|年|天|月|日|小时|分钟|所|名|种|例|起|台|套|场|项|家|"
+          "批|期|篇|份|册|辆|吨|公顷|处|座|栋|间|本|张|棵|头|只|周岁|岁|万|KVA|kva")
+_NUMERIC = re.compile(rf"{_OPS}?\s*\d+(?:\.\d+)?\s*(?:{_UNITS})?(?:及以上|以上|以内|及以下|以下)?")
+_DATE = re.compile(r"\d{4}\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*日)?(?:底|末|前|全年|之前|以前|年底)*"
+                   r"|\d{4}\.\d{1,2}(?:\.\d{1,2})?\s*[-—~至]\s*\d{1,2}(?:\.\d{1,2})+|\d{1,2}\s*[-—]\s*\d{1,2}月")
+_PHRASE = re.compile(
+    r"达成预期指标|达成预期目标|达到预期目标|已完成|全部完成|按时完成|专款专用|不超过预算|应保尽保|合格|达标|"
+    r"(?:显著|有效|持续|稳步|不断|逐步|明显|进一步|基本|大幅|逐年)(?:提高|提升|改善|增强|减轻|巩固|保障|加强|降低|减少)")
+_SEPARATORS = ",，;；。:：、"
+_EMPTY = {"", "-", "—", "/", "／", "--", "——", "…", "……", "………", "无"}
+_PLAIN = re.compile(r"^\d+(?:\.\d+)?$")
+_OP_CELL = {"≥", "≤", "=", ">", "<", ">=", "<=", "定量", "定性", "正向", "反向", "正向指标", "反向指标"}
+_UNIT_CELL = re.compile(rf"^\(?(?:{_UNITS}|[^\d\s()=<>≥≤%]{{1,3}})\)?$")
+# Rows that end the indicator table: totals, notes, another table's heading.
+_TABLE_END = re.compile(r"^(?:总分|合计|注[:：]|注\s*\d|附件|附表|说明[:：]|序号|填报人|联系电话|审核人)")
+_FORM_START = re.compile(r"^项目名称")
+
+
+@dataclass
+class Piece:
+    kind: str  # label | index | value | number | text | empty | heading | sep
+    text: str  # as printed
+    key: str = ""  # simplified, squashed: what vocabulary is matched on
+    level: int = 0
+    line: int = 0
+    fused: bool = False  # cut out of run-together text
+    solo: bool = False  # its line held one cell (one cell per line, or a run-together row)
+
+
+@dataclass
+class LooseRow:
+    labels: list[Piece] = field(default_factory=list)
+    name: list[Piece] = field(default_factory=list)
+    cells: list[Piece] = field(default_factory=list)
+    line: int = 0
+    index: bool = False
+
+
+@dataclass
+class Explained:
+    """What the reader took one line for, and why (``parse --explain``)."""
+
+    line: int
+    text: str
+    role: str
+    why: str
+
+
+@dataclass
+class LooseResult:
+    forms: list[Form]
+    lines: list[Explained]
+
+
+# -- entry point --------------------------------------------------------------------------------
+
+def has_cues(text: str) -> bool:
+    """Cheap test: could this text hold an indicator table at all?"""
+    s = simplified(text)
+    return ("指标" in s or "目标值" in s) and any(ch.isdigit() for ch in s)
+
+
+def read_loose(rows: list[Row]) -> LooseResult:
+    """Forms from rows whose table the structured reader could not find."""
+    explained: list[Explained] = []
+    forms: list[Form] = []
+    blocks = _split_forms(rows)
+    for block in blocks:
+        form = _read_block(block, explained)
+        if form is not None:
+            forms.append(form)
+    return LooseResult(forms=forms, lines=explained)
+
+
+def _split_forms(rows: list[Row]) -> list[list[Row]]:
+    """A file may hold several forms: each 项目名称 row after a table starts the next."""
+    blocks: list[list[Row]] = [[]]
+    seen_table = False
+    for row in rows:
+        key = simplified(row.text)
+        if _FORM_START.match(key) and seen_table:
+            blocks.append([])
+            seen_table = False
+        if "三级" in key or "指标值" in key or "目标值" in key:
+            seen_table = True
+        blocks[-1].append(row)
+    return [b for b in blocks if b]
+
+
+# -- one form -----------------------------------------------------------------------------------
+
+def _read_block(rows: list[Row], explained: list[Explained]) -> Form | None:
+    lines = [(r.line, _cells_of(r)) for r in rows]
+    head_at, columns = _find_heading(lines)
+    start = head_at + 1 if head_at is not None else _first_label_line(lines)
+    if start is None:
+        for n, cells in lines:
+            explained.append(Explained(n, " ".join(cells), "ignored", "未找到指标表表头或层级标签"))
+        return None
+    if head_at is not None:
+        while start < len(lines) and _heading_only(lines[start][1]):
+            for r in _heading_roles(" ".join(lines[start][1])):
+                if r not in columns and r in _VALUE_ROLES:
+                    columns.append(r)
+            start += 1
+    pre = rows[: head_at if head_at is not None else start]
+    pre_text = "".join(simplified(r.text) for r in pre)
+    self_eval = any(c in columns for c in ("actual", "score", "weight")) or "自评" in pre_text
+    value_cols = [c for c in columns if c in _VALUE_ROLES] or (
+        ["target", "actual", "weight", "score"] if self_eval else ["target"])
+    for n, cells in lines[:start]:
+        role = "header" if head_at is not None and n == lines[head_at][0] else "title"
+        explained.append(Explained(n, " ".join(cells), role,
+                                   "表头: " + "/".join(columns) if role == "header" else "表格之前的文字"))
+    pieces: list[Piece] = []
+    for n, cells in lines[start:]:
+        first = simplified(squash(cells[0])) if cells else ""
+        if first and _TABLE_END.match(first):
+            explained.append(Explained(n, " ".join(cells), "ignored", "表格结束 (合计/注/另一张表)"))
+            break
+        line_pieces = _pieces(cells, n)
+        pieces.extend(line_pieces)
+        pieces.append(Piece("eol", "", line=n, fused=len(cells) == 1))
+    rows_read = _cut_rows(pieces, len(value_cols))
+    indicators = []
+    l1: Piece | None = None
+    l2: Piece | None = None
+    read_lines: dict[int, str] = {}
+    for lr in rows_read:
+        for lab in lr.labels:
+            if lab.level == 1:
+                l1, l2 = lab, None
+            else:
+                l2 = lab
+        ind = _indicator(lr, value_cols, self_eval)
+        if ind is None:
+            if lr.labels:
+                read_lines.setdefault(lr.line, "level")
+            continue
+        ind.level1 = _label_text(l1)
+        ind.level2 = _label_text(l2)
+        ind.source = f"line {lr.line}"
+        indicators.append(ind)
+        read_lines[lr.line] = "indicator"
+    for n, cells in lines[start:]:
+        role = read_lines.get(n)
+        if role == "indicator":
+            why = "名称后有指标值/分值"
+        elif role == "level":
+            why = "一级/二级指标名称"
+        else:
+            role, why = "ignored", "没有可读的指标名称和值"
+        explained.append(Explained(n, " ".join(cells), role, why))
+    if not indicators:
+        return None
+    head_rows = rows[: head_at if head_at is not None else start]
+    fields = extract_fields(head_rows)
+    year, _ = find_year(head_rows[:12] or rows[:12])
+    return Form(kind="self_eval" if self_eval else "target", year=year,
+                project_name=fields.get("project_name"), department=fields.get("department"),
+                agency=fields.get("agency"), indicators=indicators)
+
+
+def _cells_of(row: Row) -> list[str]:
+    """A row's cells; a line that came as one cell is split at its spaces (space-separated copy)."""
+    filled = [c for c in row.raw if c and c.strip() and c.strip() not in ("|",)]
+    if len(filled) == 1:
+        return [p for p in re.split(r"\s+", filled[0].strip().strip("|").strip()) if p]
+    return [c.strip().strip("|").strip() for c in filled if c.strip().strip("|").strip()]
+
+
+def _heading_roles(text: str) -> list[str]:
+    """Column roles in the order a heading prints them (the text may be run together)."""
+    key = simplified(squash(text)).translate(_LEVEL_BRACKETS)
+    key = re.sub(r"\([A-Za-z/+\-]{1,5}\)", "", key)  # 年初目标值(A), 实际完成值(B)
+    roles: list[str] = []
+    for m in _HEADING_RE.finditer(key):
+        r = _HEADING_ROLE[m.group(0)]
+        if r not in roles:
+            roles.append(r)
+    return roles
+
+
+def _find_heading(lines: list[tuple[int, list[str]]]) -> tuple[int | None, list[str]]:
+    for k, (_, cells) in enumerate(lines):
+        roles = _heading_roles(" ".join(cells))
+        named = "name" in roles or ("l2" in roles and "target" in roles)
+        if named and len(roles) >= 3 and ("target" in roles or "actual" in roles or "l2" in roles):
+            return k, roles
+    return None, []
+
+
+def _heading_only(cells: list[str]) -> bool:
+    if not cells:
+        return False
+    for c in cells:
+        key = simplified(squash(c)).translate(_LEVEL_BRACKETS)
+        key = re.sub(r"\([A-Za-z/+\-]{1,5}\)", "", key)
+        if key in NOT_LEVELS or key in ("指标", "绩效指标"):
+            continue
+        if not _HEADING_RE.fullmatch(key):
+            return False
+    return True
+
+
+def _first_label_line(lines: list[tuple[int, list[str]]]) -> int | None:
+    for k, (_, cells) in enumerate(lines):
+        for c in cells[:2]:
+            key = simplified(squash(c)).translate(_LEVEL_BRACKETS)
+            if _LEVEL_SCAN.match(key) or _level_of(key.rstrip(":：")):
+                return k
+    return None
+
+
+def _level_of(key: str) -> int:
+    return _LEVELS.get(_SCORE_MARK.sub("", key).rstrip(":："), 0)
+
+
+# -- pieces -------------------------------------------------------------------------------------
+
+def _pieces(cells: list[str], line: int) -> list[Piece]:
+    out: list[Piece] = []
+    solo = len(cells) == 1
+    for cell in cells:
+        out.extend(_cell_pieces(cell, line, solo or len(squash(cell)) > 30))
+    for p in out:
+        p.solo = solo
+    return out
+
+
+def _cell_pieces(cell: str, line: int, scan: bool) -> list[Piece]:
+    text = cell.strip()
+    key = simplified(text).translate(_LEVEL_BRACKETS)
+    sq = squash(key)
+    if sq in _EMPTY or _SCORE_MARK.fullmatch(sq):
+        return [Piece("empty", text, sq, line=line)]
+    out: list[Piece] = []
+    # Leading 指标N: and level labels are peeled off whole cells as well as run-together ones.
+    while True:
+        m = _INDEX.match(key)
+        if m:
+            out.append(Piece("index", text[: m.end()], line=line))
+            text, key = text[m.end():].lstrip(), key[m.end():].lstrip()
+            continue
+        lvl = _peel_level(key)
+        if lvl:
+            word_len, level = lvl
+            out.append(Piece("label", text[:word_len], squash(key[:word_len]), level, line))
+            text, key = text[word_len:].lstrip(" :："), key[word_len:].lstrip(" :：")
+            sm = _SCORE_MARK.match(key)
+            if sm:
+                text, key = text[sm.end():].lstrip(), key[sm.end():].lstrip()
+            continue
+        break
+    if not text:
+        return out
+    sq = squash(key)
+    if sq in _EMPTY:
+        out.append(Piece("empty", text, sq, line=line))
+    elif sq in NOT_LEVELS or sq in ("指标", "标"):
+        out.append(Piece("heading", text, sq, line=line))
+    elif scan:
+        out.extend(_scan(text, key, line))
+    else:
+        out.append(_whole(text, sq, line))
+    return out
+
+
+def _peel_level(key: str) -> tuple[int, int] | None:
+    """(length, level) of a level label at the start of the text, if it is one."""
+    m = _LEVEL_SCAN.match(key)
+    if m:
+        return m.end(), _LEVELS[m.group(0)]
+    sq = squash(_SCORE_MARK.sub("", key)).rstrip(":：")
+    if sq in _LEVELS and sq not in NOT_LEVELS:
+        return len(key), _LEVELS[sq]
+    return None
+
+
+def _whole(text: str, sq: str, line: int) -> Piece:
+    if _PLAIN.match(sq):
+        return Piece("number", text, sq, line=line)
+    if parse_value(text).is_numeric or _DATE.fullmatch(sq) or _PHRASE.fullmatch(sq):
+        return Piece("value", text, sq, line=line)
+    return Piece("text", text, sq, line=line)
+
+
+def _scan(text: str, key: str, line: int) -> list[Piece]:
+    """Cut run-together text into labels, 指标N prefixes, values and text."""
+    out: list[Piece] = []
+    i, n, buf = 0, len(key), 0
+
+    def flush(upto: int) -> None:
+        chunk = text[buf:upto].strip()
+        if chunk.strip(_SEPARATORS + " "):
+            out.append(Piece("text", chunk, squash(key[buf:upto]), line=line, fused=True))
+
+    while i < n:
+        ch = key[i]
+        if ch.isspace():
+            i += 1
+            continue
+        m = _INDEX.match(key, i)
+        if m:
+            flush(i)
+            out.append(Piece("index", text[i:m.end()], line=line, fused=True))
+            i = buf = m.end()
+            continue
+        lm = _LEVEL_SCAN.match(key, i)
+        if lm and (i == 0 or not key[i - 1].isalnum() or _boundary_before(out, key, buf, i)):
+            flush(i)
+            word = lm.group(0)
+            end = lm.end()
+            sm = _SCORE_MARK.match(key, end)
+            if sm:
+                end = sm.end()
+            out.append(Piece("label", text[i:lm.end()], word, _LEVELS[word], line, True))
+            i = buf = end
+            continue
+        vm = _value_at(key, i)
+        if vm and _ends_value(key, vm):
+            flush(i)
+            out.append(Piece("value" if not _PLAIN.match(squash(key[i:vm])) else "number",
+                             text[i:vm].strip(), squash(key[i:vm]), line=line, fused=True))
+            i = buf = vm
+            continue
+        if ch in _SEPARATORS and out and out[-1].kind in ("value", "number") and buf == i:
+            out.append(Piece("sep", ch, ch, line=line, fused=True))
+            i += 1
+            buf = i
+            continue
+        i += 1
+    flush(n)
+    if len(out) == 1:
+        out[0].fused = False  # nothing was cut out: the cell is whole
+    return out
+
+
+def _boundary_before(out: list[Piece], key: str, buf: int, i: int) -> bool:
+    # A label right after a value, a label or a separator starts a group; inside a name it does not.
+    return buf == i or key[i - 1] in _SEPARATORS
+
+
+def _value_at(key: str, i: int) -> int | None:
+    best = None
+    for rx in (_DATE, _NUMERIC, _PHRASE):
+        m = rx.match(key, i)
+        if m and m.end() > i and (best is None or m.end() > best):
+            if rx is _NUMERIC and not any(c.isdigit() for c in m.group(0)):
+                continue
+            best = m.end()
+    return best
+
+
+def _ends_value(key: str, j: int) -> bool:
+    """A value inside run-together text must end where something else begins (another value, a
+    label, a separator, the end): digits inside names ("6小时内扑灭率") are followed by more name."""
+    while j < len(key) and key[j].isspace():
+        j += 1
+    if j >= len(key) or key[j] in _SEPARATORS or key[j].isdigit() or key[j] in "≥≤=><":
+        return True
+    if _LEVEL_SCAN.match(key, j) or _PHRASE.match(key, j) or _INDEX.match(key, j):
+        return True
+    m = _NUMERIC.match(key, j)
+    return bool(m and any(c.isdigit() for c in m.group(0)))
+
+
+# -- rows ---------------------------------------------------------------------------------------
+
+def _cut_rows(pieces: list[Piece], width: int) -> list[LooseRow]:
+    rows: list[LooseRow] = []
+    cur = LooseRow()
+
+    def close() -> None:
+        nonlocal cur
+        if cur.labels or cur.name or cur.cells:
+            rows.append(cur)
+        cur = LooseRow()
+
+    for p in pieces:
+        if p.kind == "eol":
+            # A line of several cells is a row; a line that was one cell may be one cell of a row.
+            if not p.fused and (cur.name or cur.cells):
+                close()
+            continue
+        if p.kind == "label":
+            if cur.name or cur.cells:
+                close()
+            if cur.labels and cur.labels[-1].level == p.level:
+                cur.labels[-1] = p  # the same level again: the later one holds
+            else:
+                cur.labels.append(p)
+            cur.line = cur.line or p.line
+            continue
+        if p.kind == "heading":
+            # "经济效益" / "指标": a label split over two lines.
+            if cur.labels and not cur.name and not cur.labels[-1].key.endswith("指标") and p.key == "指标":
+                last = cur.labels[-1]
+                cur.labels[-1] = Piece("label", last.text + "指标", last.key + "指标", last.level, last.line)
+            continue
+        if p.kind == "index":
+            if cur.name or cur.cells:
+                close()
+            cur.index = True
+            cur.line = p.line
+            continue
+        if p.kind == "sep":
+            if cur.cells:
+                close()
+            continue
+        if not cur.name:
+            if p.kind == "empty":
+                continue
+            cur.name.append(p)
+            cur.line = p.line
+            continue
+        if p.kind == "text" and (p.fused or p.solo) and \
+                any(c.kind in ("value", "number") for c in cur.cells):
+            # Run-together text: text after the values is the next row's name.
+            close()
+            cur.name.append(p)
+            cur.line = p.line
+            continue
+        cur.cells.append(p)
+        if cur.name[0].solo and len(cur.cells) >= width:
+            close()
+    close()
+    return rows
+
+
+def _indicator(row: LooseRow, columns: list[str], self_eval: bool) -> Indicator | None:
+    name = "".join(squash(p.text) for p in row.name)
+    name = name.strip(_SEPARATORS).strip()
+    cells = [c for c in row.cells if c.kind != "sep"]
+    if not name or name in ("……", "…") or set(name) <= set("…./-—"):
+        return None
+    if not cells:
+        return None
+    data = _assign(cells, columns)
+    if not any(data.get(k) for k in ("target", "actual", "weight", "score")):
+        return None
+    target = data.get("target")
+    if target is not None and squash(target) in _EMPTY:
+        target = None
+    op = data.get("op")
+    unit = data.get("unit")
+    if target is not None:
+        if op and squash(op) in ("≥", "≤", "=", ">", "<", ">=", "<="):
+            target = squash(op) + target
+        if unit and _PLAIN.match(squash(target).lstrip("≥≤=<>")):
+            target = target + squash(unit)
+    ind = Indicator(name=name, target_raw=target,
+                    actual_raw=data.get("actual") if data.get("actual") not in _EMPTY else None,
+                    weight=to_number(data["weight"]) if data.get("weight") else None,
+                    score=to_number(data["score"]) if data.get("score") else None,
+                    deviation=data.get("deviation") if data.get("deviation") not in _EMPTY else None)
+    v = parse_value(target)
+    ind.op, ind.value, ind.unit, ind.qualitative = v.op, v.value, v.unit, v.qualitative
+    if ind.value is not None and ind.unit is None:
+        ind.unit = _unit_in_name(name)
+    return ind
+
+
+_NAME_UNIT = re.compile(r"[(（]([^()（）\d≥≤*]{1,4})[)）]$")
+
+
+def _unit_in_name(name: str) -> str | None:
+    """``面积(亩)``, ``成本控制数(萬元)``: the unit printed in the name."""
+    m = _NAME_UNIT.search(name)
+    return m.group(1) if m else None
+
+
+def _assign(cells: list[Piece], columns: list[str]) -> dict[str, str]:
+    """Give the cells after a name to the heading's value columns, by what each cell is."""
+    out: dict[str, str] = {}
+    cols = list(columns)
+    texts = [c.text for c in cells]
+    kinds = [c.kind for c in cells]
+    # 分值 and 得分 are plain numbers side by side: find them from the right, so that a target
+    # or actual missing on the left does not shift them.
+    if "score" in cols:
+        k = len(cells) - 1
+        while k >= 0 and kinds[k] not in ("number",):
+            k -= 1
+        if k >= 0 and (len(cells) - 1 - k) <= (1 if "deviation" in cols or "note" in cols else 0) + 1:
+            pair = "weight" in cols and k >= 1 and kinds[k - 1] == "number"
+            trailing = [t for t in texts[k + 1:] if squash(t) not in _EMPTY]
+            wi, si = cols.index("weight") if "weight" in cols else None, cols.index("score")
+            if pair and wi is not None and wi < si:
+                out["weight"], out["score"] = texts[k - 1], texts[k]
+                rest = cells[: k - 1]
+            else:
+                out["score"] = texts[k]
+                rest = cells[:k]
+            if trailing:
+                out["deviation"] = " ".join(trailing)
+            before = [c for c in cols if c not in ("weight", "score", "deviation", "note")
+                      and cols.index(c) < si]
+            _left_to_right(rest, before, out)
+            return out
+    _left_to_right(cells, [c for c in cols if c not in ("weight", "score")], out)
+    return out
+
+
+def _left_to_right(cells: list[Piece], cols: list[str], out: dict[str, str]) -> None:
+    ci = 0
+    for c in cells:
+        sq = c.key or squash(c.text)
+        while ci < len(cols):
+            role = cols[ci]
+            ci += 1
+            if role == "op" and sq not in _OP_CELL:
+                continue
+            if role == "unit" and not _UNIT_CELL.match(sq):
+                continue
+            if role in ("target", "actual", "other") and sq in _OP_CELL - {"≥", "≤", "=", ">", "<"}:
+                continue
+            if role in out:
+                out[role] += " " + c.text
+            else:
+                out[role] = c.text
+            break
+        else:
+            role = cols[-1] if cols else "deviation"
+            if role in ("deviation", "note"):
+                out[role] = (out.get(role, "") + " " + c.text).strip()
+
+
+def _label_text(p: Piece | None) -> str | None:
+    if p is None:
+        return None
+    return _SCORE_MARK.sub("", squash(clean_cell(p.text))).rstrip(":：") or None
