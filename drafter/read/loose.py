@@ -534,9 +534,16 @@ def _indicator(row: LooseRow, columns: list[str], self_eval: bool) -> Indicator 
         return None
     if not cells:
         return None
+    if len(name) > 80 or _HEADING_RE.fullmatch(simplified(name)) or \
+            any(c.kind == "text" and _HEADING_RE.match(simplified(c.key)) for c in cells):
+        return None  # heading words or a page of text run together: not a row of the table
     data = _assign(cells, columns)
     if not any(data.get(k) for k in ("target", "actual", "weight", "score")):
         return None
+    for k in ("weight", "score"):
+        x = to_number(data[k]) if data.get(k) else None
+        if x is not None and x > 100:
+            return None  # 分值 and 得分 are at most 100: these numbers are something else
     target = data.get("target")
     if target is not None and squash(target) in _EMPTY:
         target = None

@@ -43,21 +43,16 @@ def read_rows(rows: list[Row], aligned: bool = False) -> list[Form]:
     ``aligned``: every cell sits in its true column (a worksheet), so tables are read by column.
     """
     forms = _read_structured(rows if aligned else _unstream(rows), aligned)
-    found = sum(len(f.indicators) for f in forms)
-    if found and all(f.indicators and _well_read(f) for f in forms):
-        return forms
-    # The grid was lost (no 一级/二级/三级 heading, rows run together, cells one per line): read
-    # by what each piece of text is, and keep whichever reading found more complete rows.
+    # The grid may be lost (no 一级/二级/三级 heading, rows run together, cells one per line,
+    # another table read as indicators): read by what each piece of text is as well, and keep
+    # the loose reading only when it found clearly more complete rows.
+    strict = _complete(forms)
+    if aligned and strict:
+        return forms  # cells in their true columns under a heading: the columns say it all
     loose = read_loose(rows).forms
-    if _complete(loose) > _complete(forms):
+    if _complete(loose) > max(strict * 1.3, strict + 2):
         return loose
     return forms
-
-
-def _well_read(form: Form) -> bool:
-    """Most rows have a value: the structured reading can be trusted."""
-    inds = form.indicators
-    return sum(1 for i in inds if i.target_raw or i.score is not None) >= 0.7 * len(inds)
 
 
 def _complete(forms: list[Form]) -> int:
