@@ -89,6 +89,9 @@ _HEADINGS: list[tuple[str, tuple[str, ...]]] = [
 ]
 _HEADING_WORDS = sorted(((w, r) for r, ws in _HEADINGS for w in ws), key=lambda x: -len(x[0]))
 _HEADING_RE = re.compile("|".join(re.escape(w) for w, _ in _HEADING_WORDS))
+# The same words with any spacing between characters ("年度 指标值", "分 值"), for headings that
+# extraction ran together with the text around them.
+_HEADING_SPACED = re.compile("|".join(r"\s*".join(re.escape(ch) for ch in w) for w, _ in _HEADING_WORDS))
 _HEADING_ROLE = {w: r for w, r in _HEADING_WORDS}
 _VALUE_ROLES = ("other", "op", "target", "actual", "weight", "score", "deviation", "note", "unit")
 
@@ -189,25 +192,24 @@ def _split_forms(rows: list[Row]) -> list[list[Row]]:
 
 def _read_block(rows: list[Row], explained: list[Explained]) -> Form | None:
     lines = [(r.line, _cells_of(r)) for r in rows]
-    head_at, columns = _find_heading(lines)
-    start = head_at + 1 if head_at is not None else _first_label_line(lines)
+    head_at, columns, head_end, rest = _find_heading(lines)
+    if head_at is not None:
+        start = head_end
+        if rest:  # the heading ran into the table on one line: the table starts after it
+            lines = lines[:start] + [(lines[head_at][0], [rest])] + lines[start:]
+    else:
+        start = _first_label_line(lines)
     if start is None:
         for n, cells in lines:
             explained.append(Explained(n, " ".join(cells), "ignored", "未找到指标表表头或层级标签"))
         return None
-    if head_at is not None:
-        while start < len(lines) and _heading_only(lines[start][1]):
-            for r in _heading_roles(" ".join(lines[start][1])):
-                if r not in columns and r in _VALUE_ROLES:
-                    columns.append(r)
-            start += 1
     pre = rows[: head_at if head_at is not None else start]
     pre_text = "".join(simplified(r.text) for r in pre)
     self_eval = any(c in columns for c in ("actual", "score", "weight")) or "自评" in pre_text
     value_cols = [c for c in columns if c in _VALUE_ROLES] or (
         ["target", "actual", "weight", "score"] if self_eval else ["target"])
     for n, cells in lines[:start]:
-        role = "header" if head_at is not None and n == lines[head_at][0] else "title"
+        role = "header" if head_at is not None and n >= lines[head_at][0] else "title"
         explained.append(Explained(n, " ".join(cells), role,
                                    "表头: " + "/".join(columns) if role == "header" else "表格之前的文字"))
     pieces: list[Piece] = []
@@ -219,7 +221,7 @@ def _read_block(rows: list[Row], explained: list[Explained]) -> Form | None:
         line_pieces = _pieces(cells, n)
         pieces.extend(line_pieces)
         pieces.append(Piece("eol", "", line=n, fused=len(cells) == 1))
-    rows_read = _cut_rows(pieces, len(value_cols))
+    rows_read = _cut_rows(pieces, value_cols)
     indicators = []
     l1: Piece | None = None
     l2: Piece | None = None
@@ -259,42 +261,109 @@ def _read_block(rows: list[Row], explained: list[Explained]) -> Form | None:
                 agency=fields.get("agency"), indicators=indicators)
 
 
+
+_RUN_TOGETHER = 40  # a piece this long between spaces: the spaces are wraps, not cell borders
+
+
 def _cells_of(row: Row) -> list[str]:
-    """A row's cells; a line that came as one cell is split at its spaces (space-separated copy)."""
-    filled = [c for c in row.raw if c and c.strip() and c.strip() not in ("|",)]
+    """A row's cells. A line that came as one cell is split at its spaces (space-separated
+    copy), unless it is run-together text with a few stray spaces (then it stays one cell)."""
+    filled = [c.strip().strip("|").strip() for c in row.raw if c and c.strip()]
+    filled = [c for c in filled if c]
     if len(filled) == 1:
-        return [p for p in re.split(r"\s+", filled[0].strip().strip("|").strip()) if p]
-    return [c.strip().strip("|").strip() for c in filled if c.strip().strip("|").strip()]
+        parts = [p for p in re.split(r"\s+", filled[0]) if p]
+        if any(len(p) > _RUN_TOGETHER for p in parts):
+            return [squash(filled[0])]
+        return parts
+    return filled
 
 
-def _heading_roles(text: str) -> list[str]:
-    """Column roles in the order a heading prints them (the text may be run together)."""
-    key = simplified(squash(text)).translate(_LEVEL_BRACKETS)
-    key = re.sub(r"\([A-Za-z/+\-]{1,5}\)", "", key)  # 年初目标值(A), 实际完成值(B)
-    roles: list[str] = []
-    for m in _HEADING_RE.finditer(key):
-        r = _HEADING_ROLE[m.group(0)]
-        if r not in roles:
-            roles.append(r)
-    return roles
+def _heading_key(text: str) -> str:
+    key = simplified(text).translate(_LEVEL_BRACKETS)
+    return re.sub(r"\((?:[A-Za-z/+\-]|\s){1,6}\)", lambda m: " " * len(m.group(0)), key)
 
 
-def _find_heading(lines: list[tuple[int, list[str]]]) -> tuple[int | None, list[str]]:
+def _heading_span(text: str) -> tuple[int, int, list[str]] | None:
+    """The heading inside a line: (start, end, roles), the longest run of heading words with at
+    most a few characters between them ("年初目标值 (A)"). A line may hold the whole table."""
+    key = _heading_key(text)
+    best: tuple[int, int, list[str]] | None = None
+    run: list[re.Match[str]] = []
+
+    def consider() -> None:
+        nonlocal best
+        if not run:
+            return
+        roles: list[str] = []
+        for m in run:
+            r = _HEADING_ROLE[re.sub(r"\s+", "", m.group(0))]
+            if not roles and r not in ("l1", "l2", "name"):
+                continue  # a heading starts with its level or name columns ("…完成情况" before it)
+            if r not in roles:
+                roles.append(r)
+        if best is None or len(roles) > len(best[2]):
+            best = (run[0].start(), run[-1].end(), roles)
+
+    for m in _HEADING_SPACED.finditer(key):
+        if run and len(key[run[-1].end():m.start()].strip()) > 3:
+            consider()
+            run = []
+        run.append(m)
+    consider()
+    return best
+
+
+def _good_heading(roles: list[str]) -> bool:
+    named = "name" in roles or ("l2" in roles and "target" in roles)
+    return named and len(roles) >= 3 and any(r in roles for r in ("target", "actual", "l2"))
+
+
+def _find_heading(lines: list[tuple[int, list[str]]]) -> tuple[int | None, list[str], int, str]:
+    """(line index, column roles, index of the first table line, table text left on the
+    heading's line). A heading may be broken over several lines, one cell per line."""
     for k, (_, cells) in enumerate(lines):
-        roles = _heading_roles(" ".join(cells))
-        named = "name" in roles or ("l2" in roles and "target" in roles)
-        if named and len(roles) >= 3 and ("target" in roles or "actual" in roles or "l2" in roles):
-            return k, roles
-    return None, []
+        text = " ".join(cells)
+        span = _heading_span(text)
+        if span is None:
+            continue
+        roles = span[2]
+        end = k + 1
+        # Heading cells continued on the next lines ("一级指标" / "二级指标" / …, or "指标").
+        while end < len(lines) and _heading_only(lines[end][1]):
+            more = _heading_span(" ".join(lines[end][1]))
+            for r in (more[2] if more else []):
+                if r not in roles:
+                    roles.append(r)
+            end += 1
+        if not _good_heading(roles):
+            continue
+        rest = ""
+        if len(cells) == 1:
+            rest = text[span[1]:].strip()
+        return k, roles, end, rest
+    # A heading scrambled by extraction (its words spread over a line, between the rows): the
+    # line naming the most columns, in the usual column order.
+    best: tuple[int, list[str]] | None = None
+    for k, (_, cells) in enumerate(lines):
+        key = squash(_heading_key(" ".join(cells)))
+        found = {_HEADING_ROLE[m.group(0)] for m in _HEADING_RE.finditer(key)}
+        if "name" in found and len(found & {"target", "actual", "weight", "score"}) >= 2 and \
+                (best is None or len(found) > len(best[1])):
+            best = (k, [r for r in _CANONICAL if r in found])
+    if best is not None:
+        return best[0], best[1], best[0] + 1, " ".join(lines[best[0]][1])
+    return None, [], 0, ""
+
+
+_CANONICAL = ("l1", "l2", "name", "target", "actual", "weight", "score", "deviation")
 
 
 def _heading_only(cells: list[str]) -> bool:
     if not cells:
         return False
     for c in cells:
-        key = simplified(squash(c)).translate(_LEVEL_BRACKETS)
-        key = re.sub(r"\([A-Za-z/+\-]{1,5}\)", "", key)
-        if key in NOT_LEVELS or key in ("指标", "绩效指标"):
+        key = squash(_heading_key(c))
+        if key in NOT_LEVELS or key in ("指标", "绩效指标", "标"):
             continue
         if not _HEADING_RE.fullmatch(key):
             return False
@@ -416,7 +485,8 @@ def _scan(text: str, key: str, line: int) -> list[Piece]:
             i = buf = end
             continue
         vm = _value_at(key, i)
-        if vm and _ends_value(key, vm):
+        after_value = bool(out) and out[-1].kind in ("value", "number") and buf == i
+        if vm and (_ends_value(key, vm, i) or (after_value and _PLAIN.match(squash(key[i:vm])))):
             flush(i)
             out.append(Piece("value" if not _PLAIN.match(squash(key[i:vm])) else "number",
                              text[i:vm].strip(), squash(key[i:vm]), line=line, fused=True))
@@ -431,6 +501,8 @@ def _scan(text: str, key: str, line: int) -> list[Piece]:
     flush(n)
     if len(out) == 1:
         out[0].fused = False  # nothing was cut out: the cell is whole
+    elif out and len(text) <= 30 and all(p.kind in ("value", "number") for p in out):
+        return [Piece("value", text, squash(key), line=line)]  # "已完成100%": one value
     return out
 
 
@@ -450,9 +522,12 @@ def _value_at(key: str, i: int) -> int | None:
     return best
 
 
-def _ends_value(key: str, j: int) -> bool:
+def _ends_value(key: str, j: int, i: int = -1) -> bool:
     """A value inside run-together text must end where something else begins (another value, a
-    label, a separator, the end): digits inside names ("6小时内扑灭率") are followed by more name."""
+    label, a separator, the end): digits inside names ("6小时内扑灭率") are followed by more name.
+    Long set statements (达成预期指标) are values wherever they stand."""
+    if i >= 0 and j - i >= 4 and _PHRASE.fullmatch(key, i, j) and not key[i].isdigit():
+        return True
     while j < len(key) and key[j].isspace():
         j += 1
     if j >= len(key) or key[j] in _SEPARATORS or key[j].isdigit() or key[j] in "≥≤=><":
@@ -465,7 +540,24 @@ def _ends_value(key: str, j: int) -> bool:
 
 # -- rows ---------------------------------------------------------------------------------------
 
-def _cut_rows(pieces: list[Piece], width: int) -> list[LooseRow]:
+_AMBIGUOUS = {"成本指标", "满意度指标"}
+
+
+def _ambiguous_level(pieces: list[Piece], k: int, cur: LooseRow, last_level: int) -> int:
+    """成本指标 / 满意度指标 name a 一级 group in the 2021 tree and a 二级 one in older forms."""
+    nxt = next((q for q in pieces[k + 1:] if q.kind not in ("eol", "empty")), None)
+    if nxt is not None and nxt.kind == "label" and len(nxt.key) > 3:
+        return 1  # a label follows: this one is the group above it
+    if cur.labels and cur.labels[-1].level == 1:
+        return 2
+    return 2 if last_level == 2 else 1
+
+
+def _cut_rows(pieces: list[Piece], columns: list[str]) -> list[LooseRow]:
+    # Rows not bounded by lines end when their cells fill the columns that are always printed;
+    # with 分值/得分 columns, at a number (the 得分), so that it is not the next row's name.
+    width = max(1, len([c for c in columns if c in ("target", "actual", "weight", "score")]))
+    numeric = "weight" in columns or "score" in columns
     rows: list[LooseRow] = []
     cur = LooseRow()
 
@@ -475,13 +567,21 @@ def _cut_rows(pieces: list[Piece], width: int) -> list[LooseRow]:
             rows.append(cur)
         cur = LooseRow()
 
-    for p in pieces:
+    last_level = 0
+    for k, p in enumerate(pieces):
         if p.kind == "eol":
             # A line of several cells is a row; a line that was one cell may be one cell of a row.
             if not p.fused and (cur.name or cur.cells):
                 close()
             continue
+        if p.kind == "label" and p.key in _AMBIGUOUS:
+            p.level = _ambiguous_level(pieces, k, cur, last_level)
+        if p.kind == "label" and p.level == 2 and not cur.name and cur.labels and \
+                cur.labels[-1].level == 2 and len(p.key) <= 3:
+            # "成本指标 | 成本 | 10万元": a short category word under its 二级 is the 三级 name.
+            p = Piece("text", p.text, p.key, line=p.line, fused=p.fused, solo=p.solo)
         if p.kind == "label":
+            last_level = p.level
             if cur.name or cur.cells:
                 close()
             if cur.labels and cur.labels[-1].level == p.level:
@@ -509,6 +609,10 @@ def _cut_rows(pieces: list[Piece], width: int) -> list[LooseRow]:
         if not cur.name:
             if p.kind == "empty":
                 continue
+            if p.kind in ("value", "number") and (p.fused or p.solo) and not cur.labels and \
+                    not cur.index and rows and rows[-1].name and rows[-1].cells:
+                rows[-1].cells.append(p)  # the row above was cut at its width; this is its last cell
+                continue
             cur.name.append(p)
             cur.line = p.line
             continue
@@ -520,7 +624,7 @@ def _cut_rows(pieces: list[Piece], width: int) -> list[LooseRow]:
             cur.line = p.line
             continue
         cur.cells.append(p)
-        if cur.name[0].solo and len(cur.cells) >= width:
+        if cur.name[0].solo and len(cur.cells) >= width and (not numeric or p.kind == "number"):
             close()
     close()
     return rows
