@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from drafter.model import Form
+from drafter.model import Form, Indicator
 from drafter.read.header import (
     extract_budget, extract_fields, extract_funds, extract_total_and_grade, find_year,
 )
@@ -49,6 +49,8 @@ def read_rows(rows: list[Row], aligned: bool = False) -> list[Form]:
     strict = _complete(forms)
     if aligned and strict:
         return forms  # cells in their true columns under a heading: the columns say it all
+    if strict >= 3 and strict >= 0.8 * sum(len(f.indicators) for f in forms):
+        return forms  # a sound reading: the loose one is not needed (and would cost its time)
     loose = read_loose(rows).forms
     if _complete(loose) > max(strict * 1.3, strict + 2):
         return loose
@@ -56,7 +58,17 @@ def read_rows(rows: list[Row], aligned: bool = False) -> list[Form]:
 
 
 def _complete(forms: list[Form]) -> int:
-    return sum(1 for f in forms for i in f.indicators if i.name and (i.target_raw or i.score is not None))
+    """Rows that read like indicators: a name, a value or a score, and 分值/得分 that fit."""
+    return sum(1 for f in forms for i in f.indicators if _plausible(i))
+
+
+def _plausible(ind: Indicator) -> bool:
+    if not ind.name or len(ind.name) > 80 or not (ind.target_raw or ind.score is not None):
+        return False
+    w, s = ind.weight, ind.score
+    if (w is not None and not 0 <= w <= 100) or (s is not None and not 0 <= s <= 100):
+        return False
+    return not (w is not None and s is not None and s > w + 0.01)
 
 
 def _read_structured(rows: list[Row], aligned: bool) -> list[Form]:
