@@ -111,6 +111,7 @@ _SEPARATORS = ",，;；。:：、"
 _EMPTY = {"", "-", "—", "/", "／", "--", "——", "…", "……", "………", "无"}
 _PLAIN = re.compile(r"^\d+(?:\.\d+)?$")
 _OP_CELL = {"≥", "≤", "=", ">", "<", ">=", "<=", "定量", "定性", "正向", "反向", "正向指标", "反向指标"}
+_UNIT_ONLY = re.compile(rf"(?:{_UNITS})")
 _UNIT_CELL = re.compile(rf"^\(?(?:{_UNITS}|[^\d\s()=<>≥≤%]{{1,3}})\)?$")
 # Rows that end the indicator table: totals, notes, another table's heading.
 _TABLE_END = re.compile(r"^(?:总分|合计|注[:：]|注\s*\d|附件|附表|说明[:：]|序号|填报人|联系电话|审核人)")
@@ -196,7 +197,7 @@ def _read_block(rows: list[Row], explained: list[Explained]) -> Form | None:
     if head_at is not None:
         start = head_end
         if rest:  # the heading ran into the table on one line: the table starts after it
-            lines = lines[:start] + [(lines[head_at][0], [rest])] + lines[start:]
+            lines = lines[:start] + [(lines[head_at][0], rest)] + lines[start:]
     else:
         start = _first_label_line(lines)
     if start is None:
@@ -283,7 +284,7 @@ def _heading_key(text: str) -> str:
     return re.sub(r"\((?:[A-Za-z/+\-]|\s){1,6}\)", lambda m: " " * len(m.group(0)), key)
 
 
-def _heading_span(text: str) -> tuple[int, int, list[str]] | None:
+def _heading_span(text: str, first: bool = True) -> tuple[int, int, list[str]] | None:
     """The heading inside a line: (start, end, roles), the longest run of heading words with at
     most a few characters between them ("年初目标值 (A)"). A line may hold the whole table."""
     key = _heading_key(text)
@@ -297,7 +298,7 @@ def _heading_span(text: str) -> tuple[int, int, list[str]] | None:
         roles: list[str] = []
         for m in run:
             r = _HEADING_ROLE[re.sub(r"\s+", "", m.group(0))]
-            if not roles and r not in ("l1", "l2", "name"):
+            if first and not roles and r not in ("l1", "l2", "name"):
                 continue  # a heading starts with its level or name columns ("…完成情况" before it)
             if r not in roles:
                 roles.append(r)
@@ -318,7 +319,7 @@ def _good_heading(roles: list[str]) -> bool:
     return named and len(roles) >= 3 and any(r in roles for r in ("target", "actual", "l2"))
 
 
-def _find_heading(lines: list[tuple[int, list[str]]]) -> tuple[int | None, list[str], int, str]:
+def _find_heading(lines: list[tuple[int, list[str]]]) -> tuple[int | None, list[str], int, list[str]]:
     """(line index, column roles, index of the first table line, table text left on the
     heading's line). A heading may be broken over several lines, one cell per line."""
     for k, (_, cells) in enumerate(lines):
@@ -330,16 +331,32 @@ def _find_heading(lines: list[tuple[int, list[str]]]) -> tuple[int | None, list[
         end = k + 1
         # Heading cells continued on the next lines ("一级指标" / "二级指标" / …, or "指标").
         while end < len(lines) and _heading_only(lines[end][1]):
-            more = _heading_span(" ".join(lines[end][1]))
+            more = _heading_span(" ".join(lines[end][1]), first=False)
             for r in (more[2] if more else []):
                 if r not in roles:
                     roles.append(r)
             end += 1
+        key = squash(_heading_key(text))
+        scattered = {_HEADING_ROLE[m.group(0)] for m in _HEADING_RE.finditer(key)} - set(roles)
+        spread = bool(scattered & {"target", "actual"}) and "name" in roles
+        if spread:
+            # Heading words spread over the line (a scrambled copy): the usual column order, and
+            # rows may sit between them.
+            roles = [r for r in _CANONICAL if r in set(roles) | scattered]
         if not _good_heading(roles):
             continue
-        rest = ""
-        if len(cells) == 1:
-            rest = text[span[1]:].strip()
+        rest: list[str] = []
+        if spread:
+            rest = cells
+        elif len(cells) == 1:
+            tail = text[span[1]:].strip()
+            rest = [tail] if tail else []
+        else:
+            at = 0
+            for c in cells:
+                if at >= span[1]:
+                    rest.append(c)
+                at += len(c) + 1
         return k, roles, end, rest
     # A heading scrambled by extraction (its words spread over a line, between the rows): the
     # line naming the most columns, in the usual column order.
@@ -351,8 +368,8 @@ def _find_heading(lines: list[tuple[int, list[str]]]) -> tuple[int | None, list[
                 (best is None or len(found) > len(best[1])):
             best = (k, [r for r in _CANONICAL if r in found])
     if best is not None:
-        return best[0], best[1], best[0] + 1, " ".join(lines[best[0]][1])
-    return None, [], 0, ""
+        return best[0], best[1], best[0] + 1, lines[best[0]][1]
+    return None, [], 0, []
 
 
 _CANONICAL = ("l1", "l2", "name", "target", "actual", "weight", "score", "deviation")
@@ -389,6 +406,13 @@ def _pieces(cells: list[str], line: int) -> list[Piece]:
     out: list[Piece] = []
     solo = len(cells) == 1
     for cell in cells:
+        sq = squash(simplified(cell))
+        if out and _UNIT_ONLY.fullmatch(sq) and out[-1].kind in ("value", "number") and \
+                out[-1].key[-1:].isdigit():
+            # "不少于12 种": a space split the unit from its number.
+            last = out[-1]
+            out[-1] = Piece("value", last.text + cell.strip(), last.key + sq, line=line)
+            continue
         out.extend(_cell_pieces(cell, line, solo or len(squash(cell)) > 30))
     for p in out:
         p.solo = solo

@@ -1,0 +1,239 @@
+"""One test per layout that loses the table grid (web copies of real forms from other provinces).
+
+The forms here are made up for the tests, in the layouts seen on real forms (INDEX.md of
+../shared/realforms describes them); values are checked field by field.
+"""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from drafter.cli import app
+from drafter.read.text import read_text
+
+runner = CliRunner()
+
+
+def _rows(text: str):
+    forms = read_text(text)
+    return [i for f in forms for i in f.indicators]
+
+
+def _one(inds, name):
+    hits = [i for i in inds if i.name == name]
+    assert len(hits) == 1, [i.name for i in inds]
+    return hits[0]
+
+
+SPACE_SEPARATED_SELF_EVAL = """\
+项目支出绩效自评表
+(2022年度)
+项目名称 河道保洁经费
+主管部门 某县水利局 实施单位 某县水利局
+年度绩效指标完成情况 一级
+指标
+二级指标 三级指标 年度指标值 实际完成值 分值 得分 偏差原因分析及改进措施
+(50分)
+数量指标 指标1:保洁河道长度 ≥120公里 118公里 10 9.5 雨季延误
+指标2:
+……
+质量指标 指标1:验收合格 10 10
+(30分)
+经济效益
+指标
+指标1:带动就业 15人 15人 10 10
+"""
+
+
+def test_space_separated_self_evaluation_with_numbered_names_and_split_labels():
+    inds = _rows(SPACE_SEPARATED_SELF_EVAL)
+    assert [i.name for i in inds] == ["保洁河道长度", "验收合格", "带动就业"]  # 指标2 / …… left out
+    river = inds[0]
+    assert (river.level2, river.op, river.value, river.unit) == ("数量指标", "≥", 120.0, "公里")
+    assert (river.actual_raw, river.weight, river.score, river.deviation) == ("118公里", 10, 9.5, "雨季延误")
+    # Only 分值/得分 printed: the target stays empty, the scores are not shifted into it.
+    passed = inds[1]
+    assert (passed.target_raw, passed.weight, passed.score) == (None, 10, 10)
+    # "经济效益" / "指标" on two lines is one label.
+    assert inds[2].level2 == "经济效益指标" and inds[2].target_raw == "15人"
+    assert inds[0].source == "line 9"
+
+
+ONE_CELL_PER_LINE = """\
+绩效指标
+        | 一级指标
+        | 二级指标
+        | 三级指标
+        | 指标值
+        | 实施进度
+        |
+项目产出
+        | 数量指标
+        | 培训场次
+        | 至少全年完成4次培训
+        | 已完成100%
+        | |
+时效指标
+        | 全年
+        | 1-12月
+        | 已完成100%
+        | ||
+成本指标
+        | 成本
+        | 8万元
+        | 已完成100%
+        | ||
+满意度指标
+        | 满意度指标
+        | 学员满意度
+        | 95%
+        | 已完成100%
+"""
+
+
+def test_one_cell_per_line_with_pipe_prefixes():
+    inds = _rows(ONE_CELL_PER_LINE)
+    assert [i.name for i in inds] == ["培训场次", "全年", "成本", "学员满意度"]
+    assert inds[0].level1 == "项目产出" and inds[0].actual_raw == "已完成100%"
+    assert inds[0].target_raw == "至少全年完成4次培训" and inds[0].value is None  # a sentence, not 4
+    # 成本指标 after a 二级 label is a 二级 here; the short word under it is the 三级 name.
+    cost = inds[2]
+    assert (cost.level1, cost.level2, cost.value, cost.unit) == ("项目产出", "成本指标", 8.0, "万元")
+    sat = inds[3]
+    assert (sat.level1, sat.level2, sat.value) == ("满意度指标", "满意度指标", 95.0)
+
+
+RUN_TOGETHER_ROWS = """\
+绩效目标表
+(2021年度)
+项目名称城区公厕改造
+绩效指标一级指标二级指标指标内容指标值
+产出指标数量指标改造公厕座数12座
+质量指标改造工程验收合格率100%
+时效指标项目按期完工率≥95%
+成本指标单座改造成本≤15万元
+效益指标社会效益指标群众如厕环境稳步提高
+满意度指标服务对象满意度指标周边居民满意度≥90%
+"""
+
+
+def test_rows_run_together_one_per_line():
+    inds = _rows(RUN_TOGETHER_ROWS)
+    assert [(i.name, i.target_raw) for i in inds] == [
+        ("改造公厕座数", "12座"), ("改造工程验收合格率", "100%"), ("项目按期完工率", "≥95%"),
+        ("单座改造成本", "≤15万元"), ("群众如厕环境", "稳步提高"), ("周边居民满意度", "≥90%")]
+    assert [i.level2 for i in inds][:4] == ["数量指标", "质量指标", "时效指标", "成本指标"]
+    assert inds[3].level1 == "产出指标"  # 成本指标 after 时效指标 is its sibling
+    assert inds[5].level1 == "满意度指标" and inds[5].level2 == "服务对象满意度指标"
+
+
+TRADITIONAL_RUN_TOGETHER = (
+    "2021年度區(qū)級道路養(yǎng)護項(xiàng)目績效自評表項(xiàng)目名稱道路養護主管部門區交通局"
+    "一級指標二級指標三級指標年初目標值實際完成值未完成原因及改進措施"
+    "產出指標產出數量養護道路里程不低于30公里32公里達成預期指標"
+    "產出質量路面完好率90%91%達成預期指標"
+    "效益指標生態效益揚塵超標率小于0.5‰0.3‰達成預期指標"
+    "社會效益交通事故0起0起達成預期指標\n")
+
+
+def test_whole_table_run_together_in_traditional_characters_with_pinyin_glosses():
+    forms = read_text(TRADITIONAL_RUN_TOGETHER)
+    assert forms[0].kind == "self_eval"
+    inds = forms[0].indicators
+    # Names keep the characters as printed; glosses are gone.
+    assert [i.name for i in inds] == ["養護道路里程", "路面完好率", "揚塵超標率", "交通事故"]
+    road = inds[0]
+    assert (road.level1, road.level2) == ("產出指標", "產出數量")
+    assert (road.op, road.value, road.unit, road.actual_raw) == ("≥", 30.0, "公里", "32公里")
+    dust = inds[2]
+    assert (dust.op, dust.value, dust.unit, dust.actual_raw) == ("<", 0.5, "‰", "0.3‰")
+    assert (inds[3].value, inds[3].unit) == (0.0, "起")
+
+
+PROSE_NOTICE = """\
+关于某镇设施农业项目绩效目标设定的公示
+项目总体绩效目标是:增加特色产业产值60万元。现将绩效目标设定如下:
+一、 产出指标
+数量指标:★大棚种植面积(≥**亩)>=120亩;作物成活率(≥**%)>=90;时效指标:完成及时率(≥**%)>=100%。
+二、 效益指标
+经济效益指标:特色产业产值(≥**万元)≥60万元,带动农户增收(≥**万元)≥30万元;
+三、 满意度指标
+服务对象满意度指标,受益农户满意度(≥**%)≥95%。
+附件:绩效目标设定表.xlsx
+"""
+
+
+def test_targets_written_as_prose_in_a_notice():
+    inds = _rows(PROSE_NOTICE)
+    got = [(i.level2, i.name, i.op, i.value, i.unit) for i in inds]
+    assert got == [
+        ("数量指标", "★大棚种植面积(≥**亩)", "≥", 120.0, "亩"),
+        ("数量指标", "作物成活率(≥**%)", "≥", 90.0, None),  # no unit printed: none invented
+        ("时效指标", "完成及时率(≥**%)", "≥", 100.0, "%"),
+        ("经济效益指标", "特色产业产值(≥**万元)", "≥", 60.0, "万元"),
+        ("经济效益指标", "带动农户增收(≥**万元)", "≥", 30.0, "万元"),
+        ("服务对象满意度指标", "受益农户满意度(≥**%)", "≥", 95.0, "%"),
+    ]
+    assert inds[0].level1 == "产出指标" and inds[3].level1 == "效益指标"
+
+
+OP_AND_UNIT_COLUMNS = """\
+某中心2023年度整体绩效目标表 | |||
+一级指标 | 二级指标 | 三级指标 | 指标值类型 | 指标值 | 计量单位 | 指标解释 | 评(扣)分标准 | 备注 |
+产出指标 | 数量指标 | 鉴定案件数量 | 定量 | 120 | 件 | 考察鉴定工作量 | 未达指标值酌情扣分 | |
+质量指标 | 鉴定结论采纳率 | 定量 | 95 | % | 考察鉴定质量 | 未达指标值酌情扣分 | ||
+时效指标 | 工作安排时间 | 定性 | 按月安排 | 考察工作安排 | 未达指标值酌情扣分 | |||
+成本指标 | 业务经费 | 定量 | 28.8万元 | % | 考察成本 | 未达指标值酌情扣分 | ||
+"""
+
+
+def test_value_type_and_unit_columns_are_kept_apart_from_the_value():
+    inds = _rows(OP_AND_UNIT_COLUMNS)
+    assert [(i.name, i.target_raw) for i in inds] == [
+        ("鉴定案件数量", "120件"), ("鉴定结论采纳率", "95%"), ("工作安排时间", "按月安排"),
+        ("业务经费", "28.8万元")]  # the value's own unit wins over a contradicting unit cell
+    assert inds[1].level2 == "质量指标" and inds[1].level1 == "产出指标"
+    assert inds[2].qualitative == "按月安排"
+
+
+SCRAMBLED_HEADING_ONE_LINE = (
+    "某镇卫生院项目支出绩效自评表 (2021年度) 项目名称 公共卫生服务 一级 指标 年度 实际 指标值 完成值 "
+    "二级指标 三级指标 分值 得分 指标1:建立居民健康档案 3800人 3750人 3 2.9 "
+    "指标2:儿童疫苗接种率 100.00% 97.30% 2 1.9 指标3:孕产妇访视数 214人 203人 2 1.8\n")
+
+
+def test_scrambled_heading_and_rows_on_one_line_cut_at_numbered_names():
+    inds = _rows(SCRAMBLED_HEADING_ONE_LINE)
+    assert [(i.name, i.target_raw, i.actual_raw, i.weight, i.score) for i in inds] == [
+        ("建立居民健康档案", "3800人", "3750人", 3, 2.9),
+        ("儿童疫苗接种率", "100.00%", "97.30%", 2, 1.9),
+        ("孕产妇访视数", "214人", "203人", 2, 1.8)]
+
+
+PIPES_THEN_ANOTHER_TABLE = """\
+一级指标 | 二级指标 | 指标名称 | 目标值 | 完成值 |
+产出指标 | 产出数量 | 完成护工培训任务 | 1200名 | 1180名 |
+| 产出质量 | 结业考核通过率 | 100% | 98.5% |
+效益指标 | 社会效益 | 参训学员就业率 | 60%及以上 | 58% |
+序号 | 学校性质 | 培训机构 | 培训补助标准(元/人) | 合格人数 |
+1 | 民办 | 某职业培训学校 | 2600 | 842 |
+2 | 民办 | 另一职业培训学校 | 2600 | 900 |
+"""
+
+
+def test_a_following_table_is_not_read_as_indicators():
+    inds = _rows(PIPES_THEN_ANOTHER_TABLE)
+    assert [i.name for i in inds] == ["完成护工培训任务", "结业考核通过率", "参训学员就业率"]
+    assert (inds[2].op, inds[2].value, inds[2].actual_raw) == ("≥", 60.0, "58%")
+    assert inds[1].level1 == "产出指标" and inds[1].level2 == "产出质量"
+
+
+def test_parse_json_names_the_source_line_of_each_indicator(tmp_path):
+    p = tmp_path / "form.txt"
+    p.write_text(RUN_TOGETHER_ROWS, encoding="utf-8")
+    r = runner.invoke(app, ["parse", str(p), "--format", "json"])
+    assert r.exit_code == 0, r.output
+    inds = json.loads(r.stdout)["forms"][0]["indicators"]
+    assert [i["source"] for i in inds] == [f"line {n}" for n in range(5, 11)]
