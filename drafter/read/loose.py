@@ -115,7 +115,9 @@ _UNIT_ONLY = re.compile(rf"(?:{_UNITS})")
 _UNIT_CELL = re.compile(rf"^\(?(?:{_UNITS}|[^\d\s()=<>≥≤%]{{1,3}})\)?$")
 # Rows that end the indicator table: totals, notes, another table's heading.
 _TABLE_END = re.compile(r"^(?:总分|合计|注[:：]|注\s*\d|附件|附表|说明[:：]|序号|填报人|联系电话|审核人)")
+_ANY_DIGIT = re.compile(r"\d")
 _FORM_START = re.compile(r"^项目名称")
+_FUNDS = re.compile(r"资金|预算数|执行数|执行率|拨款")
 
 
 @dataclass
@@ -152,26 +154,39 @@ class Explained:
 class LooseResult:
     forms: list[Form]
     lines: list[Explained]
+    stage: int = 0  # how far a form that was not read got: see REASONS
+
+    @property
+    def reason(self) -> str:
+        return REASONS[self.stage]
+
+
+# Why nothing was read, by how far the reading got (Chinese for the user, English in brackets).
+REASONS = {
+    0: "没有指标表表头，也没有像指标的行 (no table heading and no indicator-like rows)",
+    1: "有表头或层级标签，但没有指标值列 (a heading but no value column)",
+    2: "有指标名称，但没有指标值或分值 (rows found but no values)",
+    3: "",
+}
 
 
 # -- entry point --------------------------------------------------------------------------------
 
-def has_cues(text: str) -> bool:
-    """Cheap test: could this text hold an indicator table at all?"""
+def has_cues(text: str, numbers: bool = True) -> bool:
+    """Cheap test: could this text hold an indicator table at all (with values: a number)?"""
     s = simplified(text)
-    return ("指标" in s or "目标值" in s) and any(ch.isdigit() for ch in s)
+    return ("指标" in s or "目标值" in s or "三级" in s) and (not numbers or _ANY_DIGIT.search(s) is not None)
 
 
 def read_loose(rows: list[Row]) -> LooseResult:
     """Forms from rows whose table the structured reader could not find."""
-    explained: list[Explained] = []
-    forms: list[Form] = []
-    blocks = _split_forms(rows)
-    for block in blocks:
-        form = _read_block(block, explained)
+    result = LooseResult(forms=[], lines=[])
+    for block in _split_forms(rows):
+        form = _read_block(block, result)
         if form is not None:
-            forms.append(form)
-    return LooseResult(forms=forms, lines=explained)
+            result.forms.append(form)
+            result.stage = 3
+    return result
 
 
 def _split_forms(rows: list[Row]) -> list[list[Row]]:
@@ -191,7 +206,8 @@ def _split_forms(rows: list[Row]) -> list[list[Row]]:
 
 # -- one form -----------------------------------------------------------------------------------
 
-def _read_block(rows: list[Row], explained: list[Explained]) -> Form | None:
+def _read_block(rows: list[Row], result: LooseResult) -> Form | None:
+    explained = result.lines
     lines = [(r.line, _cells_of(r)) for r in rows]
     head_at, columns, head_end, rest = _find_heading(lines)
     if head_at is not None:
@@ -204,54 +220,64 @@ def _read_block(rows: list[Row], explained: list[Explained]) -> Form | None:
         for n, cells in lines:
             explained.append(Explained(n, " ".join(cells), "ignored", "未找到指标表表头或层级标签"))
         return None
+    result.stage = max(result.stage, 1)
     pre = rows[: head_at if head_at is not None else start]
     pre_text = "".join(simplified(r.text) for r in pre)
     self_eval = any(c in columns for c in ("actual", "score", "weight")) or "自评" in pre_text
     value_cols = [c for c in columns if c in _VALUE_ROLES] or (
         ["target", "actual", "weight", "score"] if self_eval else ["target"])
+    marks: dict[int, tuple[str, str]] = {}
     for n, cells in lines[:start]:
-        role = "header" if head_at is not None and n >= lines[head_at][0] else "title"
-        explained.append(Explained(n, " ".join(cells), role,
-                                   "表头: " + "/".join(columns) if role == "header" else "表格之前的文字"))
+        text = simplified(" ".join(cells))
+        if head_at is not None and n >= lines[head_at][0]:
+            marks[n] = ("header", "表头，列: " + "/".join(columns))
+        elif _FUNDS.search(text):
+            marks[n] = ("funds", "资金或预算执行情况")
+        else:
+            marks[n] = ("title", "表格之前的文字（标题、项目信息）")
     pieces: list[Piece] = []
-    for n, cells in lines[start:]:
+    end = len(lines)
+    for k in range(start, len(lines)):
+        n, cells = lines[k]
         first = simplified(squash(cells[0])) if cells else ""
         if first and _TABLE_END.match(first):
-            explained.append(Explained(n, " ".join(cells), "ignored", "表格结束 (合计/注/另一张表)"))
+            end = k
             break
-        line_pieces = _pieces(cells, n)
-        pieces.extend(line_pieces)
+        pieces.extend(_pieces(cells, n))
         pieces.append(Piece("eol", "", line=n, fused=len(cells) == 1))
+    for n, _ in lines[end:]:
+        marks.setdefault(n, ("note", "表格结束之后（合计、注、另一张表）"))
     rows_read = _cut_rows(pieces, value_cols)
     indicators = []
     l1: Piece | None = None
     l2: Piece | None = None
-    read_lines: dict[int, str] = {}
+    for p in pieces:
+        if p.kind == "label":
+            marks.setdefault(p.line, ("level", f"层级标签「{_label_text(p)}」"))
     for lr in rows_read:
         for lab in lr.labels:
             if lab.level == 1:
                 l1, l2 = lab, None
             else:
                 l2 = lab
+        if lr.name:
+            has_values = head_at is None or any(c in columns for c in ("target", "actual", "weight", "score"))
+            result.stage = max(result.stage, 2 if has_values else 1)
         ind = _indicator(lr, value_cols, self_eval)
         if ind is None:
-            if lr.labels:
-                read_lines.setdefault(lr.line, "level")
             continue
         ind.level1 = _label_text(l1)
         ind.level2 = _label_text(l2)
         ind.source = f"line {lr.line}"
         indicators.append(ind)
-        read_lines[lr.line] = "indicator"
-    for n, cells in lines[start:]:
-        role = read_lines.get(n)
-        if role == "indicator":
-            why = "名称后有指标值/分值"
-        elif role == "level":
-            why = "一级/二级指标名称"
-        else:
-            role, why = "ignored", "没有可读的指标名称和值"
-        explained.append(Explained(n, " ".join(cells), role, why))
+        marks[lr.line] = ("indicator", f"指标「{ind.name[:20]}」，指标值 {ind.target_raw or '（空）'}")
+    for n, cells in lines[start:end]:
+        if n not in marks:
+            marks[n] = ("ignored", "没有指标名称和值" if cells else "空行")
+    for n, cells in lines:
+        if n in marks:
+            role, why = marks.pop(n)
+            explained.append(Explained(n, " ".join(cells), role, why))
     if not indicators:
         return None
     head_rows = rows[: head_at if head_at is not None else start]
@@ -263,7 +289,10 @@ def _read_block(rows: list[Row], explained: list[Explained]) -> Form | None:
 
 
 
-_RUN_TOGETHER = 40  # a piece this long between spaces: the spaces are wraps, not cell borders
+# Run-together text is cut character by character; a longer line is no table row (noise, a page
+# of prose) and is kept whole, so that reading stays linear in the size of the input.
+_MAX_SCAN = 20_000
+_RUN_TOGETHER = 80  # a piece this long between spaces: the spaces are wraps, not cell borders
 
 
 def _cells_of(row: Row) -> list[str]:
@@ -450,7 +479,7 @@ def _cell_pieces(cell: str, line: int, scan: bool) -> list[Piece]:
         out.append(Piece("empty", text, sq, line=line))
     elif sq in NOT_LEVELS or sq in ("指标", "标"):
         out.append(Piece("heading", text, sq, line=line))
-    elif scan:
+    elif scan and len(key) <= _MAX_SCAN:
         out.extend(_scan(text, key, line))
     else:
         out.append(_whole(text, sq, line))

@@ -176,6 +176,7 @@ class TableReader:
         if cell("refs"):
             data["refs"] = [r for r in re.split(r"[；;]", cell("refs")) if r.strip()]
         ind = _make_indicator(name, data)
+        ind.source = f"row {row.line}"
         # Worksheet labels are exact: no vocabulary needed to know what the column holds.
         for col, _, text in labels:
             level = 1 if col == roles.get("l1") else 2
@@ -240,7 +241,9 @@ class TableReader:
                 data[role] = extras[role]
         if extras.get("refs"):
             data["refs"] = [r for r in re.split(r"[；;]", extras["refs"]) if r.strip()]
-        self.result.indicators.append(_make_indicator(name, data))
+        ind = _make_indicator(name, data)
+        ind.source = f"line {row.line}"
+        self.result.indicators.append(ind)
         cols["name"] = [c for c, _ in name_parts]
         self._cols = cols
 

@@ -24,6 +24,7 @@ from drafter.read.table import Header, TableReader, assign_levels, header_role, 
 _TITLE = re.compile(r"绩效目标申报表|绩效目标表|自评表|汇总表|申报单位名称|^\(?(?:19|20)\d\d.{0,3}年度\)?$")
 # 级 as strip_html's html.unescape would decode it: &#32423; or &#x7EA7; (";" optional).
 _LEVEL_ENTITY = re.compile(r"&#(?:0*32423|[xX]0*7[eE][aA]7)")
+_DIGIT = re.compile(r"\d")
 _SIDE_COLUMNS = re.compile(r"指标值类型|计量单位|度量单位|指标解释|评\(扣\)分标准|评分标准|指标值说明|绩效标准|"
                            r"计算符号|指标性质|指标方向性")
 _GOAL_LABELS = ("年度总体目标", "总目标及阶段性目标", "年度绩效目标", "年度目标", "绩效目标")
@@ -51,11 +52,13 @@ def read_rows(rows: list[Row], aligned: bool = False) -> list[Form]:
     strict = _complete(forms)
     if aligned and strict:
         return forms  # cells in their true columns under a heading: the columns say it all
+    if not any(_DIGIT.search(r.text) for r in rows):
+        return forms  # no number anywhere: no value, no score, so no table to read loosely
     side = any(_SIDE_COLUMNS.search(r.text) for r in rows)
     if strict >= 3 and strict >= 0.8 * sum(len(f.indicators) for f in forms) and not side:
         return forms  # a sound reading: the loose one is not needed (and would cost its time)
     loose = read_loose(rows).forms
-    if _complete(loose) > max(strict * 1.3, strict + 2):
+    if _complete(loose) > max(strict * 1.3, strict + 2) or (strict == 0 and _complete(loose)):
         return loose
     # Columns beside the value (指标值类型, 计量单位, 指标解释…) shift with every missing cell of a
     # copied row: cells read by what they are beat cells read by where they are.

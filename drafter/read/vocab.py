@@ -28,6 +28,9 @@ _SIMP = (
 )
 assert len(_TRAD) == len(_SIMP)
 _TO_SIMPLE = str.maketrans(dict(zip(_TRAD, _SIMP)))
+# str.translate with a dict costs a lookup per character: most text holds no traditional
+# character at all, which one search of a character class tells at C speed.
+_ANY_TRAD = re.compile("[" + re.escape("".join(sorted(set(_TRAD)))) + "]")
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 # A gloss is lower-case pinyin in brackets right after a Chinese character, with at least one
@@ -37,7 +40,7 @@ _GLOSS = re.compile(rf"(?<=[\u3400-\u9fff])[(（][a-zü{_TONED}]*[{_TONED}][a-z�
 
 def simplified(text: str) -> str:
     """The same text with traditional vocabulary characters in simplified form (same length)."""
-    return text.translate(_TO_SIMPLE)
+    return text.translate(_TO_SIMPLE) if _ANY_TRAD.search(text) else text
 
 
 def drop_glosses(text: str) -> str:

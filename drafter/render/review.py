@@ -76,6 +76,22 @@ def value_cell(form: Form, ind: Indicator | None) -> str:
     return f"{target} → {actual}{score}"
 
 
+def place(ind: Indicator | None) -> str:
+    """Where the indicator was read ("第12行"), so that a finding can be checked on the form."""
+    src = ind.source if ind is not None else None
+    if not src:
+        return ""
+    kind, _, n = src.partition(" ")
+    if kind in ("line", "row") and n.isdigit():
+        return f"第{n}行"
+    return src
+
+
+def _named(f: Finding, ind: Indicator | None) -> str:
+    where = place(ind)
+    return (f.indicator_name or "（整表）") + (f"（{where}）" if where else "")
+
+
 def _counts(findings: list[Finding]) -> str:
     parts = []
     for sev in ("error", "warning", "info"):
@@ -116,7 +132,7 @@ def print_findings_table(findings: list[Finding], batch: Batch, console, show_cl
             if f.suggestion:
                 text.append("\n建议：" + f.suggestion, style="dim")
             table.add_row(Text(SEVERITY_ZH[f.severity], style=_STYLE[f.severity]), f.code,
-                          f.indicator_name or "（整表）", value_cell(form, ind), text)
+                          _named(f, ind), value_cell(form, ind), text)
         console.print(table)
 
 
@@ -153,7 +169,7 @@ def findings_markdown(findings: list[Finding], batch: Batch, summary: dict) -> s
         lines.append("|---|---|---|---|---|---|")
         for f in items:
             ind = _indicator(form, f)
-            lines.append(f"| {SEVERITY_ZH[f.severity]} | {f.code} | {_md(f.indicator_name or '（整表）')} | "
+            lines.append(f"| {SEVERITY_ZH[f.severity]} | {f.code} | {_md(_named(f, ind))} | "
                          f"{_md(value_cell(form, ind))} | {_md(f.message)} | {_md(f.suggestion)} |")
         lines.append("")
     return "\n".join(lines)
