@@ -237,3 +237,52 @@ def test_parse_json_names_the_source_line_of_each_indicator(tmp_path):
     assert r.exit_code == 0, r.output
     inds = json.loads(r.stdout)["forms"][0]["indicators"]
     assert [i["source"] for i in inds] == [f"line {n}" for n in range(5, 11)]
+
+
+def test_parse_explain_says_what_each_line_was_taken_for(tmp_path):
+    p = tmp_path / "form.txt"
+    p.write_text(RUN_TOGETHER_ROWS, encoding="utf-8")
+    r = runner.invoke(app, ["parse", "--explain", str(p)])
+    assert r.exit_code == 0, r.output
+    roles = {int(line.split()[0]): line.split()[1] for line in r.stdout.splitlines()
+             if line.strip()[:1].isdigit()}
+    assert roles[4] == "表头(header)"
+    assert [roles[n] for n in range(5, 11)] == ["指标(indicator)"] * 6
+    assert "改造公厕座数" in r.stdout and "读到 1 张表、6 项指标" in r.stdout
+
+
+def test_explain_of_an_unreadable_file_still_lists_its_lines_and_exits_2(tmp_path):
+    p = tmp_path / "form.txt"
+    p.write_text("一级指标 二级指标 三级指标 备注\n产出指标 数量指标 培训人数 另行说明\n", encoding="utf-8")
+    r = runner.invoke(app, ["parse", "--explain", str(p)])
+    assert r.exit_code == 2
+    assert "表头(header)" in r.stdout and "没有指标值列" in r.stderr
+
+
+def test_the_reason_line_says_why_nothing_was_read(tmp_path):
+    cases = {
+        "noise.txt": ("今天天气很好，我们去公园散步。\n", "没有指标表表头"),
+        "no_value_column.txt": ("一级指标 二级指标 三级指标 备注\n产出指标 数量指标 培训人数 说明\n", "没有指标值列"),
+        "no_values.txt": ("一级指标 二级指标 三级指标 指标值\n产出指标 数量指标 培训人数\n", "没有指标值或分值"),
+    }
+    for name, (text, reason) in cases.items():
+        p = tmp_path / name
+        p.write_text(text, encoding="utf-8")
+        r = runner.invoke(app, ["parse", str(p)])
+        assert r.exit_code == 2
+        lines = r.stderr.strip().splitlines()
+        assert len(lines) == 1 and "未找到绩效目标表或自评表" in lines[0] and reason in lines[0], r.stderr
+
+
+def test_a_form_starting_with_a_bracket_is_read_as_text_unless_it_is_json(tmp_path):
+    p = tmp_path / "form.txt"
+    p.write_text("[2023年度] 绩效目标表\n一级指标 二级指标 三级指标 指标值\n产出指标 数量指标 培训人数 ≥100人\n",
+                 encoding="utf-8")
+    r = runner.invoke(app, ["parse", str(p), "--format", "json"])
+    assert r.exit_code == 0, r.stderr
+    ind = json.loads(r.stdout)["forms"][0]["indicators"][0]
+    assert (ind["name"], ind["op"], ind["value"], ind["unit"]) == ("培训人数", "≥", 100.0, "人")
+    broken = tmp_path / "broken.json"
+    broken.write_text('[{"forms": [', encoding="utf-8")
+    r = runner.invoke(app, ["parse", str(broken)])
+    assert r.exit_code == 2 and "JSON" in r.stderr

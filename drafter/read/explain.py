@@ -32,6 +32,9 @@ def explain_text(text: str, forms: list[Form]) -> list[Explained]:
             kind, _, n = (ind.source or "").partition(" ")
             if kind == "line" and n.isdigit():
                 used.setdefault(int(n), ind)
+    own = {e.line for e in lines if e.role == "indicator" and e.why.startswith("指标「")}
+    if own == set(used):
+        return lines  # the reading the user got is this one: its marks are exact
     out = []
     seen = set()
     for e in lines:

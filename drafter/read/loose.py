@@ -115,6 +115,9 @@ _UNIT_ONLY = re.compile(rf"(?:{_UNITS})")
 _UNIT_CELL = re.compile(rf"^\(?(?:{_UNITS}|[^\d\s()=<>≥≤%]{{1,3}})\)?$")
 # Rows that end the indicator table: totals, notes, another table's heading.
 _TABLE_END = re.compile(r"^(?:总分|合计|注[:：]|注\s*\d|附件|附表|说明[:：]|序号|填报人|联系电话|审核人)")
+_ROLE_ZH = {"l1": "一级", "l2": "二级", "name": "三级(名称)", "target": "指标值", "actual": "完成值",
+            "weight": "分值", "score": "得分", "deviation": "偏差原因", "note": "说明", "unit": "单位",
+            "op": "指标性质", "other": "中期/长期值"}
 _ANY_DIGIT = re.compile(r"\d")
 _FORM_START = re.compile(r"^项目名称")
 _FUNDS = re.compile(r"资金|预算数|执行数|执行率|拨款")
@@ -230,7 +233,7 @@ def _read_block(rows: list[Row], result: LooseResult) -> Form | None:
     for n, cells in lines[:start]:
         text = simplified(" ".join(cells))
         if head_at is not None and n >= lines[head_at][0]:
-            marks[n] = ("header", "表头，列: " + "/".join(columns))
+            marks[n] = ("header", "表头，列: " + "/".join(_ROLE_ZH.get(c, c) for c in columns))
         elif _FUNDS.search(text):
             marks[n] = ("funds", "资金或预算执行情况")
         else:
@@ -271,6 +274,9 @@ def _read_block(rows: list[Row], result: LooseResult) -> Form | None:
         ind.source = f"line {lr.line}"
         indicators.append(ind)
         marks[lr.line] = ("indicator", f"指标「{ind.name[:20]}」，指标值 {ind.target_raw or '（空）'}")
+        for c in lr.cells + lr.name:
+            if c.line != lr.line:
+                marks.setdefault(c.line, ("indicator", f"上方指标「{ind.name[:20]}」的一格"))
     for n, cells in lines[start:end]:
         if n not in marks:
             marks[n] = ("ignored", "没有指标名称和值" if cells else "空行")
