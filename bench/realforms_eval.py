@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from importlib.machinery import SourceFileLoader
+from importlib.util import module_from_spec, spec_from_loader
 from pathlib import Path
 from types import ModuleType
 
@@ -33,7 +34,12 @@ def available() -> bool:
 
 
 def scorer() -> ModuleType:
-    return SourceFileLoader("score_realforms", str(SCORER)).load_module()
+    loader = SourceFileLoader("score_realforms", str(SCORER))
+    spec = spec_from_loader(loader.name, loader)
+    assert spec is not None
+    module = module_from_spec(spec)
+    loader.exec_module(module)
+    return module
 
 
 @dataclass
