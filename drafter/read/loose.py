@@ -101,13 +101,20 @@ _OPS = (r"(?:≥=|>=|=>|≥|≤=|<=|=<|≤|==|=|>|<|不低于|不少于|不小�
 _UNITS = ("平方米|立方米|平方公里|公里|千米|万元|亿元|元/人|元/株|元/亩|元|万人次|人次|万人|人|个百分点|百分点|"
           "百分比|百分之|%|‰|个月|个|次|件|米|亩|株|户|年|天|月|日|小时|分钟|所|名|种|例|起|台|套|场|项|家|"
           "批|期|篇|份|册|辆|吨|公顷|处|座|栋|间|本|张|棵|头|只|周岁|岁|万|KVA|kva")
-_NUMERIC = re.compile(rf"{_OPS}?\s*\d+(?:\.\d+)?\s*(?:{_UNITS})?(?:及以上|以上|以内|及以下|以下)?")
+_NUMERIC = re.compile(rf"{_OPS}?\s*\d+(?:\.\d+)?\s*(?:{_UNITS})?(?:/[\u4e00-\u9fff]{{1,2}})?"
+                      r"(?:及以上|以上|以内|及以下|以下)?")
 _DATE = re.compile(r"\d{4}\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*日)?(?:底|末|前|全年|之前|以前|年底)*"
                    r"|\d{4}\.\d{1,2}(?:\.\d{1,2})?\s*[-—~至]\s*\d{1,2}(?:\.\d{1,2})+|\d{1,2}\s*[-—]\s*\d{1,2}月")
+# Set statements that are values wherever they stand in run-together text.
+_SET_PHRASE = re.compile(r"达成预期指标|达成预期目标|达到预期目标|已完成|全部完成|不超过预算|专款专用|应保尽保")
+# 是/否 as a value only where the next cell visibly starts ("…是否明显提高是达成预期指标").
+_YES_NO = re.compile(r"[是否](?=达成预期|达到预期|已完成|\s*$|[,，;；。])")
 _PHRASE = re.compile(
     r"达成预期指标|达成预期目标|达到预期目标|已完成|全部完成|按时完成|专款专用|不超过预算|应保尽保|合格|达标|"
     r"(?:显著|有效|持续|稳步|不断|逐步|明显|进一步|基本|大幅|逐年)(?:提高|提升|改善|增强|减轻|巩固|保障|加强|降低|减少)")
 _SEPARATORS = ",，;；。:：、"
+# "一、" "(二)" "3." heading numbers of a notice or a report, not cells.
+_ENUM = re.compile(r"[(（]?[一二三四五六七八九十]{1,3}[)）、.．]|[(（][一二三四五六七八九十\d]{1,3}[)）]")
 _EMPTY = {"", "-", "—", "/", "／", "--", "——", "…", "……", "………", "无"}
 _PLAIN = re.compile(r"^\d+(?:\.\d+)?$")
 _OP_CELL = {"≥", "≤", "=", ">", "<", ">=", "<=", "定量", "定性", "正向", "反向", "正向指标", "反向指标"}
@@ -266,7 +273,7 @@ def _read_block(rows: list[Row], result: LooseResult) -> Form | None:
         if lr.name:
             has_values = head_at is None or any(c in columns for c in ("target", "actual", "weight", "score"))
             result.stage = max(result.stage, 2 if has_values else 1)
-        ind = _indicator(lr, value_cols, self_eval)
+        ind = _indicator(lr, value_cols, self_eval, prose=head_at is None)
         if ind is None:
             continue
         ind.level1 = _label_text(l1)
@@ -458,7 +465,9 @@ def _cell_pieces(cell: str, line: int, scan: bool) -> list[Piece]:
     text = cell.strip()
     key = simplified(text).translate(_LEVEL_BRACKETS)
     sq = squash(key)
-    if sq in _EMPTY or _SCORE_MARK.fullmatch(sq):
+    if _SCORE_MARK.fullmatch(sq) or _ENUM.fullmatch(sq):
+        return [Piece("mark", text, sq, line=line)]  # "(50分)", "三、": no cell of the table
+    if sq in _EMPTY:
         return [Piece("empty", text, sq, line=line)]
     out: list[Piece] = []
     # Leading 指标N: and level labels are peeled off whole cells as well as run-together ones.
@@ -572,6 +581,9 @@ def _boundary_before(out: list[Piece], key: str, buf: int, i: int) -> bool:
 
 def _value_at(key: str, i: int) -> int | None:
     best = None
+    yn = _YES_NO.match(key, i)
+    if yn:
+        return yn.end()
     for rx in (_DATE, _NUMERIC, _PHRASE):
         m = rx.match(key, i)
         if m and m.end() > i and (best is None or m.end() > best):
@@ -585,7 +597,7 @@ def _ends_value(key: str, j: int, i: int = -1) -> bool:
     """A value inside run-together text must end where something else begins (another value, a
     label, a separator, the end): digits inside names ("6小时内扑灭率") are followed by more name.
     Long set statements (达成预期指标) are values wherever they stand."""
-    if i >= 0 and j - i >= 4 and _PHRASE.fullmatch(key, i, j) and not key[i].isdigit():
+    if i >= 0 and _SET_PHRASE.fullmatch(key, i, j):
         return True
     while j < len(key) and key[j].isspace():
         j += 1
@@ -604,7 +616,7 @@ _AMBIGUOUS = {"成本指标", "满意度指标"}
 
 def _ambiguous_level(pieces: list[Piece], k: int, cur: LooseRow, last_level: int) -> int:
     """成本指标 / 满意度指标 name a 一级 group in the 2021 tree and a 二级 one in older forms."""
-    nxt = next((q for q in pieces[k + 1:] if q.kind not in ("eol", "empty")), None)
+    nxt = next((q for q in pieces[k + 1:] if q.kind not in ("eol", "empty", "mark")), None)
     if nxt is not None and nxt.kind == "label" and len(nxt.key) > 3:
         return 1  # a label follows: this one is the group above it
     if cur.labels and cur.labels[-1].level == 1:
@@ -628,6 +640,8 @@ def _cut_rows(pieces: list[Piece], columns: list[str]) -> list[LooseRow]:
 
     last_level = 0
     for k, p in enumerate(pieces):
+        if p.kind == "mark":
+            continue
         if p.kind == "eol":
             # A line of several cells is a row; a line that was one cell may be one cell of a row.
             if not p.fused and (cur.name or cur.cells):
@@ -665,6 +679,15 @@ def _cut_rows(pieces: list[Piece], columns: list[str]) -> list[LooseRow]:
             if cur.cells:
                 close()
             continue
+        if not cur.name and p.kind == "text" and p.key in _OP_CELL and cur.labels and \
+                cur.labels[-1].level == 2 and len(cur.labels) >= 2:
+            # "成本指标 | 社会成本指标 | 定量 | 100": a 二级 word printed in the 三级 column.
+            last = cur.labels.pop()
+            cur.name.append(Piece("text", last.text, last.key, line=last.line, solo=last.solo))
+            cur.line = last.line
+        if cur.name and not cur.cells and p.kind == "text" and len(p.key) == 1 and not p.solo:
+            cur.name.append(p)  # "…事件报告 数": a wrap left one character of the name apart
+            continue
         if not cur.name:
             if p.kind == "empty":
                 continue
@@ -689,13 +712,17 @@ def _cut_rows(pieces: list[Piece], columns: list[str]) -> list[LooseRow]:
     return rows
 
 
-def _indicator(row: LooseRow, columns: list[str], self_eval: bool) -> Indicator | None:
+def _indicator(row: LooseRow, columns: list[str], self_eval: bool, prose: bool = False) -> Indicator | None:
     name = "".join(squash(p.text) for p in row.name)
     name = name.strip(_SEPARATORS).strip()
     cells = [c for c in row.cells if c.kind != "sep"]
-    if not name or name in ("……", "…") or set(name) <= set("…./-—"):
+    if not name or name in ("……", "…") or set(name) <= set("…./-—") or ";" in name or "；" in name:
         return None
     if not cells:
+        # Prose ("生态效益指标:生态修复功能提高。"): a short statement under a label is a row
+        # whose target was not printed.
+        if prose and row.labels and len(name) <= 20:
+            return Indicator(name=name)
         return None
     if len(name) > 80 or _HEADING_RE.fullmatch(simplified(name)) or \
             any(c.kind == "text" and _HEADING_RE.match(simplified(c.key)) for c in cells):
