@@ -127,6 +127,8 @@ _ROLE_ZH = {"l1": "一级", "l2": "二级", "name": "三级(名称)", "target": 
             "op": "指标性质", "other": "中期/长期值"}
 _ANY_DIGIT = re.compile(r"\d")
 _FORM_START = re.compile(r"^项目名称")
+_FORM_START_ANY = re.compile(r"项目名称")
+_CHUNK = re.compile(r"^\d{1,3}、")
 _FUNDS = re.compile(r"资金|预算数|执行数|执行率|拨款")
 
 
@@ -199,11 +201,49 @@ def read_loose(rows: list[Row]) -> LooseResult:
     return result
 
 
+def _unfold(rows: list[Row]) -> list[Row]:
+    """Run-together documents: rejoin the chunks a preview cut with "2、" "3、" markers (they cut
+    mid-row, even mid-name), and cut the text before each 项目名称 so that each form is apart."""
+    joined: list[Row] = []
+    for row in rows:
+        if joined and _CHUNK.match(row.text) and _run_together(joined[-1]):
+            prev = joined[-1]
+            body = squash(prev.raw[0] if len(prev.raw) == 1 else prev.text) + _CHUNK.sub("", row.text, count=1)
+            joined[-1] = Row(cells=[body], raw=[body], line=prev.line)
+            continue
+        joined.append(row)
+    out: list[Row] = []
+    for row in joined:
+        if not _run_together(row):
+            out.append(row)
+            continue
+        text = squash(" ".join(c for c in row.raw if c.strip()))
+        cuts = [m.start() for m in _FORM_START_ANY.finditer(simplified(text)) if m.start() > 0]
+        for a, b in zip([0] + cuts, cuts + [len(text)]):
+            out.append(Row(cells=[text[a:b]], raw=[text[a:b]], line=row.line))
+    return out
+
+
+def _run_together(row: Row) -> bool:
+    """A line that is one cell of run-together text (a few stray spaces at most)."""
+    filled = [c for c in row.raw if c and c.strip().strip("|").strip()]
+    return len(filled) == 1 and _fused_text(filled[0])
+
+
+def _fused_text(text: str) -> bool:
+    """Spaces in this text are wraps, not cell borders: a long stretch without one, or a long
+    text whose pieces between spaces are long ("(2020 年度)项目名称…主管部门…")."""
+    parts = text.split()
+    if any(len(p) > _RUN_TOGETHER for p in parts):
+        return True
+    return len(text) > 200 and len(text) / max(len(parts), 1) > 15
+
+
 def _split_forms(rows: list[Row]) -> list[list[Row]]:
     """A file may hold several forms: each 项目名称 row after a table starts the next."""
     blocks: list[list[Row]] = [[]]
     seen_table = False
-    for row in rows:
+    for row in _unfold(rows):
         key = simplified(row.text)
         if _FORM_START.match(key) and seen_table:
             blocks.append([])
@@ -314,10 +354,9 @@ def _cells_of(row: Row) -> list[str]:
     filled = [c.strip().strip("|").strip() for c in row.raw if c and c.strip()]
     filled = [c for c in filled if c]
     if len(filled) == 1:
-        parts = [p for p in re.split(r"\s+", filled[0]) if p]
-        if any(len(p) > _RUN_TOGETHER for p in parts):
+        if _fused_text(filled[0]):
             return [squash(filled[0])]
-        return parts
+        return [p for p in re.split(r"\s+", filled[0]) if p]
     return filled
 
 
@@ -733,7 +772,11 @@ def _indicator(row: LooseRow, columns: list[str], self_eval: bool, prose: bool =
     for k in ("weight", "score"):
         x = to_number(data[k]) if data.get(k) else None
         if x is not None and x > 100:
-            return None  # 分值 and 得分 are at most 100: these numbers are something else
+            # 分值 and 得分 are at most 100: "2020" is 分值 20 and 得分 20 run together, which
+            # cannot be cut with certainty. Left out, not guessed.
+            data.pop(k)
+    if not any(data.get(k) for k in ("target", "actual", "weight", "score")):
+        return None
     target = data.get("target")
     if target is not None and squash(target) in _EMPTY:
         target = None
