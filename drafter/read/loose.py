@@ -75,7 +75,7 @@ _HEADINGS: list[tuple[str, tuple[str, ...]]] = [
     ("name", ("三级指标", "三级目标", "指标名称", "绩效指标名称", "指标内容", "三级")),
     ("other", ("中期指标值", "长期指标值", "中期目标值", "长期目标值", "中期目标", "长期目标")),
     ("op", ("指标值类型", "指标性质", "计算符号", "指标方向性", "指标方向")),
-    ("actual", ("实际完成指标值", "全年实际完成值", "项目完成指标值", "实际完成值", "实际完成情况",
+    ("actual", ("实际完成指标值", "全年实际完成值", "全年实际值", "项目完成指标值", "实际完成值", "实际完成情况",
                 "实际完成", "实际值", "完成值", "实施进度", "完成情况")),
     ("target", ("年度指标值", "年初目标值", "预算设定指标值", "预期指标值", "年度目标值", "指标目标值",
                 "预期目标值", "年度预期指标值", "目标值", "指标值", "计划值")),
@@ -98,7 +98,7 @@ _VALUE_ROLES = ("other", "op", "target", "actual", "weight", "score", "deviation
 # Values inside run-together text: operator, number, unit, suffix; dates; known statements.
 _OPS = (r"(?:≥=|>=|=>|≥|≤=|<=|=<|≤|==|=|>|<|不低于|不少于|不小于|不超过|不高于|不多于|不大于|至少|"
         r"大于等于|小于等于|大于|小于|低于|高于|达到)")
-_UNITS = ("平方米|立方米|平方公里|公里|千米|万元|亿元|元/人|元/株|元/亩|元|万人次|人次|万人|人|个百分点|百分点|"
+_UNITS = ("平方米|立方米|平方公里|平方千米|公里|千米|厘米|毫米|公斤|千克|万亩|万株|万元|亿元|元/人|元/株|元/亩|元|万人次|人次|万人|人|个百分点|百分点|"
           "百分比|百分之|%|‰|个月|个|次|件|米|亩|株|户|年|天|月|日|小时|分钟|所|名|种|例|起|台|套|场|项|家|"
           "批|期|篇|份|册|辆|吨|公顷|处|座|栋|间|本|张|棵|头|只|周岁|岁|万|KVA|kva")
 _NUMERIC = re.compile(rf"{_OPS}?\s*\d+(?:\.\d+)?\s*(?:{_UNITS})?(?:/[\u4e00-\u9fff]{{1,2}})?"
@@ -830,6 +830,11 @@ def _assign(cells: list[Piece], columns: list[str]) -> dict[str, str]:
             else:
                 out["score"] = texts[k]
                 rest = cells[:k]
+                if wi is not None and "target" in cols and wi < cols.index("target") and \
+                        len(rest) >= 2 and rest[0].kind == "number":
+                    # 分值 printed before 年度指标值: the first number is the 分值.
+                    out["weight"] = rest[0].text
+                    rest = rest[1:]
             if trailing:
                 out["deviation"] = " ".join(trailing)
             before = [c for c in cols if c not in ("weight", "score", "deviation", "note")
