@@ -286,3 +286,36 @@ def test_a_form_starting_with_a_bracket_is_read_as_text_unless_it_is_json(tmp_pa
     broken.write_text('[{"forms": [', encoding="utf-8")
     r = runner.invoke(app, ["parse", str(broken)])
     assert r.exit_code == 2 and "JSON" in r.stderr
+
+
+MIDTERM_AND_ANNUAL = """\
+一级指标 | 二级指标 | 三级指标 | 中期指标值 | 年度指标值 |
+产出指标 | 数量指标 | 新建绿道长度 | ≥30公里 | ≥12公里 |
+| 质量指标 | 工程验收合格率 | 100% | 100% |
+效益指标 | 社会效益指标 | 沿线居民受益人数 | ≥5万人 | ≥2万人 |
+"""
+
+
+def test_midterm_and_annual_blocks_keep_the_annual_value_as_target():
+    inds = _rows(MIDTERM_AND_ANNUAL)
+    assert [(i.name, i.target_raw, i.longterm_raw) for i in inds] == [
+        ("新建绿道长度", "≥12公里", "≥30公里"), ("工程验收合格率", "100%", "100%"),
+        ("沿线居民受益人数", "≥2万人", "≥5万人")]
+    assert (inds[0].op, inds[0].value, inds[0].unit) == ("≥", 12.0, "公里")
+
+
+WEIGHT_BEFORE_TARGET_RUN_TOGETHER = (
+    "绩效指标一级指标二级指标三级指标分值年度指标值全年实际值得分未完成原因"
+    "产出指标(70分)数量指标安装水位标尺10≥120米≥120米10质量指标工程验收合格率20100%100%20"
+    "时效指标按期完工率10≥90%≥90%10\n")
+
+
+def test_score_printed_before_the_target_and_fused_numbers_left_raw():
+    inds = _rows(WEIGHT_BEFORE_TARGET_RUN_TOGETHER)
+    first = inds[0]
+    assert (first.name, first.weight, first.target_raw, first.actual_raw, first.score) == (
+        "安装水位标尺", 10, "≥120米", "≥120米", 10)
+    # "20100%" is 分值 20 and 100% run together: nothing says where to cut, so it stays as printed.
+    fused = inds[1]
+    assert fused.name == "工程验收合格率" and fused.target_raw == "20100%" and fused.weight is None
+    assert (inds[2].weight, inds[2].op, inds[2].value, inds[2].score) == (10, "≥", 90.0, 10)

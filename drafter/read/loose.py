@@ -791,7 +791,8 @@ def _indicator(row: LooseRow, columns: list[str], self_eval: bool, prose: bool =
                     actual_raw=data.get("actual") if data.get("actual") not in _EMPTY else None,
                     weight=to_number(data["weight"]) if data.get("weight") else None,
                     score=to_number(data["score"]) if data.get("score") else None,
-                    deviation=data.get("deviation") if data.get("deviation") not in _EMPTY else None)
+                    deviation=data.get("deviation") if data.get("deviation") not in _EMPTY else None,
+                    longterm_raw=data.get("other") if data.get("other") not in _EMPTY else None)
     v = parse_value(target)
     ind.op, ind.value, ind.unit, ind.qualitative = v.op, v.value, v.unit, v.qualitative
     if ind.value is not None and ind.unit is None:
