@@ -60,14 +60,14 @@ class Figures:
     def lines(self) -> list[str]:
         g = self.gold or 1
         return [
-            f"reading: found {self.found / g:.2f} ({self.found}/{self.gold}), fully right "
+            (f"reading: found {self.found / g:.2f} ({self.found}/{self.gold}), fully right "
             f"{self.right / g:.2f} ({self.right}/{self.gold}), precision {self.right / (self.read or 1):.2f} "
-            f"({self.right}/{self.read}), files refused {len(self.refused)} {self.refused or ''}".rstrip(),
-            f"review, vague indicators flagged: recall {self.vague_flagged / (self.vague or 1):.2f} "
+            f"({self.right}/{self.read}), files refused {len(self.refused)} {self.refused or ''}").rstrip(),
+            (f"review, vague indicators flagged: recall {self.vague_flagged / (self.vague or 1):.2f} "
             f"({self.vague_flagged}/{self.vague}), precision {self.flagged_vague / (self.flagged or 1):.2f} "
-            f"({self.flagged_vague}/{self.flagged})",
-            f"deductions: lost-point rows found with the right points {self.lost_found} of "
-            f"{self.lost_rows}, rows invented {self.invented}",
+            f"({self.flagged_vague}/{self.flagged})"),
+            (f"deductions: lost-point rows found with the right points {self.lost_found} of "
+             f"{self.lost_rows}, rows invented {self.invented}"),
         ]
 
 

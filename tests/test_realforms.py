@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-import realforms_eval  # noqa: E402
+import realforms_eval
 
 pytestmark = pytest.mark.skipif(not realforms_eval.available(),
                                 reason="../shared/realforms and its scorer are not here (a user's clone)")

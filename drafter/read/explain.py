@@ -3,7 +3,7 @@ when a file yields no form. The reading itself is not changed by explaining it."
 
 from __future__ import annotations
 
-from drafter.model import Form
+from drafter.model import Form, Indicator
 from drafter.read.loose import REASONS, Explained, has_cues, read_loose
 from drafter.read.rows import to_rows
 from drafter.read.vocab import drop_glosses
@@ -26,12 +26,12 @@ def explain_text(text: str, forms: list[Form]) -> list[Explained]:
     """Each line with its role. ``forms`` is what the reader actually returned: the lines its
     indicators came from are marked as such, whichever reading produced them."""
     lines = read_loose(to_rows(drop_glosses(text))).lines
-    used = {}
+    used: dict[int, Indicator] = {}
     for form in forms:
         for ind in form.indicators:
-            kind, _, n = (ind.source or "").partition(" ")
-            if kind == "line" and n.isdigit():
-                used.setdefault(int(n), ind)
+            kind, _, num = (ind.source or "").partition(" ")
+            if kind == "line" and num.isdigit():
+                used.setdefault(int(num), ind)
     own = {e.line for e in lines if e.role == "indicator" and e.why.startswith("指标「")}
     if own == set(used):
         return lines  # the reading the user got is this one: its marks are exact
@@ -39,10 +39,10 @@ def explain_text(text: str, forms: list[Form]) -> list[Explained]:
     seen = set()
     for e in lines:
         seen.add(e.line)
-        ind = used.get(e.line)
-        if ind is not None:
+        hit = used.get(e.line)
+        if hit is not None:
             out.append(Explained(e.line, e.text, "indicator",
-                                 f"指标「{ind.name[:20]}」，指标值 {ind.target_raw or '（空）'}"))
+                                 f"指标「{hit.name[:20]}」，指标值 {hit.target_raw or '（空）'}"))
         elif e.role == "indicator":
             out.append(Explained(e.line, e.text, "ignored", "像指标行，但最终的读法没有采用"))
         else:

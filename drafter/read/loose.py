@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import cast
 
-from drafter.model import Form, Indicator
+from drafter.model import Form, Indicator, Op
 from drafter.read.clean import clean_cell, squash
 from drafter.read.header import extract_fields, find_year, to_number
 from drafter.read.labels import LEVEL1_WORDS, LEVEL2_WORDS, NOT_LEVELS
@@ -260,6 +261,7 @@ def _read_block(rows: list[Row], result: LooseResult) -> Form | None:
     explained = result.lines
     lines = [(r.line, _cells_of(r)) for r in rows]
     head_at, columns, head_end, rest = _find_heading(lines)
+    start: int | None
     if head_at is not None:
         start = head_end
         if rest:  # the heading ran into the table on one line: the table starts after it
@@ -794,7 +796,8 @@ def _indicator(row: LooseRow, columns: list[str], self_eval: bool, prose: bool =
                     deviation=data.get("deviation") if data.get("deviation") not in _EMPTY else None,
                     longterm_raw=data.get("other") if data.get("other") not in _EMPTY else None)
     v = parse_value(target)
-    ind.op, ind.value, ind.unit, ind.qualitative = v.op, v.value, v.unit, v.qualitative
+    ind.op = cast(Op, v.op)
+    ind.value, ind.unit, ind.qualitative = v.value, v.unit, v.qualitative
     if ind.value is not None and ind.unit is None:
         ind.unit = _unit_in_name(name)
     return ind
