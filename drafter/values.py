@@ -109,3 +109,13 @@ def is_value_like(raw: str) -> bool:
     if _NUMBER.match(text.lstrip("=≥≤<>")):
         return True
     return len(text) <= 8 and not text.endswith(("率", "数", "性", "度"))
+
+
+_NAME_UNIT = re.compile(r"[(（]([^()（）\d≥≤*%]{1,4}|%)[)）]$")
+
+
+def unit_in_name(name: str | None) -> str | None:
+    """The unit a name prints at its end (``面积(亩)``, ``成本控制数(萬元)``, ``兑付率(%)``), for a
+    value cell that gives the number alone."""
+    m = _NAME_UNIT.search(name or "")
+    return _UNIT_ALIASES.get(m.group(1), m.group(1)) if m else None

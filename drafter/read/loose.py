@@ -29,7 +29,7 @@ from drafter.read.header import extract_fields, find_year, to_number
 from drafter.read.labels import LEVEL1_WORDS, LEVEL2_WORDS, NOT_LEVELS
 from drafter.read.rows import Row
 from drafter.read.vocab import simplified
-from drafter.values import parse_value
+from drafter.values import parse_value, unit_in_name
 
 # -- vocabulary ---------------------------------------------------------------------------------
 
@@ -259,7 +259,7 @@ def _split_forms(rows: list[Row]) -> list[list[Row]]:
 
 def _read_block(rows: list[Row], result: LooseResult) -> Form | None:
     explained = result.lines
-    lines = [(r.line, _cells_of(r)) for r in rows]
+    lines = _join_split_labels([(r.line, _cells_of(r)) for r in rows])
     head_at, columns, head_end, rest = _find_heading(lines)
     start: int | None
     if head_at is not None:
@@ -347,6 +347,20 @@ def _read_block(rows: list[Row], result: LooseResult) -> Form | None:
 # Run-together text is cut character by character; a longer line is no table row (noise, a page
 # of prose) and is kept whole, so that reading stays linear in the size of the input.
 _MAX_SCAN = 20_000
+def _join_split_labels(lines: list[tuple[int, list[str]]]) -> list[tuple[int, list[str]]]:
+    """"可持续影" / "响指标": a label cell wrapped over two lines is one label."""
+    out: list[tuple[int, list[str]]] = []
+    for n, cells in lines:
+        if out and len(cells) >= 1 and len(out[-1][1]) == 1:
+            prev = out[-1][1][0]
+            joint = squash(simplified(prev + cells[0])).translate(_LEVEL_BRACKETS)
+            if joint in _LEVELS and squash(simplified(prev)) not in _LEVELS:
+                out[-1] = (out[-1][0], [prev + cells[0]] + cells[1:])
+                continue
+        out.append((n, cells))
+    return out
+
+
 _RUN_TOGETHER = 80  # a piece this long between spaces: the spaces are wraps, not cell borders
 
 
@@ -511,14 +525,18 @@ def _cell_pieces(cell: str, line: int, scan: bool) -> list[Piece]:
     if sq in _EMPTY:
         return [Piece("empty", text, sq, line=line)]
     out: list[Piece] = []
+    after_index = False
     # Leading 指标N: and level labels are peeled off whole cells as well as run-together ones.
     while True:
         m = _INDEX.match(key)
         if m:
             out.append(Piece("index", text[: m.end()], line=line))
             text, key = text[m.end():].lstrip(), key[m.end():].lstrip()
+            after_index = True
             continue
         lvl = _peel_level(key)
+        if lvl and after_index and not _name_follows(key, lvl[0]):
+            break  # "指标1:服务对象满意度": after the number comes the name, even a label word
         if lvl:
             word_len, level = lvl
             out.append(Piece("label", text[:word_len], squash(key[:word_len]), level, line))
@@ -540,6 +558,13 @@ def _cell_pieces(cell: str, line: int, scan: bool) -> list[Piece]:
     else:
         out.append(_whole(text, sq, line))
     return out
+
+
+def _name_follows(key: str, j: int) -> bool:
+    """Text (not a value, not the end) right after a label: "成本指标演出设备成本" is a label and
+    a name; "服务对象满意度" alone or before "90%" is the name itself."""
+    rest = key[j:].lstrip(" :：")
+    return bool(rest) and _value_at(rest, 0) is None and not _INDEX.match(rest)
 
 
 def _peel_level(key: str) -> tuple[int, int] | None:
@@ -583,6 +608,8 @@ def _scan(text: str, key: str, line: int) -> list[Piece]:
             i = buf = m.end()
             continue
         lm = _LEVEL_SCAN.match(key, i)
+        if lm and out and out[-1].kind == "index" and buf == i and not _name_follows(key, lm.end()):
+            lm = None
         if lm and (i == 0 or not key[i - 1].isalnum() or _boundary_before(out, key, buf, i)):
             flush(i)
             word = lm.group(0)
@@ -799,17 +826,8 @@ def _indicator(row: LooseRow, columns: list[str], self_eval: bool, prose: bool =
     ind.op = cast(Op, v.op)
     ind.value, ind.unit, ind.qualitative = v.value, v.unit, v.qualitative
     if ind.value is not None and ind.unit is None:
-        ind.unit = _unit_in_name(name)
+        ind.unit = unit_in_name(name)
     return ind
-
-
-_NAME_UNIT = re.compile(r"[(（]([^()（）\d≥≤*]{1,4})[)）]$")
-
-
-def _unit_in_name(name: str) -> str | None:
-    """``面积(亩)``, ``成本控制数(萬元)``: the unit printed in the name."""
-    m = _NAME_UNIT.search(name)
-    return m.group(1) if m else None
 
 
 def _assign(cells: list[Piece], columns: list[str]) -> dict[str, str]:

@@ -22,7 +22,7 @@ from drafter.read.labels import (
     match_label,
 )
 from drafter.read.rows import Row
-from drafter.values import is_value_like, parse_value
+from drafter.values import is_value_like, parse_value, unit_in_name
 
 _HEADER_WORDS = {
     "l1": ("一级指标", "一级目标", "一级"),
@@ -666,6 +666,8 @@ def _make_indicator(name: str, data: dict) -> Indicator:
 def _reparse(ind: Indicator) -> None:
     v = parse_value(ind.target_raw)
     ind.op, ind.value, ind.unit, ind.qualitative = v.op, v.value, v.unit, v.qualitative
+    if ind.value is not None and ind.unit is None:
+        ind.unit = unit_in_name(ind.name)  # "任务完成时限(月)" | "10"
 
 
 # -- level assignment -------------------------------------------------------------------------
