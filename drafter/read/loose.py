@@ -338,9 +338,11 @@ def _read_block(rows: list[Row], result: LooseResult) -> Form | None:
     head_rows = rows[: head_at if head_at is not None else start]
     fields = extract_fields(head_rows)
     year, _ = find_year(head_rows[:12] or rows[:12])
+    from drafter.read.text import header_fields  # text.py imports this module
     return Form(kind="self_eval" if self_eval else "target", year=year,
                 project_name=fields.get("project_name"), department=fields.get("department"),
-                agency=fields.get("agency"), indicators=indicators)
+                agency=fields.get("agency"), **header_fields(head_rows, fields, self_eval),
+                indicators=indicators)
 
 
 
