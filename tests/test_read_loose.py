@@ -319,3 +319,40 @@ def test_score_printed_before_the_target_and_fused_numbers_left_raw():
     fused = inds[1]
     assert fused.name == "工程验收合格率" and fused.target_raw == "20100%" and fused.weight is None
     assert (inds[2].weight, inds[2].op, inds[2].value, inds[2].score) == (10, "≥", 90.0, 10)
+
+
+BRACKET_LIST = """\
+项目绩效目标
+【产出指标-数量指标】 指标1:设备数量(≥20台)
+【产出指标-质量指标】 指标1:设备验收合格率(≥98%)
+【满意度指标-服务对象满意度指标】 指标1:群众满意度(≥90%) 指标2:
+"""
+
+
+def test_bracket_list_of_levels_with_the_target_in_brackets_after_the_name():
+    inds = _rows(BRACKET_LIST)
+    assert [(i.level1, i.level2, i.name, i.op, i.value, i.unit) for i in inds] == [
+        ("产出指标", "数量指标", "设备数量", "≥", 20.0, "台"),
+        ("产出指标", "质量指标", "设备验收合格率", "≥", 98.0, "%"),
+        ("满意度指标", "服务对象满意度指标", "群众满意度", "≥", 90.0, "%")]
+
+
+WORD_OPERATORS_AND_PLACEHOLDERS = """\
+一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分
+产出指标 数量指标 指标1:巡护面积 不少于5000亩 5200亩 10 10
+质量指标 指标1:火灾受害率 小于0.9‰ 0.3‰ 10 10
+时效指标 指标1:火情处置时间 2小时以内 1.5小时 10 9
+指标2:
+……
+效益指标 社会效益指标 指标1:群众参与度 有效提升 有效提升 10 8 宣传覆盖不足，明年增加场次
+"""
+
+
+def test_word_operators_placeholders_and_a_note_after_the_scores():
+    inds = _rows(WORD_OPERATORS_AND_PLACEHOLDERS)
+    assert [i.name for i in inds] == ["巡护面积", "火灾受害率", "火情处置时间", "群众参与度"]
+    assert [(i.op, i.value, i.unit) for i in inds[:3]] == [
+        ("≥", 5000.0, "亩"), ("<", 0.9, "‰"), ("≤", 2.0, "小时")]
+    last = inds[3]
+    assert (last.qualitative, last.weight, last.score) == ("有效提升", 10, 8)
+    assert last.deviation == "宣传覆盖不足，明年增加场次"

@@ -34,7 +34,7 @@ from drafter.values import parse_value, unit_in_name
 # -- vocabulary ---------------------------------------------------------------------------------
 
 # 一级/二级 names seen on other provinces' forms, beyond the tree the rules know (labels.py).
-_EXTRA_L1 = ("项目决策", "项目管理", "项目效益", "项目产出", "项目绩效", "效益指标", "产出指标",
+_EXTRA_L1 = ("项目决策", "项目管理", "项目效益", "项目产出", "效益指标", "产出指标",
              "满意度指标", "成本指标", "过程指标", "决策指标", "管理指标", "效果指标")
 _EXTRA_L2 = ("产出数量", "产出质量", "产出时效", "产出成本", "项目完成指标", "效果指标", "进度指标",
              "数量指标(或建筑规模指标)", "预算(或投资规模)控制指标", "社会公众或服务对象满意度指标",
@@ -115,6 +115,9 @@ _PHRASE = re.compile(
     r"(?:显著|有效|持续|稳步|不断|逐步|明显|进一步|基本|大幅|逐年)(?:提高|提升|改善|增强|减轻|巩固|保障|加强|降低|减少)")
 _SEPARATORS = ",，;；。:：、"
 # "一、" "(二)" "3." heading numbers of a notice or a report, not cells.
+_BRACKET_LABELS = re.compile(r"[【\[]([^】\]]{2,40})[】\]]")
+# A target written in brackets at the end of the name: "设备数量(≥20台)" (not a "(≥**台)" template).
+_VALUE_IN_NAME = re.compile(rf"[(（]({_OPS}\s*\d+(?:\.\d+)?\s*[^()（）\d]{{0,6}})[)）]$")
 _ENUM = re.compile(r"[(（]?[一二三四五六七八九十]{1,3}[)）、.．]|[(（][一二三四五六七八九十\d]{1,3}[)）]")
 _EMPTY = {"", "-", "—", "/", "／", "--", "——", "…", "……", "………", "无"}
 _PLAIN = re.compile(r"^\d+(?:\.\d+)?$")
@@ -490,7 +493,7 @@ def _first_label_line(lines: list[tuple[int, list[str]]]) -> int | None:
     for k, (_, cells) in enumerate(lines):
         for c in cells[:2]:
             key = simplified(squash(c)).translate(_LEVEL_BRACKETS)
-            if _LEVEL_SCAN.match(key) or _level_of(key.rstrip(":：")):
+            if _LEVEL_SCAN.match(key) or _level_of(key.rstrip(":：")) or _BRACKET_LABELS.match(key):
                 return k
     return None
 
@@ -528,6 +531,17 @@ def _cell_pieces(cell: str, line: int, scan: bool) -> list[Piece]:
         return [Piece("empty", text, sq, line=line)]
     out: list[Piece] = []
     after_index = False
+    bm = _BRACKET_LABELS.match(key)
+    if bm and all(_level_of(squash(p)) for p in re.split(r"[-—－]", bm.group(1))):
+        # 【产出指标-数量指标】: the levels of the rows that follow, in one bracket.
+        at = 1
+        for part in re.split(r"([-—－])", bm.group(1)):
+            if part and part not in "-—－":
+                out.append(Piece("label", text[at:at + len(part)], squash(part), _level_of(squash(part)), line))
+            at += len(part)
+        text, key = text[bm.end():].lstrip(), key[bm.end():].lstrip()
+        if not text:
+            return out
     # Leading 指标N: and level labels are peeled off whole cells as well as run-together ones.
     while True:
         m = _INDEX.match(key)
@@ -788,6 +802,10 @@ def _indicator(row: LooseRow, columns: list[str], self_eval: bool, prose: bool =
     cells = [c for c in row.cells if c.kind != "sep"]
     if not name or name in ("……", "…") or set(name) <= set("…./-—") or ";" in name or "；" in name:
         return None
+    vm = _VALUE_IN_NAME.search(simplified(name)) if not cells else None
+    if vm:
+        value = Piece("value", name[vm.start(1):vm.end(1)], squash(vm.group(1)), line=row.line)
+        name, cells = name[:vm.start()], [value]
     if not cells:
         # Prose ("生态效益指标:生态修复功能提高。"): a short statement under a label is a row
         # whose target was not printed.
