@@ -182,7 +182,7 @@ def _explain(paths: List[str], output: Optional[Path]) -> None:
     """Every line of every input with the role the reader gave it; exit 2 if a file gave no form."""
     from drafter.read import expand_paths, read_file, read_bytes
     from drafter.read.decode import decode_bytes
-    from drafter.read.explain import ROLE_ZH, explain_text
+    from drafter.read.explain import explain_rows, explain_text
     files = expand_paths(paths)
     if not files:
         fail("没有找到输入文件 (no input files)")
@@ -200,21 +200,34 @@ def _explain(paths: List[str], output: Optional[Path]) -> None:
             typer.echo(f"drafter: {safe(summary)}", err=True)
         try:
             data = read_bytes(Path(f), str(f))
-            if data[:4] == b"PK\x03\x04" or Path(f).suffix.lower() in (".xlsx", ".xlsm", ".xls"):
-                raise InputError("--explain 逐行说明文本文件；工作簿的读取结果见 parse (explains text files)", str(f))
+            if data[:4] == b"PK\x03\x04" or Path(f).suffix.lower() in (".xlsx", ".xlsm"):
+                from drafter.read.text import read_rows
+                from drafter.read.xlsx import workbook_rows
+                for sheet, rows in workbook_rows(Path(f), str(f)):
+                    out.append(f"-- {sheet}")
+                    out.extend(_explained_lines(explain_rows(rows, read_rows(rows, aligned=True))))
+                out.append(f"   {summary}")
+                continue
             text = decode_bytes(data, str(f))
         except InputError as e:
             out.append(f"   {e}")
             out.append(f"   {summary}")
             continue
-        for e in explain_text(text, forms):
-            line = " ".join(e.text.split())
-            line = line if len(line) <= 60 else line[:59] + "…"
-            out.append(f"{e.line:>5}  {ROLE_ZH[e.role]}({e.role})  {e.why}  | {safe(line)}")
+        out.extend(_explained_lines(explain_text(text, forms)))
         out.append(f"   {summary}")
     write_output("\n".join(out), output)
     if failed:
         raise typer.Exit(2)
+
+
+def _explained_lines(explained: Iterable) -> list[str]:
+    from drafter.read.explain import ROLE_ZH
+    out = []
+    for e in explained:
+        line = " ".join(e.text.split())
+        line = line if len(line) <= 60 else line[:59] + "…"
+        out.append(f"{e.line:>5}  {ROLE_ZH[e.role]}({e.role})  {e.why}  | {safe(line)}")
+    return out
 
 
 def _register_extensions() -> None:

@@ -356,3 +356,14 @@ def test_word_operators_placeholders_and_a_note_after_the_scores():
     last = inds[3]
     assert (last.qualitative, last.weight, last.score) == ("有效提升", 10, 8)
     assert last.deviation == "宣传覆盖不足，明年增加场次"
+
+
+def test_explain_a_workbook_sheet_by_sheet(tmp_path):
+    src = tmp_path / "form.txt"
+    src.write_text(RUN_TOGETHER_ROWS, encoding="utf-8")
+    book = tmp_path / "form.xlsx"
+    assert runner.invoke(app, ["parse", str(src), "--format", "xlsx", "-o", str(book)]).exit_code == 0
+    r = runner.invoke(app, ["parse", "--explain", str(book)])
+    assert r.exit_code == 0, r.output
+    assert r.stdout.count("指标(indicator)") == 6 and "表头(header)" in r.stdout
+    assert "周边居民满意度" in r.stdout

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from drafter.model import Form, Indicator
 from drafter.read.loose import REASONS, Explained, has_cues, read_loose
-from drafter.read.rows import to_rows
+from drafter.read.rows import Row, to_rows
 from drafter.read.vocab import drop_glosses
 
 ROLE_ZH = {"title": "标题", "header": "表头", "level": "层级", "indicator": "指标", "funds": "资金",
@@ -23,14 +23,19 @@ def why_nothing(text: str) -> str:
 
 
 def explain_text(text: str, forms: list[Form]) -> list[Explained]:
-    """Each line with its role. ``forms`` is what the reader actually returned: the lines its
-    indicators came from are marked as such, whichever reading produced them."""
-    lines = read_loose(to_rows(drop_glosses(text))).lines
+    """Each line of a text with its role (see :func:`explain_rows`)."""
+    return explain_rows(to_rows(drop_glosses(text)), forms)
+
+
+def explain_rows(rows: list[Row], forms: list[Form]) -> list[Explained]:
+    """Each row with its role. ``forms`` is what the reader actually returned from these rows:
+    the rows its indicators came from are marked as such, whichever reading produced them."""
+    lines = read_loose(rows).lines
     used: dict[int, Indicator] = {}
     for form in forms:
         for ind in form.indicators:
             kind, _, num = (ind.source or "").partition(" ")
-            if kind == "line" and num.isdigit():
+            if kind in ("line", "row") and num.isdigit():
                 used.setdefault(int(num), ind)
     own = {e.line for e in lines if e.role == "indicator" and e.why.startswith("指标「")}
     if own == set(used):
