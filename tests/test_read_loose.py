@@ -367,3 +367,18 @@ def test_explain_a_workbook_sheet_by_sheet(tmp_path):
     assert r.exit_code == 0, r.output
     assert r.stdout.count("指标(indicator)") == 6 and "表头(header)" in r.stdout
     assert "周边居民满意度" in r.stdout
+
+
+def test_review_points_at_the_line_each_finding_came_from(tmp_path):
+    p = tmp_path / "form.txt"
+    p.write_text(RUN_TOGETHER_ROWS, encoding="utf-8")
+    r = runner.invoke(app, ["review", str(p), "--format", "markdown", "--offline", "--fail-on", "never"])
+    assert r.exit_code == 0, r.output
+    # 群众如厕环境 / 稳步提高 (line 9) has no number: its finding names the line.
+    assert any("群众如厕环境（第9行）" in line for line in r.stdout.splitlines())
+    r = runner.invoke(app, ["review", str(p), "--format", "sarif", "--offline", "--fail-on", "never"])
+    results = json.loads(r.stdout)["runs"][0]["results"]
+    lines = {res["properties"]["indicatorIndex"]: res["locations"][0]["physicalLocation"].get("region")
+             for res in results}
+    assert lines[4] == {"startLine": 9}
+    assert lines.get(None) is None  # a finding about the whole form points at no line

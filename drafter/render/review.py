@@ -87,6 +87,14 @@ def place(ind: Indicator | None) -> str:
     return src
 
 
+def _line_of(f: Finding, forms: list[Form] | None) -> int | None:
+    if not forms or f.form_index >= len(forms):
+        return None
+    ind = _indicator(forms[f.form_index], f)
+    _, _, n = (ind.source or "").partition(" ") if ind is not None else ("", "", "")
+    return int(n) if n.isdigit() else None
+
+
 def _named(f: Finding, ind: Indicator | None) -> str:
     where = place(ind)
     return (f.indicator_name or "（整表）") + (f"（{where}）" if where else "")
@@ -175,7 +183,7 @@ def findings_markdown(findings: list[Finding], batch: Batch, summary: dict) -> s
     return "\n".join(lines)
 
 
-def findings_sarif(findings: list[Finding], rules, version: str) -> bytes:
+def findings_sarif(findings: list[Finding], rules, version: str, batch: Batch | None = None) -> bytes:
     """SARIF 2.1.0: one run, the rule catalogue in the driver, one result per finding."""
     from drafter.rules.registry import section
     index = {r.code: i for i, r in enumerate(rules)}
@@ -189,6 +197,7 @@ def findings_sarif(findings: list[Finding], rules, version: str) -> bytes:
         "properties": {"tags": list(r.tags)},
     } for r in rules]
     results = []
+    forms_of = dict(batch or [])
     for f in findings:
         where = f"form[{f.form_index}]" + ("" if f.indicator_index is None else f"/indicator[{f.indicator_index}]")
         result = {
@@ -202,6 +211,9 @@ def findings_sarif(findings: list[Finding], rules, version: str) -> bytes:
             }],
             "properties": {"tags": f.tags, "formIndex": f.form_index, "indicatorIndex": f.indicator_index},
         }
+        line = _line_of(f, forms_of.get(f.source))
+        if line is not None:  # the line (or sheet row) the indicator was read from
+            result["locations"][0]["physicalLocation"]["region"] = {"startLine": line}
         if f.code in index:
             result["ruleIndex"] = index[f.code]
         results.append(result)
