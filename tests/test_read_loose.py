@@ -382,3 +382,49 @@ def test_review_points_at_the_line_each_finding_came_from(tmp_path):
              for res in results}
     assert lines[4] == {"startLine": 9}
     assert lines.get(None) is None  # a finding about the whole form points at no line
+
+
+BLANK_LINE_CELLS = """\
+三级指标
+
+年度指标值
+
+实际完成值
+
+分值
+
+得分
+
+产出指标
+
+数量指标
+
+培训人次
+
+≥300人次
+
+320人次
+
+20
+
+20
+
+质量指标
+
+培训合格率
+
+≥95%
+
+93%
+
+20
+
+18
+"""
+
+
+def test_cells_separated_by_blank_lines():
+    inds = _rows(BLANK_LINE_CELLS)
+    assert [(i.level2, i.name, i.target_raw, i.actual_raw, i.weight, i.score) for i in inds] == [
+        ("数量指标", "培训人次", "≥300人次", "320人次", 20, 20),
+        ("质量指标", "培训合格率", "≥95%", "93%", 20, 18)]

@@ -298,6 +298,8 @@ def _read_block(rows: list[Row], result: LooseResult) -> Form | None:
         if first and _TABLE_END.match(first):
             end = k
             break
+        if not cells:
+            continue  # a blank line separates cells as often as rows: the pieces decide
         pieces.extend(_pieces(cells, n))
         pieces.append(Piece("eol", "", line=n, fused=len(cells) == 1))
     for n, _ in lines[end:]:
@@ -812,6 +814,8 @@ def _indicator(row: LooseRow, columns: list[str], self_eval: bool, prose: bool =
         if prose and row.labels and len(name) <= 20:
             return Indicator(name=name)
         return None
+    if row.name[0].solo and not any(c.kind in ("value", "number") for c in cells):
+        return None  # one piece per line and nothing value-like: paragraphs, not a table row
     if len(name) > 80 or _HEADING_RE.fullmatch(simplified(name)) or \
             any(c.kind == "text" and _HEADING_RE.match(simplified(c.key)) for c in cells):
         return None  # heading words or a page of text run together: not a row of the table
