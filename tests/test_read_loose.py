@@ -428,3 +428,26 @@ def test_cells_separated_by_blank_lines():
     assert [(i.level2, i.name, i.target_raw, i.actual_raw, i.weight, i.score) for i in inds] == [
         ("数量指标", "培训人次", "≥300人次", "320人次", 20, 20),
         ("质量指标", "培训合格率", "≥95%", "93%", 20, 18)]
+
+
+TWO_FORMS_SPACE_SEPARATED = """\
+项目支出绩效自评表
+项目名称 科技特派员经费
+绩效指标 一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分 偏差原因分析及改进措施
+产出指标(50分) 数量指标 开展结对交流活动 ≥3次 3次 10 10
+效益指标(30分) 社会效益指标 带动农户增收 ≥50户 45户 10 8 受灾减产
+总分 100 98
+项目名称 地震监测经费
+绩效指标 一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分 偏差原因分析及改进措施
+产出指标(50分) 数量指标 监测站点维护数 ≥12个 12个 20 20
+"""
+
+
+def test_several_forms_in_one_file_each_with_its_own_rows():
+    forms = read_text(TWO_FORMS_SPACE_SEPARATED)
+    assert [f.project_name for f in forms] == ["科技特派员经费", "地震监测经费"]
+    assert [[i.name for i in f.indicators] for f in forms] == [
+        ["开展结对交流活动", "带动农户增收"], ["监测站点维护数"]]
+    second = forms[0].indicators[1]
+    assert (second.level1, second.weight, second.score, second.deviation) == ("效益指标", 10, 8, "受灾减产")
+    assert all(f.kind == "self_eval" for f in forms)
