@@ -7,7 +7,10 @@ The forms here are made up for the tests, in the layouts seen on real forms (IND
 from __future__ import annotations
 
 import json
+import re
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from drafter.cli import app
@@ -451,3 +454,23 @@ def test_several_forms_in_one_file_each_with_its_own_rows():
     second = forms[0].indicators[1]
     assert (second.level1, second.weight, second.score, second.deviation) == ("效益指标", 10, 8, "受灾减产")
     assert all(f.kind == "self_eval" for f in forms)
+
+
+_PIECES = ["产出指标", "数量指标", "质量指标", "效益指标", "满意度指标", "指标1:", "指标2:", "一级指标",
+           "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "培训人次", "验收合格率",
+           "≥95%", "100%", "12个", "不低于90%", "达成预期指标", "有效提升", "10", "9.5", "2023年12月",
+           "|", " ", "  ", "\n", "\n\n", "。", ",", "……", "(50分)", "產出指標", "項(xiàng)目", "2020"]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_PIECES), max_size=60))
+def test_any_arrangement_of_form_pieces_reads_without_inventing_numbers(parts):
+    text = "".join(parts)
+    digits_in = set(re.findall(r"\d+(?:\.\d+)?", text))
+    for form in read_text(text):
+        for ind in form.indicators:
+            for raw in (ind.target_raw, ind.actual_raw):
+                for number in re.findall(r"\d+(?:\.\d+)?", raw or ""):
+                    assert number in digits_in or any(number in d for d in digits_in)
+            for x in (ind.weight, ind.score):
+                assert x is None or any(float(d) == x for d in digits_in)
