@@ -474,3 +474,21 @@ def test_any_arrangement_of_form_pieces_reads_without_inventing_numbers(parts):
                     assert number in digits_in or any(number in d for d in digits_in)
             for x in (ind.weight, ind.score):
                 assert x is None or any(float(d) == x for d in digits_in)
+
+
+def test_rows_from_other_input_kinds_give_their_own_place_as_source():
+    from drafter.read.rows import Row
+    from drafter.read.text import read_rows
+
+    def row(n, *cells):
+        return Row(cells=list(cells), raw=list(cells), line=n, place=f"第2页第{n}行")
+
+    table = [row(1, "一级指标", "二级指标", "三级指标", "指标值"),
+             row(2, "产出指标", "数量指标", "新建站点数", "≥12个"),
+             row(3, "", "质量指标", "验收合格率", "100%")]
+    inds = [i for f in read_rows(table, aligned=True) for i in f.indicators]
+    assert [(i.name, i.source) for i in inds] == [("新建站点数", "第2页第2行"), ("验收合格率", "第2页第3行")]
+    # The same rows with their cells shifted (not aligned) go through the loose reading too.
+    shifted = [row(1, "一级指标 二级指标 三级指标 指标值"), row(2, "产出指标 数量指标 新建站点数 ≥12个")]
+    inds = [i for f in read_rows(shifted) for i in f.indicators]
+    assert [(i.name, i.source) for i in inds] == [("新建站点数", "第2页第2行")]

@@ -213,7 +213,7 @@ def _unfold(rows: list[Row]) -> list[Row]:
         if joined and _CHUNK.match(row.text) and _run_together(joined[-1]):
             prev = joined[-1]
             body = squash(prev.raw[0] if len(prev.raw) == 1 else prev.text) + _CHUNK.sub("", row.text, count=1)
-            joined[-1] = Row(cells=[body], raw=[body], line=prev.line)
+            joined[-1] = Row(cells=[body], raw=[body], line=prev.line, place=prev.place)
             continue
         joined.append(row)
     out: list[Row] = []
@@ -224,7 +224,7 @@ def _unfold(rows: list[Row]) -> list[Row]:
         text = squash(" ".join(c for c in row.raw if c.strip()))
         cuts = [m.start() for m in _FORM_START_ANY.finditer(simplified(text)) if m.start() > 0]
         for a, b in zip([0] + cuts, cuts + [len(text)]):
-            out.append(Row(cells=[text[a:b]], raw=[text[a:b]], line=row.line))
+            out.append(Row(cells=[text[a:b]], raw=[text[a:b]], line=row.line, place=row.place))
     return out
 
 
@@ -281,6 +281,7 @@ def _read_block(rows: list[Row], result: LooseResult) -> Form | None:
     self_eval = any(c in columns for c in ("actual", "score", "weight")) or "自评" in pre_text
     value_cols = [c for c in columns if c in _VALUE_ROLES] or (
         ["target", "actual", "weight", "score"] if self_eval else ["target"])
+    places = {r.line: r.place for r in rows if r.place}
     marks: dict[int, tuple[str, str]] = {}
     for n, cells in lines[:start]:
         text = simplified(" ".join(cells))
@@ -325,7 +326,7 @@ def _read_block(rows: list[Row], result: LooseResult) -> Form | None:
             continue
         ind.level1 = _label_text(l1)
         ind.level2 = _label_text(l2)
-        ind.source = f"line {lr.line}"
+        ind.source = places.get(lr.line) or f"line {lr.line}"
         indicators.append(ind)
         marks[lr.line] = ("indicator", f"指标「{ind.name[:20]}」，指标值 {ind.target_raw or '（空）'}")
         for c in lr.cells + lr.name:

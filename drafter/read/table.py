@@ -176,7 +176,7 @@ class TableReader:
         if cell("refs"):
             data["refs"] = [r for r in re.split(r"[；;]", cell("refs")) if r.strip()]
         ind = _make_indicator(name, data)
-        ind.source = f"row {row.line}"
+        ind.source = row.place or f"row {row.line}"
         # Worksheet labels are exact: no vocabulary needed to know what the column holds.
         for col, _, text in labels:
             level = 1 if col == roles.get("l1") else 2
@@ -242,7 +242,7 @@ class TableReader:
         if extras.get("refs"):
             data["refs"] = [r for r in re.split(r"[；;]", extras["refs"]) if r.strip()]
         ind = _make_indicator(name, data)
-        ind.source = f"line {row.line}"
+        ind.source = row.place or f"line {row.line}"
         self.result.indicators.append(ind)
         cols["name"] = [c for c, _ in name_parts]
         self._cols = cols
