@@ -492,3 +492,20 @@ def test_rows_from_other_input_kinds_give_their_own_place_as_source():
     shifted = [row(1, "一级指标 二级指标 三级指标 指标值"), row(2, "产出指标 数量指标 新建站点数 ≥12个")]
     inds = [i for f in read_rows(shifted) for i in f.indicators]
     assert [(i.name, i.source) for i in inds] == [("新建站点数", "第2页第2行")]
+
+
+TWO_LEVELS_ONLY = """\
+项目名称: | 河道清淤经费 |
+指标类型 | 指标名称 | 指标值 | 指标描述 |
+产出指标 | 数量指标 | 12公里 | 完成全市12公里河道清淤 |
+质量指标 | 100% | 清淤验收全部合格 |
+效益指标 | 生态效益指标 | 是 | 改善河道水质 |
+可持续性发展影响指标 | 是 | 保障河道长期畅通 |
+"""
+
+
+def test_a_table_of_two_levels_names_its_rows_with_the_second_level():
+    inds = _rows(TWO_LEVELS_ONLY)
+    assert [(i.level1, i.name, i.target_raw) for i in inds] == [
+        ("产出指标", "数量指标", "12公里"), ("产出指标", "质量指标", "100%"),
+        ("效益指标", "生态效益指标", "是"), ("效益指标", "可持续性发展影响指标", "是")]

@@ -71,7 +71,7 @@ _STAR = "★☆*"
 # Heading words by column role; roles beyond the structured reader's: 中期/长期 values are kept
 # apart from the annual target, 指标解释 / 评分标准 are notes, 指标值类型 is the 指标性质 column.
 _HEADINGS: list[tuple[str, tuple[str, ...]]] = [
-    ("l1", ("一级指标", "一级目标", "一级")),
+    ("l1", ("一级指标", "一级目标", "指标类型", "一级")),
     ("l2", ("二级指标", "二级目标", "二级")),
     ("name", ("三级指标", "三级目标", "指标名称", "绩效指标名称", "指标内容", "三级")),
     ("other", ("中期指标值", "长期指标值", "中期目标值", "长期目标值", "中期目标", "长期目标")),
@@ -84,7 +84,7 @@ _HEADINGS: list[tuple[str, tuple[str, ...]]] = [
     ("score", ("自评得分", "得分")),
     ("deviation", ("偏差原因分析及改进措施", "未完成原因分析及改进措施", "未完成原因及改进措施",
                    "未完成原因和改进措施", "偏差原因分析", "未完成原因", "偏差原因", "原因分析及改进措施")),
-    ("note", ("得分计算方法", "指标值说明", "绩效标准", "指标解释", "指标说明", "评(扣)分标准", "评分标准",
+    ("note", ("得分计算方法", "指标值说明", "指标描述", "绩效标准", "指标解释", "指标说明", "评(扣)分标准", "评分标准",
               "扣分标准", "备注", "度量单位说明")),
     ("unit", ("度量单位", "计量单位", "单位")),
 ]
@@ -305,7 +305,8 @@ def _read_block(rows: list[Row], result: LooseResult) -> Form | None:
         pieces.append(Piece("eol", "", line=n, fused=len(cells) == 1))
     for n, _ in lines[end:]:
         marks.setdefault(n, ("note", "表格结束之后（合计、注、另一张表）"))
-    rows_read = _cut_rows(pieces, value_cols)
+    rows_read = _cut_rows(pieces, value_cols, two_levels="l2" not in columns and "name" in columns
+                          and "l1" in columns)
     indicators = []
     l1: Piece | None = None
     l2: Piece | None = None
@@ -554,6 +555,13 @@ def _cell_pieces(cell: str, line: int, scan: bool) -> list[Piece]:
             after_index = True
             continue
         lvl = _peel_level(key)
+        whole = squash(key).rstrip(":：")
+        if not after_index and whole.endswith("指标") and 4 < len(whole) <= 14 and whole not in _LEVELS \
+                and whole not in NOT_LEVELS and not any(ch.isdigit() for ch in whole) and not scan \
+                and not _SET_PHRASE.search(whole) and not _PHRASE.search(whole):
+            # A 二级 name the vocabulary lacks ("可持续性发展影响指标"): a label, not cut at a known prefix.
+            out.append(Piece("label", text, whole, 2, line))
+            return out
         if lvl and after_index and not _name_follows(key, lvl[0]):
             break  # "指标1:服务对象满意度": after the number comes the name, even a label word
         if lvl:
@@ -600,7 +608,7 @@ def _peel_level(key: str) -> tuple[int, int] | None:
 def _whole(text: str, sq: str, line: int) -> Piece:
     if _PLAIN.match(sq):
         return Piece("number", text, sq, line=line)
-    if parse_value(text).is_numeric or _DATE.fullmatch(sq) or _PHRASE.fullmatch(sq):
+    if parse_value(text).is_numeric or _DATE.fullmatch(sq) or _PHRASE.fullmatch(sq) or sq in ("是", "否"):
         return Piece("value", text, sq, line=line)
     return Piece("text", text, sq, line=line)
 
@@ -711,7 +719,7 @@ def _ambiguous_level(pieces: list[Piece], k: int, cur: LooseRow, last_level: int
     return 2 if last_level == 2 else 1
 
 
-def _cut_rows(pieces: list[Piece], columns: list[str]) -> list[LooseRow]:
+def _cut_rows(pieces: list[Piece], columns: list[str], two_levels: bool = False) -> list[LooseRow]:
     # Rows not bounded by lines end when their cells fill the columns that are always printed;
     # with 分值/得分 columns, at a number (the 得分), so that it is not the next row's name.
     width = max(1, len([c for c in columns if c in ("target", "actual", "weight", "score")]))
@@ -736,8 +744,9 @@ def _cut_rows(pieces: list[Piece], columns: list[str]) -> list[LooseRow]:
             continue
         if p.kind == "label" and p.key in _AMBIGUOUS:
             p.level = _ambiguous_level(pieces, k, cur, last_level)
-        if p.kind == "label" and p.level == 2 and not cur.name and cur.labels and \
-                cur.labels[-1].level == 2 and len(p.key) <= 3:
+        if p.kind == "label" and p.level == 2 and not cur.name and (two_levels or (
+                cur.labels and cur.labels[-1].level == 2 and len(p.key) <= 3)):
+            # A heading of two levels (指标类型 | 指标名称 | 指标值) names its rows with 二级 words;
             # "成本指标 | 成本 | 10万元": a short category word under its 二级 is the 三级 name.
             p = Piece("text", p.text, p.key, line=p.line, fused=p.fused, solo=p.solo)
         if p.kind == "label":
