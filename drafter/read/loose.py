@@ -649,7 +649,8 @@ def _scan(text: str, key: str, line: int) -> list[Piece]:
             continue
         vm = _value_at(key, i)
         after_value = bool(out) and out[-1].kind in ("value", "number") and buf == i
-        if vm and (_ends_value(key, vm, i) or (after_value and _PLAIN.match(squash(key[i:vm])))):
+        # Right after a value, the next value (an actual, a score) starts at once: "…率100%100%库存…".
+        if vm and (_ends_value(key, vm, i) or after_value):
             flush(i)
             out.append(Piece("value" if not _PLAIN.match(squash(key[i:vm])) else "number",
                              text[i:vm].strip(), squash(key[i:vm]), line=line, fused=True))
@@ -827,6 +828,7 @@ def _indicator(row: LooseRow, columns: list[str], self_eval: bool, prose: bool =
     if row.name[0].solo and not any(c.kind in ("value", "number") for c in cells):
         return None  # one piece per line and nothing value-like: paragraphs, not a table row
     if len(name) > 80 or _HEADING_RE.fullmatch(simplified(name)) or \
+            len(_HEADING_RE.findall(simplified(name))) >= 2 or \
             any(c.kind == "text" and _HEADING_RE.match(simplified(c.key)) for c in cells):
         return None  # heading words or a page of text run together: not a row of the table
     data = _assign(cells, columns)
