@@ -512,3 +512,12 @@ def test_a_table_of_two_levels_names_its_rows_with_the_second_level():
     assert [(i.level1, i.name, i.target_raw) for i in inds] == [
         ("产出指标", "数量指标", "12公里"), ("产出指标", "质量指标", "100%"),
         ("效益指标", "生态效益指标", "是"), ("效益指标", "可持续性发展影响指标", "是")]
+
+
+def test_traditional_operators_are_read_and_units_kept_as_printed():
+    text = ("一級指標 | 二級指標 | 三級指標 | 指標值 |\n"
+            "產出指標 | 質量指標 | 案件查處率 | 不低於90% |\n"
+            "| 成本指標 | 業務經費 | 不超過28.8萬元 |\n")
+    inds = _rows(text)
+    assert [(i.name, i.op, i.value, i.unit) for i in inds] == [
+        ("案件查處率", "≥", 90.0, "%"), ("業務經費", "≤", 28.8, "萬元")]

@@ -47,7 +47,7 @@ from drafter.read.pieces import (
 )
 from drafter.read.rows import Row
 from drafter.read.vocab import simplified
-from drafter.values import parse_value, unit_in_name
+from drafter.values import Value, parse_value, unit_in_name
 
 # Rows that end the indicator table: totals, notes, another table's heading.
 _TABLE_END = re.compile(r"^(?:总分|合计|注[:：]|注\s*\d|附件|附表|说明[:：]|序号|填报人|联系电话|审核人)")
@@ -445,12 +445,31 @@ def _indicator(row: LooseRow, columns: list[str], self_eval: bool, prose: bool =
                     score=to_number(data["score"]) if data.get("score") else None,
                     deviation=data.get("deviation") if data.get("deviation") not in EMPTY else None,
                     longterm_raw=data.get("other") if data.get("other") not in EMPTY else None)
-    v = parse_value(target)
+    v = _parse_printed(target)
     ind.op = cast(Op, v.op)
     ind.value, ind.unit, ind.qualitative = v.value, v.unit, v.qualitative
     if ind.value is not None and ind.unit is None:
         ind.unit = unit_in_name(name)
     return ind
+
+
+def _parse_printed(target: str | None) -> Value:
+    """parse_value, also for a value in traditional characters ("不低於95%", "28.8萬元"): the
+    operator is read on the simplified copy, the unit kept as printed."""
+    v = parse_value(target)
+    if target is None or v.is_numeric:
+        return v
+    simple = simplified(target)
+    if simple == target:
+        return v
+    vs = parse_value(simple)
+    if not vs.is_numeric:
+        return v
+    unit = vs.unit
+    if unit:
+        at = simple.rfind(unit)
+        unit = target[at:at + len(unit)] if at >= 0 else unit
+    return Value(op=vs.op, value=vs.value, unit=unit)
 
 
 def _assign(cells: list[Piece], columns: list[str]) -> dict[str, str]:

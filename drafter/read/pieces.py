@@ -214,7 +214,8 @@ def _peel_level(key: str) -> tuple[int, int] | None:
 def _whole(text: str, sq: str, line: int) -> Piece:
     if PLAIN.match(sq):
         return Piece("number", text, sq, line=line)
-    if parse_value(text).is_numeric or _DATE.fullmatch(sq) or _PHRASE.fullmatch(sq) or sq in ("是", "否"):
+    if parse_value(simplified(text)).is_numeric or _DATE.fullmatch(sq) or _PHRASE.fullmatch(sq) \
+            or sq in ("是", "否"):
         return Piece("value", text, sq, line=line)
     return Piece("text", text, sq, line=line)
 
