@@ -521,3 +521,16 @@ def test_traditional_operators_are_read_and_units_kept_as_printed():
     inds = _rows(text)
     assert [(i.name, i.op, i.value, i.unit) for i in inds] == [
         ("案件查處率", "≥", 90.0, "%"), ("業務經費", "≤", 28.8, "萬元")]
+
+
+def test_markdown_table_and_fixed_width_columns():
+    markdown = ("| 一级指标 | 二级指标 | 三级指标 | 年度指标值 |\n|---|---|---|---|\n"
+                "| 产出指标 | 数量指标 | 指标1:巡查次数 | ≥24次 |\n| | 时效指标 | 指标1:整改完成时间 | 2024年6月底前 |\n")
+    fixed = ("一级指标      二级指标      三级指标          年度指标值\n"
+             "产出指标      数量指标      巡查次数          ≥24次\n"
+             "              时效指标      整改完成时间      2024年6月底前\n")
+    for text in (markdown, fixed):
+        inds = _rows(text)
+        assert [(i.level2, i.name, i.target_raw) for i in inds] == [
+            ("数量指标", "巡查次数", "≥24次"), ("时效指标", "整改完成时间", "2024年6月底前")], text
+        assert inds[1].value is None and inds[1].qualitative == "2024年6月底前"

@@ -49,7 +49,9 @@ LEVEL_BRACKETS = str.maketrans({"（": "(", "）": ")"})
 LEVEL_SCAN = re.compile("|".join(re.escape(w) for w in sorted(
     (w for w in LEVELS if len(w) >= 4), key=len, reverse=True)))
 SCORE_MARK = re.compile(r"[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]")
-_INDEX = re.compile(r"(?:指标|目标)\s*\d{1,2}\s*[:：.、．]?")
+INDEX = re.compile(r"(?:指标|目标)\s*\d{1,2}\s*[:：.、．]?")
+# The same with its separator, where a name may go on with digits ("目标100%完成率" is no prefix).
+INDEX_PREFIX = re.compile(r"(?:指标|目标)\s*\d{1,2}\s*[:：.、．]")
 
 # Values inside run-together text: operator, number, unit, suffix; dates; known statements.
 _OPS = (r"(?:≥=|>=|=>|≥|≤=|<=|=<|≤|==|=|>|<|不低于|不少于|不小于|不超过|不高于|不多于|不大于|至少|"
@@ -154,7 +156,7 @@ def _cell_pieces(cell: str, line: int, scan: bool) -> list[Piece]:
             return out
     # Leading 指标N: and level labels are peeled off whole cells as well as run-together ones.
     while True:
-        m = _INDEX.match(key)
+        m = INDEX.match(key)
         if m:
             out.append(Piece("index", text[: m.end()], line=line))
             text, key = text[m.end():].lstrip(), key[m.end():].lstrip()
@@ -197,7 +199,7 @@ def _name_follows(key: str, j: int) -> bool:
     """Text (not a value, not the end) right after a label: "成本指标演出设备成本" is a label and
     a name; "服务对象满意度" alone or before "90%" is the name itself."""
     rest = key[j:].lstrip(" :：")
-    return bool(rest) and _value_at(rest, 0) is None and not _INDEX.match(rest)
+    return bool(rest) and _value_at(rest, 0) is None and not INDEX.match(rest)
 
 
 def _peel_level(key: str) -> tuple[int, int] | None:
@@ -235,7 +237,7 @@ def _scan(text: str, key: str, line: int) -> list[Piece]:
         if ch.isspace():
             i += 1
             continue
-        m = _INDEX.match(key, i)
+        m = INDEX.match(key, i)
         if m:
             flush(i)
             out.append(Piece("index", text[i:m.end()], line=line, fused=True))
@@ -306,7 +308,7 @@ def _ends_value(key: str, j: int, i: int = -1) -> bool:
         j += 1
     if j >= len(key) or key[j] in SEPARATORS or key[j].isdigit() or key[j] in "≥≤=><":
         return True
-    if LEVEL_SCAN.match(key, j) or _PHRASE.match(key, j) or _INDEX.match(key, j):
+    if LEVEL_SCAN.match(key, j) or _PHRASE.match(key, j) or INDEX.match(key, j):
         return True
     m = _NUMERIC.match(key, j)
     return bool(m and any(c.isdigit() for c in m.group(0)))

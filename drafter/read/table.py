@@ -21,6 +21,7 @@ from drafter.read.labels import (
     DEFAULT_LEVEL1, LEVEL1_WORDS, LEVEL2_WORDS, NOT_LEVELS, PARENTS, affinity, continues,
     match_label,
 )
+from drafter.read.pieces import INDEX_PREFIX
 from drafter.read.rows import Row
 from drafter.values import is_value_like, parse_value, unit_in_name
 
@@ -658,6 +659,9 @@ def _join_text(a: str | None, b: str) -> str:
 
 
 def _make_indicator(name: str, data: dict) -> Indicator:
+    m = INDEX_PREFIX.match(name)
+    if m and m.end() < len(name):
+        name = name[m.end():].lstrip()  # "指标1:巡查次数": the number is the form's, not the name's
     ind = Indicator(name=name, **{k: v for k, v in data.items() if v is not None})
     _reparse(ind)
     return ind
