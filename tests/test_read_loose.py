@@ -534,3 +534,15 @@ def test_markdown_table_and_fixed_width_columns():
         assert [(i.level2, i.name, i.target_raw) for i in inds] == [
             ("数量指标", "巡查次数", "≥24次"), ("时效指标", "整改完成时间", "2024年6月底前")], text
         assert inds[1].value is None and inds[1].qualitative == "2024年6月底前"
+
+
+def test_fused_score_pairs_are_cut_only_where_one_cut_fits():
+    from drafter.read.loose import split_fused_scores
+    assert split_fused_scores("2018") == ("20", "18")  # 2|018 has a leading zero, 201|8 is over 100
+    assert split_fused_scores("10010") == ("100", "10")
+    assert split_fused_scores("2100") is None  # 2|100 scores above the weight; 21|00, 210|0 impossible
+    assert split_fused_scores("12.5") is None
+    text = ("绩效指标一级指标二级指标三级指标年度指标值实际完成值分值得分偏差原因"
+            "产出指标数量指标更新演出设备50件48件2018总分10098\n")
+    inds = _rows(text)
+    assert [(i.name, i.weight, i.score) for i in inds] == [("更新演出设备", 20, 18)]  # 总分 is no row

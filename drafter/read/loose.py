@@ -412,6 +412,8 @@ def _indicator(row: LooseRow, columns: list[str], self_eval: bool, prose: bool =
         if prose and row.labels and len(name) <= 20:
             return Indicator(name=name)
         return None
+    if _TABLE_END.match(simplified(name)):
+        return None  # "总分 100 98" run into the table: the total, not a row
     if row.name[0].solo and not any(c.kind in ("value", "number") for c in cells):
         return None  # one piece per line and nothing value-like: paragraphs, not a table row
     if len(name) > 80 or HEADING_RE.fullmatch(simplified(name)) or \
@@ -424,9 +426,15 @@ def _indicator(row: LooseRow, columns: list[str], self_eval: bool, prose: bool =
     for k in ("weight", "score"):
         x = to_number(data[k]) if data.get(k) else None
         if x is not None and x > 100:
-            # 分值 and 得分 are at most 100: "2020" is 分值 20 and 得分 20 run together, which
-            # cannot be cut with certainty. Left out, not guessed.
+            # 分值 and 得分 are at most 100: "2018" is 分值 and 得分 run together. Cut only where
+            # one cut alone gives a 分值 of at most 100 and a 得分 not above it (20 | 18);
+            # otherwise the number is left out, not guessed.
+            other = "score" if k == "weight" else "weight"
+            cut = split_fused_scores(data[k]) if not data.get(other) and \
+                "weight" in columns and "score" in columns else None
             data.pop(k)
+            if cut is not None:
+                data["weight"], data["score"] = cut
     if not any(data.get(k) for k in ("target", "actual", "weight", "score")):
         return None
     target = data.get("target")
@@ -451,6 +459,22 @@ def _indicator(row: LooseRow, columns: list[str], self_eval: bool, prose: bool =
     if ind.value is not None and ind.unit is None:
         ind.unit = unit_in_name(name)
     return ind
+
+
+def split_fused_scores(text: str) -> tuple[str, str] | None:
+    """"2018" → ("20", "18"): the one way to read a 分值 and a 得分 printed without a gap, or None
+    when there is none or more than one (numbers without leading zeros, 0 < 分值 ≤ 100, 得分 ≤ 分值)."""
+    digits = squash(text)
+    if not digits.isdigit():
+        return None
+    cuts = []
+    for k in range(1, len(digits)):
+        w, s = digits[:k], digits[k:]
+        if (w[0] == "0") or (s[0] == "0" and len(s) > 1):
+            continue
+        if 0 < int(w) <= 100 and int(s) <= int(w):
+            cuts.append((w, s))
+    return cuts[0] if len(cuts) == 1 else None
 
 
 def _parse_printed(target: str | None) -> Value:
