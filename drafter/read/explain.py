@@ -32,11 +32,13 @@ def explain_rows(rows: list[Row], forms: list[Form]) -> list[Explained]:
     the rows its indicators came from are marked as such, whichever reading produced them."""
     lines = read_loose(rows).lines
     used: dict[int, Indicator] = {}
+    count: dict[int, int] = {}
     for form in forms:
         for ind in form.indicators:
             kind, _, num = (ind.source or "").partition(" ")
             if kind in ("line", "row") and num.isdigit():
                 used.setdefault(int(num), ind)
+                count[int(num)] = count.get(int(num), 0) + 1
     own = {e.line for e in lines if e.role == "indicator" and e.why.startswith("指标「")}
     if own == set(used):
         return lines  # the reading the user got is this one: its marks are exact
@@ -46,8 +48,9 @@ def explain_rows(rows: list[Row], forms: list[Form]) -> list[Explained]:
         seen.add(e.line)
         hit = used.get(e.line)
         if hit is not None:
+            many = f"{count[e.line]} 项指标，首项" if count[e.line] > 1 else "指标"
             out.append(Explained(e.line, e.text, "indicator",
-                                 f"指标「{hit.name[:20]}」，指标值 {hit.target_raw or '（空）'}"))
+                                 f"{many}「{hit.name[:20]}」，指标值 {hit.target_raw or '（空）'}"))
         elif e.role == "indicator":
             out.append(Explained(e.line, e.text, "ignored", "像指标行，但最终的读法没有采用"))
         else:

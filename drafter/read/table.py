@@ -434,7 +434,11 @@ class TableReader:
                 "weight": to_number(weights[k]) if k < len(weights) else None,
                 "score": to_number(scores[k]) if k < len(scores) else None,
             }
-            self.result.indicators.append(_make_indicator(name, data))
+            ind = _make_indicator(name, data)
+            # Stacked columns: every row is printed in full only on the last snapshot line.
+            last = self._stack[-1]
+            ind.source = last.place or f"line {last.line}"
+            self.result.indicators.append(ind)
         # Labels stacked in order ("数量指标 质量指标 时效指标"): each starts at the first name
         # that reads like it.
         pos = base
