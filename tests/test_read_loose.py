@@ -546,3 +546,12 @@ def test_fused_score_pairs_are_cut_only_where_one_cut_fits():
             "产出指标数量指标更新演出设备50件48件2018总分10098\n")
     inds = _rows(text)
     assert [(i.name, i.weight, i.score) for i in inds] == [("更新演出设备", 20, 18)]  # 总分 is no row
+
+
+def test_labels_spelled_with_spaces_between_characters():
+    text = ("一 级 指 标 二 级 指 标 三 级 指 标 指 标 值\n"
+            "产 出 指 标 数 量 指 标 培训人数 ≥300人\n"
+            "效 益 指 标 社 会 效 益 指 标 就业率 ≥60%\n")
+    inds = _rows(text)
+    assert [(i.level1, i.level2, i.name, i.target_raw) for i in inds] == [
+        ("产出指标", "数量指标", "培训人数", "≥300人"), ("效益指标", "社会效益指标", "就业率", "≥60%")]

@@ -279,8 +279,24 @@ def _cells_of(row: Row) -> list[str]:
     if len(filled) == 1:
         if fused_text(filled[0]):
             return [squash(filled[0])]
-        return [p for p in re.split(r"\s+", filled[0]) if p]
+        return _join_spaced_letters([p for p in re.split(r"\s+", filled[0]) if p])
     return filled
+
+
+def _join_spaced_letters(parts: list[str]) -> list[str]:
+    """"产 出 指 标 培训人数": a run of single characters is one word spaced out, not cells."""
+    out: list[str] = []
+    run: list[str] = []
+    for p in parts + [""]:
+        if len(p) == 1 and "\u4e00" <= p <= "\u9fff":
+            run.append(p)
+            continue
+        if run:
+            out.extend(["".join(run)] if len(run) >= 2 else run)
+            run = []
+        if p:
+            out.append(p)
+    return out
 
 
 def _first_label_line(lines: list[tuple[int, list[str]]]) -> int | None:

@@ -166,7 +166,8 @@ def _cell_pieces(cell: str, line: int, scan: bool) -> list[Piece]:
         whole = squash(key).rstrip(":：")
         if not after_index and whole.endswith("指标") and 4 < len(whole) <= 14 and whole not in LEVELS \
                 and whole not in NOT_LEVELS and not any(ch.isdigit() for ch in whole) and not scan \
-                and not _SET_PHRASE.search(whole) and not _PHRASE.search(whole):
+                and not _SET_PHRASE.search(whole) and not _PHRASE.search(whole) \
+                and not (lvl and _peel_level(key[lvl[0]:].lstrip(" :："))):
             # A 二级 name the vocabulary lacks ("可持续性发展影响指标"): a label, not cut at a known prefix.
             out.append(Piece("label", text, whole, 2, line))
             return out
