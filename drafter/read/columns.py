@@ -12,7 +12,6 @@ import re
 
 from drafter.read.clean import squash
 from drafter.read.labels import NOT_LEVELS
-from drafter.read.pieces import LEVEL_BRACKETS
 from drafter.read.vocab import simplified
 
 # Heading words by column role; roles beyond the structured reader's: 中期/长期 values are kept
@@ -49,7 +48,7 @@ ROLE_ZH = {"l1": "一级", "l2": "二级", "name": "三级(名称)", "target": "
 
 
 def _heading_key(text: str) -> str:
-    key = simplified(text).translate(LEVEL_BRACKETS)
+    key = simplified(text).replace("（", "(").replace("）", ")")
     return re.sub(r"\((?:[A-Za-z/+\-]|\s){1,6}\)", lambda m: " " * len(m.group(0)), key)
 
 

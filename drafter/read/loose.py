@@ -31,7 +31,6 @@ from drafter.read.header import extract_fields, find_year, to_number
 from drafter.read.pieces import (
     BRACKET_LABELS,
     EMPTY,
-    LEVEL_BRACKETS,
     LEVEL_SCAN,
     LEVELS,
     OP_CELL,
@@ -261,7 +260,7 @@ def _join_split_labels(lines: list[tuple[int, list[str]]]) -> list[tuple[int, li
     for n, cells in lines:
         if out and len(cells) >= 1 and len(out[-1][1]) == 1:
             prev = out[-1][1][0]
-            joint = squash(simplified(prev + cells[0])).translate(LEVEL_BRACKETS)
+            joint = squash(simplified(prev + cells[0])).replace("（", "(").replace("）", ")")
             if joint in LEVELS and squash(simplified(prev)) not in LEVELS:
                 out[-1] = (out[-1][0], [prev + cells[0]] + cells[1:])
                 continue
@@ -302,7 +301,7 @@ def _join_spaced_letters(parts: list[str]) -> list[str]:
 def _first_label_line(lines: list[tuple[int, list[str]]]) -> int | None:
     for k, (_, cells) in enumerate(lines):
         for c in cells[:2]:
-            key = simplified(squash(c)).translate(LEVEL_BRACKETS)
+            key = simplified(squash(c)).replace("（", "(").replace("）", ")")
             if LEVEL_SCAN.match(key) or level_of(key.rstrip(":：")) or BRACKET_LABELS.match(key):
                 return k
     return None

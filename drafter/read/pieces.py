@@ -44,7 +44,6 @@ def _level_words() -> dict[str, int]:
 
 
 LEVELS = _level_words()
-LEVEL_BRACKETS = str.maketrans({"（": "(", "）": ")"})
 # Labels found inside run-together text: short words (数量, 成本) are too often part of names.
 LEVEL_SCAN = re.compile("|".join(re.escape(w) for w in sorted(
     (w for w in LEVELS if len(w) >= 4), key=len, reverse=True)))
@@ -135,7 +134,7 @@ def line_pieces(cells: list[str], line: int) -> list[Piece]:
 
 def _cell_pieces(cell: str, line: int, scan: bool) -> list[Piece]:
     text = cell.strip()
-    key = simplified(text).translate(LEVEL_BRACKETS)
+    key = simplified(text).replace("（", "(").replace("）", ")")
     sq = squash(key)
     if SCORE_MARK.fullmatch(sq) or _ENUM.fullmatch(sq):
         return [Piece("mark", text, sq, line=line)]  # "(50分)", "三、": no cell of the table

@@ -27,7 +27,11 @@ _SIMP = (
     "历积极标准值简档权权权权览浏览链页点击载载组织织级别双楼湿粮储备库龄筑规设计划础执"
 )
 assert len(_TRAD) == len(_SIMP)
-_TO_SIMPLE = str.maketrans(dict(zip(_TRAD, _SIMP)))
+# A full table for the Basic Multilingual Plane rather than a dict: str.translate looks every
+# character up, and a dict raises (and swallows) a KeyError for each one it does not hold.
+_TO_SIMPLE: list[int] = list(range(0x10000))
+for _t, _s in zip(_TRAD, _SIMP):
+    _TO_SIMPLE[ord(_t)] = ord(_s)
 # str.translate with a dict costs a lookup per character: most text holds no traditional
 # character at all, which one search of a character class tells at C speed.
 _ANY_TRAD = re.compile("[" + re.escape("".join(sorted(set(_TRAD)))) + "]")
