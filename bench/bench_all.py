@@ -232,7 +232,7 @@ def read_section(c: "Ctx") -> None:
     from bench_read import rate, text_sets
     for label, texts in text_sets():
         note(f"read: {label}")
-        r, n, best = rate(texts, max(c.runs * 3, 5))
+        r, n, _ = rate(texts, max(c.runs * 3, 5))
         c.table.add(f"reading text, {label} (in process)", f"{_n(r)} ind/s",
                     f"{len(texts)} files, {n:,} indicators; best of {max(c.runs * 3, 5)} in CPU time")
 
