@@ -555,3 +555,18 @@ def test_labels_spelled_with_spaces_between_characters():
     inds = _rows(text)
     assert [(i.level1, i.level2, i.name, i.target_raw) for i in inds] == [
         ("产出指标", "数量指标", "培训人数", "≥300人"), ("效益指标", "社会效益指标", "就业率", "≥60%")]
+
+
+def test_the_workbench_review_shows_the_line_of_each_indicator(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from drafter.web.app import create_app
+    from drafter.web.settings import WebSettings
+
+    root = tmp_path / "jobs"
+    root.mkdir()
+    c = TestClient(create_app(WebSettings(work_root=root, wait_seconds=30.0)), client=("127.0.0.1", 5000))
+    c.get("/")
+    r = c.post("/review", data={"text": RUN_TOGETHER_ROWS, "csrf_token": c.cookies.get("drafter_csrf")})
+    assert r.status_code == 200
+    assert "群众如厕环境 <small class=\"place\">（第9行）</small>" in r.text
