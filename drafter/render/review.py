@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator, Sequence
+from typing import Any, Iterator, Sequence
 
 from drafter.model import Form, Indicator
 from drafter.rules.finding import SEVERITY_ZH, Finding
@@ -201,20 +201,21 @@ def findings_sarif(findings: list[Finding], rules, version: str, batch: Batch | 
     forms_of = dict(batch or [])
     for f in findings:
         where = f"form[{f.form_index}]" + ("" if f.indicator_index is None else f"/indicator[{f.indicator_index}]")
+        physical: dict[str, Any] = {"artifactLocation": {"uri": artifact_uri(f.source)}}
+        line = _line_of(f, forms_of.get(f.source))
+        if line is not None:  # the line (or sheet row) the indicator was read from
+            physical["region"] = {"startLine": line}
         result = {
             "ruleId": f.code,
             "level": _SARIF_LEVEL[f.severity],
             "message": {"text": f.message + (f"\n建议：{f.suggestion}" if f.suggestion else "")},
             "locations": [{
-                "physicalLocation": {"artifactLocation": {"uri": artifact_uri(f.source)}},
+                "physicalLocation": physical,
                 "logicalLocations": [{"name": f.indicator_name or where, "fullyQualifiedName": where,
                                       "kind": "member" if f.indicator_index is not None else "module"}],
             }],
             "properties": {"tags": f.tags, "formIndex": f.form_index, "indicatorIndex": f.indicator_index},
         }
-        line = _line_of(f, forms_of.get(f.source))
-        if line is not None:  # the line (or sheet row) the indicator was read from
-            result["locations"][0]["physicalLocation"]["region"] = {"startLine": line}
         if f.code in index:
             result["ruleIndex"] = index[f.code]
         results.append(result)
