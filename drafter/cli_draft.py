@@ -154,14 +154,18 @@ def logs(
 
 
 def evaluate(
+    paths: Optional[list[str]] = typer.Argument(None, help="另加评估的表单文件或文件夹（如 ../shared/realforms）"),
+    no_corpus: bool = typer.Option(False, "--no-corpus", help="不评估内置语料，只评估给出的文件"),
     engine: EvalEngine = typer.Option(EvalEngine.offline, "--engine", "-e", help="offline | llm | all"),
     limit: Optional[int] = typer.Option(None, "--limit", min=1, help="只评估前 N 个项目"),
     format: LogFormat = typer.Option(LogFormat.table, "--format", "-f", help="table | json"),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="写入文件"),
 ) -> None:
-    """留一法评估起草质量：类别覆盖率、不可衡量指标数 (leave-one-out evaluation over the corpus).
+    """留一法评估起草质量：是否贴合项目，以及类别齐全、可衡量 (leave-one-out evaluation).
 
-    依次把内置语料中的每个目标表项目留出，用其余表单为它起草，再用审核规则检查草稿。
+    依次把每个真实项目（内置语料的目标表，以及给出的文件夹中的目标表和自评表）留出，
+    只凭项目名称、年度目标和资金为它起草，再与真实表单对照：真实指标覆盖率、相关行占比、
+    引自他行业的行数、年度目标中的数量是否成为指标值、明显不合理的行、占位行。
     """
     import json
 
@@ -178,9 +182,20 @@ def evaluate(
             return
         if settings is None:
             fail(f"没有可用的大模型配置：{reason}")
-    cases = corpus_cases(limit)
+    from drafter.draft.evaluate import folder_cases
+
+    cases = [] if no_corpus else corpus_cases()
+    if paths:
+        for p in paths:
+            if not Path(p).exists():
+                fail(f"{p}: 文件或文件夹不存在")
+        more, skipped = folder_cases(paths)
+        for s in skipped:
+            _say(f"跳过（读不出带项目名称和指标的表单）：{s}")
+        cases += more
+    cases = cases[:limit] if limit else cases
     if not cases:
-        fail("内置语料中没有可评估的目标表 (no target forms in the corpus)")
+        fail("没有可评估的表单 (no forms with a project name and indicators)")
     summaries = run(cases, engines, progress=lambda s: _say(f"评估 {s}"))
     if format == LogFormat.json:
         write_output(json.dumps({"summaries": [s.to_json() for s in summaries]}, ensure_ascii=False, indent=2),
@@ -189,14 +204,32 @@ def evaluate(
     from rich import box
     from rich.table import Table
 
-    table = Table(box=box.SIMPLE_HEAVY, title=f"留一法评估（{len(cases)} 个历史项目）", title_justify="left")
-    for col in ("引擎", "草稿", "失败", "改用离线", "六类齐全", "类别覆盖", "不可衡量", "每稿不可衡量",
-                "引用覆盖", "每稿请求", "每稿词元"):
-        table.add_column(col, justify="right" if col != "引擎" else "left")
+    # One column per engine, one row per measure: fits a terminal however many measures there are.
+    table = Table(box=box.SIMPLE_HEAVY, title=f"留一法评估（{len(cases)} 个真实项目）", title_justify="left")
+    table.add_column("指标")
     for s in summaries:
-        j = s.to_json()
-        table.add_row(s.engine, str(s.drafts), str(s.failed), str(s.fallbacks), f"{s.full_coverage}/{s.drafts}",
-                      f"{s.category_coverage:.0%}", str(s.unmeasurable), f"{j['unmeasurable_per_draft']:.2f}",
-                      f"{s.refs_coverage:.0%}", f"{j['calls_per_draft']:.1f}",
-                      "—" if j["tokens_per_draft"] is None else f"{j['tokens_per_draft']:.0f}")
-    emit_table(lambda console: console.print(table), output, width=160)
+        table.add_column(s.engine, justify="right")
+    for label, cell in _EVAL_ROWS:
+        table.add_row(label, *(cell(s, s.to_json()) for s in summaries))
+    emit_table(lambda console: console.print(table), output, width=120)
+
+
+def _pct(x: Any) -> str:
+    return "—" if x is None else f"{x:.0%}"
+
+
+_EVAL_ROWS: list[tuple[str, Any]] = [
+    ("草稿数（失败 / 改用离线）", lambda s, j: f"{s.drafts}（{s.failed} / {s.fallbacks}）"),
+    ("真实表单指标被草稿覆盖", lambda s, j: _pct(s.fit.get("coverage"))),
+    ("草稿行与项目相关", lambda s, j: _pct(s.fit.get("relevant"))),
+    ("引自他行业表单的行", lambda s, j: str(s.fit.get("carried_rows", 0))),
+    ("年度目标中的数量成为指标值", lambda s, j: f"{_pct(s.fit.get('goal_quantities_captured'))}"
+                                      f"（共 {s.fit.get('goal_quantities', 0)} 个）"),
+    ("每稿不合理行", lambda s, j: f"{s.fit.get('absurd_per_draft', 0):.1f}"),
+    ("待补充占位行", lambda s, j: str(s.fit.get("placeholders", 0))),
+    ("六类齐全", lambda s, j: f"{s.full_coverage}/{s.drafts}"),
+    ("不可衡量（每稿）", lambda s, j: f"{s.unmeasurable}（{j['unmeasurable_per_draft']:.2f}）"),
+    ("注明来源的指标", lambda s, j: _pct(s.refs_coverage)),
+    ("每稿请求 / 词元", lambda s, j: f"{j['calls_per_draft']:.1f} / "
+                                 + ("—" if j["tokens_per_draft"] is None else f"{j['tokens_per_draft']:.0f}")),
+]

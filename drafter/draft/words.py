@@ -23,6 +23,9 @@ GENERIC = frozenset("""
 以下 确保 达到 实现 全部 所有 各类 各项 其中 以及 通过 进行 加强 推进 落实 做好 保持 维持 基本
 本项 项目区 受益 益人 群众 公众 居民 产出 效果 可持 续影 响力 使用 期限 年限 使用年 周期 响应
 建成 成后 建设 设施 后续 长效 机制 制度 健全 完善 质量达 生态 环境 安全 事故 发生 发生率 生率
+满意度 满意 使用 管理 单位 测评 调查 问卷 总成本 成本 时效 准确率 准确 差错率 差错 故障率 故障 投诉率 投诉
+有责 知晓率 知晓 利用率 利用 完好率 完好 使用率 办结 受理 审核 保证率 合格 优良率 优良 达标率 验收 竣工
+数 率 量 度 费 人员 用户 企业 单位 部门 机构 地区 区域 全市 全县 全区 本市 本县 辖区
 """.split())
 
 
@@ -34,8 +37,12 @@ def windows(text: str | None) -> set[str]:
     return out
 
 
+_GENERIC_RE = re.compile("|".join(sorted(GENERIC, key=len, reverse=True)))
+
+
 def object_words(text: str | None) -> set[str]:
-    return {w for w in windows(text) if w not in GENERIC}
+    """Windows of ``text`` once its measuring words are cut out ("项目总成本" has none)."""
+    return {w for w in windows(_GENERIC_RE.sub("，", text or "")) if w not in GENERIC}
 
 
 def shared_words(name: str | None, text: str | None) -> set[str]:
