@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from drafter.draft import review, vocab
 from drafter.draft.assemble import to_form
@@ -51,7 +52,7 @@ def draft_messages(request: DraftRequest, retrieval: Retrieval, budget: int) -> 
 
 
 def draft_llm(request: DraftRequest, retrieval: Retrieval, client: LLMClient, run_id: str,
-              budget: int) -> LLMDraft:
+              budget: int, library: Any = None, placed: Any = None) -> LLMDraft:
     messages, used = draft_messages(request, retrieval, budget)
     ids = {p.ref_id for p in retrieval.forms}
     thash = template_hash(*TEMPLATES)

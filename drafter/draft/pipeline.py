@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from drafter.draft.assemble import DraftResult, to_form
 from drafter.draft.request import DraftRequest
@@ -30,13 +30,21 @@ def draft(request: DraftRequest, *, offline: bool = False, home: Path | None = N
           env: dict[str, str] | None = None, client: object | None = None) -> DraftResult:
     from drafter.llm.profiles import resolve
 
+    from drafter.draft import library as lib
+    from drafter.draft.classify import profile as classify
+
     settings, reason = (None, "使用了 --offline") if offline else resolve(env)
     run_id = uuid.uuid4().hex[:12]
     notes: list[str] = []
+    library = lib.load(home)
+    # Type and sector are settled once, before either engine: both draft for the same project.
+    placed = classify(library, request.name, request.goal, request.funds_wan, request.sector,
+                      request.project_type)
+    typed = request.model_copy(update={"project_type": placed.project_type, "sector": placed.sector})
     if settings is None:
         announce(f"使用离线引擎（{reason}）")
-        notes.append(f"离线引擎：{reason}，草稿由相似历史表单生成")
-        return _offline(request, home, announce, exclude, notes, run_id)
+        notes.append(f"离线引擎：{reason}，草稿由年度目标、指标库和同行业历史表单生成")
+        return _offline(typed, home, announce, exclude, notes, run_id, library, placed)
 
     retrieval = retrieve(request.query, PAST_FORMS, home=home, exclude=exclude, announce=announce)
     notes.extend(retrieval.notes)
@@ -47,11 +55,12 @@ def draft(request: DraftRequest, *, offline: bool = False, home: Path | None = N
 
     llm = client if client is not None else LLMClient(settings, home=home)
     try:
-        got = draft_llm(request, retrieval, llm, run_id, budget_from_env())  # type: ignore[arg-type]
+        got = draft_llm(request, retrieval, llm, run_id, budget_from_env(),  # type: ignore[arg-type]
+                        library=library, placed=placed)
     except LLMError as e:
         announce(f"LLM 起草失败，改用离线引擎：{e}")
         notes.append(f"LLM（{settings.model}）起草失败，已改用离线引擎：{e}")
-        result = _offline(request, home, announce, exclude, notes, run_id)
+        result = _offline(typed, home, announce, exclude, notes, run_id, library, placed)
     else:
         result = DraftResult(settings.engine, got.form, notes + got.notes, run_id)
     # What the draft cost, from the call log: failed and re-asked attempts count too.
@@ -61,16 +70,20 @@ def draft(request: DraftRequest, *, offline: bool = False, home: Path | None = N
 
 
 def _offline(request: DraftRequest, home: Path | None, announce: Callable[[str], None],
-             exclude: Callable[[str, Form], bool] | None, notes: list[str], run_id: str) -> DraftResult:
+             exclude: Callable[[str, Form], bool] | None, notes: list[str], run_id: str,
+             library: Any, placed: Any) -> DraftResult:
     from drafter.draft import review
     from drafter.draft.offline import draft_offline
 
     retrieval = retrieve(request.query, PAST_FORMS_OFFLINE, home=home, exclude=exclude, announce=announce)
     notes.extend(n for n in retrieval.notes if n not in notes)
-    response, why = draft_offline(request, retrieval)
+    response, why = draft_offline(request, retrieval, library, placed)
     form = to_form(response, request, retrieval)
-    notes.append(f"参考了 {len(retrieval.forms)} 张相似历史表单：" + "、".join(p.label for p in retrieval.forms[:3])
-                 + ("等" if len(retrieval.forms) > 3 else ""))
+    cited = {r for i in response.indicators for r in i.refs}
+    used = [p for p in retrieval.forms if p.ref_id in cited]
+    notes.append(f"检索到 {len(retrieval.forms)} 张历史表单，采用了其中 {len(used)} 张同行业表单的指标"
+                 + ("：" + "、".join(p.label for p in used[:3]) + ("等" if len(used) > 3 else "") if used else "")
+                 + f"；指标库条目 {len(cited - {p.ref_id for p in retrieval.forms})} 条")
     notes.extend(why)
     left = review.blocking(review.review(form))
     notes.extend(review.describe(left))
