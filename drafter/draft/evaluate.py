@@ -24,6 +24,9 @@ from drafter.model import Form
 class Case:
     source: str
     form: Form
+    # Where the real form was published: library rows collected from the same page are its own
+    # indicators and are held back with it.
+    source_url: str | None = None
 
 
 @dataclass
@@ -119,8 +122,23 @@ def folder_cases(paths: list[str]) -> tuple[list[Case], list[str]]:
         usable = [x for x in forms if x.project_name and x.indicators]
         if not usable:
             skipped.append(str(f))
-        cases.extend(Case(str(f), x) for x in usable)
+        url = _published_at(f)
+        cases.extend(Case(str(f), x, url) for x in usable)
     return cases, skipped
+
+
+def _published_at(path: Path) -> str | None:
+    """The ``# source: URL`` line a realforms excerpt (or the excerpt beside a gold file) starts with."""
+    import re
+
+    text_file = path.with_name(path.name[: -len(".gold.json")] + ".txt") if path.name.endswith(".gold.json") else path
+    try:
+        with text_file.open(encoding="utf-8", errors="replace") as fh:
+            head = fh.read(2000)
+    except OSError:
+        return None
+    m = re.search(r"^#\s*source:\s*(\S+)", head, re.M)
+    return m.group(1) if m and m.group(1).startswith("http") else None
 
 
 def gold_form(path: Path) -> Form | None:
@@ -177,9 +195,11 @@ def evaluate(cases: list[Case], engines: list[str], home: Path | None = None,
             def exclude(source: str, form: Form, held: str | None = held) -> bool:
                 return form.project_name == held
 
+            url = case.source_url
             try:
                 result = draft(request_for(case.form), offline=engine == "offline", home=home,
-                               exclude=exclude)
+                               exclude=exclude,
+                               library_exclude=(lambda row, url=url: row.source == url) if url else None)
             except Exception as e:  # noqa: BLE001 - one failed project must not end the evaluation
                 summary.failed += 1
                 summary.scores.append(Score(held or "", engine, 0, list(vocab.CATEGORIES), 0, 0, 0, 0, None,
@@ -196,8 +216,11 @@ def evaluate(cases: list[Case], engines: list[str], home: Path | None = None,
                           sum(1 for i in form.indicators if i.refs), result.calls, result.tokens)
             # The project's sector is judged on its real form (name, goal and real indicators).
             real = case.form
-            p = profile(library, real.project_name or "",
-                        "\n".join([real.annual_goal or ""] + [i.name for i in real.indicators]))
+            # Name and goal place it; the indicators only when those say nothing.
+            p = profile(library, real.project_name or "", real.annual_goal or "")
+            if not p.scores:
+                p = profile(library, real.project_name or "",
+                            "\n".join([real.annual_goal or ""] + [i.name for i in real.indicators]))
             fit = measure(real, form, library, p.sector, p.multi_year)
             score.sector, score.project_type = p.sector, form.project_type or ""
             score.fit = {k: getattr(fit, k) for k in ("real", "covered", "rows", "relevant", "foreign", "carried",

@@ -35,7 +35,7 @@ GOAL_QUANTITY = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(万)?\s*(" + "|".join(
 _REF_PROJECT = re.compile(r"#(.+?)（")
 _LIB_REF = re.compile(r"#(L\d+|[^\s#]+:\d+) ")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_BAD_NAME = re.compile(r"[/+∧·|↑↓\\$^]|^[^\u4e00-\u9fff(（★]")
+_BAD_NAME = re.compile(r"[/+∧·|↑↓\\$^]|^[^\u4e00-\u9fff(（★\d]")
 
 
 @dataclass

@@ -161,7 +161,8 @@ class _Builder:
                 self.notes.append("项目目标未写明工作量，数量指标取自指标库或同行业相似项目的典型值，"
                                   "请按本项目实际工作量核定")
             else:
-                self.placeholders.append("数量指标——年度目标未写明工作量，请补充本项目完成的工作量（如面积、人次、台套）")
+                self.placeholders.append("数量指标——年度目标未写明工作量，请补充本项目完成的工作量（如面积、人次、台套）"
+                                         "，替换通行写法的完成数量")
             out.extend(carried)
         return out
 
@@ -221,7 +222,7 @@ class _Builder:
             self.notes.append("未提供项目资金（--funds），成本指标暂以批复预算为上限，请补充资金后改为项目总成本")
             out.append(self._make("成本", "经济成本指标", "项目支出占批复预算比例", "≤", 100.0, "%",
                                   "无历史数据：未提供项目资金", "计划标准", GOAL_REF))
-        norms = [c for c in self._ranked("成本") if c.row is not None and c.measurable and c.ind.unit != "万元"]
+        norms = [c for c in self._ranked("成本") if c.row is not None and c.measurable and "/" in (c.ind.unit or "")]
         out.extend(self._from(c) for c in norms[:1])
         return out
 
@@ -305,9 +306,6 @@ class _Builder:
         return d
 
     def _scope(self, name: str, past: PastForm | None) -> str:
-        old = past.form.project_name or "" if past else ""
-        if len(old) >= 3 and old in name:
-            name = name.replace(old, self.req.name)
         return re.sub(r"(?:达到|达)$", "", name)  # "登记率达" lost its value to the next cell
 
     def _make(self, category: str, level2: str, name: str, op: str | None, value: float | None,
@@ -360,6 +358,8 @@ def library_candidates(library: Library, profile: Profile, request: DraftRequest
     for row in library.rows:
         if not row.measurable or row.level2 not in vocab.LEVEL2:
             continue
+        if not _transferable(row):
+            continue
         words = fit_text(row, text)
         same_type = row.project_type == profile.project_type
         if row.common:
@@ -367,9 +367,12 @@ def library_candidates(library: Library, profile: Profile, request: DraftRequest
                 continue
             fit = 1.0
         elif row.sector == profile.sector:
-            # The relevance gate: a sector row must name something this project names, or nothing
-            # specific at all (验收合格率 of its type).
-            if not words and (object_words(row.name) or not same_type):
+            # The relevance gate: a sector row must name an object this project names (keywords
+            # only rank), or nothing specific at all and be of the project's type (验收合格率).
+            if object_words(row.name):
+                if not shared_words(row.name, text):
+                    continue
+            elif not same_type:
                 continue
             fit = 2.0 + (0.5 if same_type else 0.0)
         else:
@@ -381,6 +384,16 @@ def library_candidates(library: Library, profile: Profile, request: DraftRequest
             continue
         out.append(Candidate(row.id, ind, category, row.level2, fit + min(words, 12) / 10, 0.0, row=row))
     return out
+
+
+def _transferable(row: LibraryRow) -> bool:
+    """A library value that can apply to another project: a rate, a time limit or a unit norm.
+
+    "棚户区住房改造开工套数 ≥198007套" or "特色产业产值 ≥80万元" are one project's amounts; a new
+    project's amounts come from its own goal.
+    """
+    unit = row.unit or ""
+    return unit in ("%", "‰") or "/" in unit or unit in goal_parser.TIME_UNITS or unit in ("天", "分钟", "个工作日")
 
 
 def _candidates(request: DraftRequest, retrieval: Retrieval, library: Library, profile: Profile) -> list[Candidate]:
@@ -404,6 +417,9 @@ def _candidates(request: DraftRequest, retrieval: Retrieval, library: Library, p
                 continue  # past forms file registration rates as 环境效益; a draft should not copy that
             if not _admissible(ind.name, text) and _measurable(ind, category):
                 continue  # unmeasurable rows stay only to be named in notes, never drafted
+            old_name = past.form.project_name or ""
+            if len(old_name) >= 3 and old_name in ind.name:
+                continue  # a row that names the past project is about that project
             name_sim = float(q @ vector(ind.name))
             score = 0.55 * past.score + 0.45 * name_sim + (0.05 if past.form.kind == "target" else 0.0)
             fit = 1.5 + 0.3 * min(len(shared_words(ind.name, text)), 3)

@@ -27,7 +27,8 @@ PAST_FORMS_OFFLINE = 10
 def draft(request: DraftRequest, *, offline: bool = False, home: Path | None = None,
           announce: Callable[[str], None] = lambda s: None,
           exclude: Callable[[str, Form], bool] | None = None,
-          env: dict[str, str] | None = None, client: object | None = None) -> DraftResult:
+          env: dict[str, str] | None = None, client: object | None = None,
+          library_exclude: Callable[[Any], bool] | None = None) -> DraftResult:
     from drafter.llm.profiles import resolve
 
     from drafter.draft import library as lib
@@ -37,6 +38,9 @@ def draft(request: DraftRequest, *, offline: bool = False, home: Path | None = N
     run_id = uuid.uuid4().hex[:12]
     notes: list[str] = []
     library = lib.load(home)
+    if library_exclude is not None:  # leave-one-out: the held-out project's own published rows
+        library = lib.Library([r for r in library.rows if not library_exclude(r)], library.sector_words,
+                              library.types)
     # Type and sector are settled once, before either engine: both draft for the same project.
     placed = classify(library, request.name, request.goal, request.funds_wan, request.sector,
                       request.project_type)
