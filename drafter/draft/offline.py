@@ -38,7 +38,7 @@ from drafter.draft.schema import DraftIndicator, DraftResponse, allowed_refs, nu
 from drafter.draft.words import object_words, shared_words
 from drafter.model import Form, Funds, Indicator
 
-QUOTA = {"数量": 3, "质量": 2, "时效": 2, "成本": 2, "效益": 2, "满意度": 1}
+QUOTA = {"数量": 3, "质量": 3, "时效": 2, "成本": 2, "效益": 3, "满意度": 2}
 EVIDENCE = {
     "数量": "工作台账、成果清单及验收材料",
     "质量": "验收报告、质量检查记录",
@@ -172,7 +172,7 @@ class _Builder:
 
     def _timeliness(self) -> list[DraftIndicator]:
         year = f"{self.req.year}年" if self.req.year else ""
-        what = self.main_output or "年度工作任务"
+        what = self.main_output or _project_object(self.req.name)
         picked = [c for c in self._ranked("时效") if c.measurable]
         ref = picked[0].ref_id if picked else GOAL_REF
         timing = self.profile.timing
@@ -332,7 +332,7 @@ class _Builder:
 
     def _fallback(self, category: str) -> DraftIndicator:
         """The common measurable row of a category, aimed at this project's own output."""
-        what = self.main_output or self.req.name
+        what = self.main_output or _project_object(self.req.name)
         generic = {
             "数量": (f"{what}完成数量", "≥", 1.0, "项"),
             "质量": (f"{what}验收合格率", "=", 100.0, "%"),
@@ -535,6 +535,12 @@ def _goal(request: DraftRequest, notes: list[str]) -> str:
         notes.append(f"年度目标超过 {limit} 字，草稿只保留前 {limit} 字，请精简后填入申报表")
         return goal[: limit - 1] + "…"
     return goal if len(goal) >= 10 else f"{goal}，完成下列绩效指标"
+
+
+def _project_object(name: str) -> str:
+    """What a project is about, from its name: "科技特派员创业行动经费" → "科技特派员创业行动"."""
+    core = re.sub(r"(?:专项)?(?:补助)?(?:经费|资金|项目|支出)$", "", name).strip(" （）()")
+    return core if len(_CJK.findall(core)) >= 2 else name
 
 
 def _object_of(clause: str) -> str:
