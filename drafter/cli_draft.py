@@ -35,6 +35,7 @@ def register(app: typer.Typer) -> None:
     app.command("draft")(draft)
     app.command("logs")(logs)
     app.command("eval")(evaluate)
+    app.command("library")(library)
 
 
 def _say(message: str) -> None:
@@ -49,6 +50,8 @@ def draft(
     agency: Optional[str] = typer.Option(None, "--agency", help="实施单位 (implementing agency)"),
     department: Optional[str] = typer.Option(None, "--department", help="主管部门"),
     year: Optional[int] = typer.Option(None, "--year", help="年度 (budget year)"),
+    project_type: Optional[str] = typer.Option(None, "--type", help="项目类型，如 基础设施建设、培训（默认按名称和目标推断）"),
+    sector: Optional[str] = typer.Option(None, "--sector", help="行业，如 农业农村、卫生健康（默认按名称和目标推断）"),
     from_file: Optional[Path] = typer.Option(None, "--from", help="从 YAML/JSON 文件读取以上字段"),
     format: DraftFormat = typer.Option(DraftFormat.table, "--format", "-f", help="table | json | markdown | xlsx"),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="写入文件（原子写入）"),
@@ -66,11 +69,14 @@ def draft(
     from drafter.llm.profiles import ConfigError
 
     try:
+        _check_placement(project_type, sector)
         if from_file is not None:
             request = load_request(from_file, {"name": name, "goal": goal, "funds": funds, "agency": agency,
-                                               "department": department, "year": year})
+                                               "department": department, "year": year,
+                                               "project_type": project_type, "sector": sector})
         else:
-            request = build_request(name, goal, funds, agency, year, department)
+            request = build_request(name, goal, funds, agency, year, department, project_type, sector)
+        _check_placement(request.project_type, request.sector)
     except InputError as e:
         fail(str(e))
         return
@@ -81,6 +87,64 @@ def draft(
         fail(str(e))
         return
     _write_draft(result, format, output)
+
+
+def _check_placement(project_type: Optional[str], sector: Optional[str]) -> None:
+    """--type and --sector must name a type and a sector the library knows."""
+    from drafter.draft import library as lib
+    from drafter.errors import InputError
+
+    if project_type is None and sector is None:
+        return
+    known = lib.load()
+    if project_type is not None and project_type not in known.types:
+        raise InputError(f"未知的项目类型：{project_type}（可用：{'、'.join(known.types)}）")
+    if sector is not None and sector not in known.sectors:
+        raise InputError(f"未知的行业：{sector}（可用：{'、'.join(known.sectors)}）")
+
+
+def library(
+    query: Optional[str] = typer.Argument(None, help="关键词，如 高标准农田、培训、满意度"),
+    sector: Optional[str] = typer.Option(None, "--sector", "-s", help="行业（可写一部分，如 农业）"),
+    project_type: Optional[str] = typer.Option(None, "--type", "-t", help="项目类型，如 培训、基础设施建设"),
+    limit: Optional[int] = typer.Option(None, "--limit", "-n", min=1, help="最多显示 N 条"),
+    format: LogFormat = typer.Option(LogFormat.table, "--format", "-f", help="table | json"),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="写入文件"),
+) -> None:
+    """浏览指标库：按行业、项目类型和关键词查找指标 (browse the indicator library).
+
+    不带参数时列出各行业、各项目类型的条数；自己的指标库文件放在 DRAFTER_HOME/library/*.jsonl。
+    """
+    from drafter.cli import emit_table, fail, write_output
+    from drafter.draft import library as lib
+    from drafter.errors import InputError
+    from drafter.render.library import library_json, print_overview, print_rows
+
+    try:
+        known = lib.load()
+    except InputError as e:
+        fail(str(e))
+        return
+    if sector and not any(sector in s for s in known.sectors):
+        fail(f"没有这个行业：{sector}（可用：{'、'.join(known.sectors)}）")
+    if project_type and not any(project_type in t for t in known.types):
+        fail(f"没有这个项目类型：{project_type}（可用：{'、'.join(known.types)}）")
+    if not (query or sector or project_type):
+        if format == LogFormat.json:
+            write_output(library_json(known.rows[:limit] if limit else known.rows), output)
+        else:
+            emit_table(lambda console: print_overview(known, console), output, width=200)
+        return
+    rows = lib.search(known, query, sector, project_type, limit)
+    if not rows:
+        _say("指标库中没有匹配的条目，可换个关键词或放宽筛选 (no matching rows)")
+        if format != LogFormat.json and output is None:
+            return
+    if format == LogFormat.json:
+        write_output(library_json(rows), output)
+        return
+    title = "指标库 " + " · ".join(x for x in (query and f"“{query}”", sector, project_type) if x) + f"（{len(rows)} 条）"
+    emit_table(lambda console: print_rows(rows, title, console), output, width=200)
 
 
 def _run_draft(request: Any, offline: bool, no_cache: bool) -> Any:

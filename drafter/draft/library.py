@@ -123,6 +123,10 @@ def load(home: Path | None = None, extra: Iterable[Path] = ()) -> Library:
     return Library(rows, shipped.sector_words, shipped.types)
 
 
+def load_shipped() -> Library:
+    return _shipped()
+
+
 @lru_cache(maxsize=1)
 def _shipped() -> Library:
     d = library_dir()
@@ -187,7 +191,9 @@ def search(library: Library, query: str | None = None, sector: str | None = None
             if (not sector or sector in r.sector) and (not project_type or project_type in r.project_type)]
     if query and query.strip():
         q = query.strip()
-        scored = [(fit_text(r, q), r) for r in rows]
+        # A plain substring counts first ("满意度" is a measuring word, not an object).
+        scored = [(fit_text(r, q) + sum(3.0 for t in q.split() if t in r.name or t in r.keywords
+                                        or t in r.explanation), r) for r in rows]
         rows = [r for s, r in sorted(scored, key=lambda x: -x[0]) if s > 0]
     return rows[:limit] if limit else rows
 

@@ -142,6 +142,7 @@ def _ingest_corpus(home: Path, ef: Any) -> None:
 
     corpus = corpus_dir()
     sources, _skipped = sync.parse_files(expand_paths([str(corpus)]), corpus)
+    sources += sync.library_sources()
     summary = sync.Summary(store=client.location(home), collection=client.collection_name(ef),
                            embedder=ef.name())
     sync.ingest(home, ef, sources, summary)
