@@ -51,6 +51,7 @@ def draft(request: DraftRequest, *, offline: bool = False, home: Path | None = N
         return _offline(typed, home, announce, exclude, notes, run_id, library, placed)
 
     retrieval = retrieve(request.query, PAST_FORMS, home=home, exclude=exclude, announce=announce)
+    retrieval.library = llm_library_rows(library, placed, typed)
     notes.extend(retrieval.notes)
     from drafter.draft.context import budget_from_env
     from drafter.draft.llm_engine import draft_llm
@@ -71,6 +72,15 @@ def draft(request: DraftRequest, *, offline: bool = False, home: Path | None = N
     totals = llm.log.usage(run_id=run_id)["total"]  # type: ignore[attr-defined]
     result.calls, result.tokens = totals["requests"] or 0, totals["total_tokens"]
     return result
+
+
+def llm_library_rows(library: Any, placed: Any, request: DraftRequest) -> list[Any]:
+    """The library rows the model sees: those the offline engine's relevance gate admits, best first."""
+    from drafter.draft.llm_engine import LIBRARY_ROWS
+    from drafter.draft.offline import library_candidates
+
+    ranked = sorted(library_candidates(library, placed, request), key=lambda c: (-c.fit, c.ref_id))
+    return [c.row for c in ranked[:LIBRARY_ROWS] if c.row is not None]
 
 
 def _offline(request: DraftRequest, home: Path | None, announce: Callable[[str], None],
