@@ -83,7 +83,7 @@ def measure(real: Form, draft: Form, library: Library, sector: str, multi_year: 
         about_project = bool(shared_words(name, text)) or not object_words(name)
         relevant = not why and about_project
         # A generic row (项目总成本) citing a form of another sector carries nothing over.
-        if object_words(name) and any(sector_of_ref(r) not in (None, sector, COMMON_SECTOR) for r in ind.refs):
+        if object_words(name) and any(sector_of_ref(r) not in (None, sector, COMMON_SECTOR) for r in ind.refs or []):
             out.carried += 1
             why.append("引自他行业历史表单")
         if relevant:

@@ -29,8 +29,10 @@ _YEARISH = re.compile(r"^(?:19|20)\d{2}$")
 _BENEFIT_WORDS = ("增收", "收入", "产值", "效益", "就业", "覆盖", "降低", "减少", "提高", "提升", "增加", "增长",
                   "改善", "知晓", "节约", "使用率", "利用率", "受益", "带动", "脱贫")
 _QUALITY_WORDS = ("合格", "达标", "验收", "优良", "准确", "完好", "通过率", "成活", "保存率", "到位")
-_LEAD = re.compile(r"^(?:其中|全年|年度|本年度|每年|当年|计划|预计|力争|确保|通过|实现|完成了?|共计|累计)+")
+_LEAD = re.compile(r"^(?:(?:19|20)\d{2}年度?|其中|全年|年度|本年度|每年|当年|计划|预计|力争|确保|通过|实现|完成了?|共计|累计)+")
 _TAIL = re.compile(r"(?:的|等|提高到|提升到|降低到|达到|达|约|共|以上|左右|不少于|不低于|至少|超过|以内|控制在|为)+$")
+_FOR_WHOM = re.compile(r"^(?:为|对|向|给|帮助|支持|惠及|服务|资助|救助|扶持|覆盖)")
+_VERB_AFTER = r"[、，,；;]|发放|开展|提供|实施|进行|给予|落实|兑现|兑付|开展|享受|补助|资助"
 _AREA = ("平方米", "万平方米", "亩", "万亩", "公顷")
 _LENGTH = ("公里", "万公里", "千米", "米", "延米")
 _PEOPLE = ("人", "名", "万人", "人次", "万人次")
@@ -81,8 +83,13 @@ def _quantity(clause: str, m: re.Match[str], start: int, prev: str) -> GoalQuant
     # Only the words right before the number name it: "新建高标准农田8万亩，配套…" → 新建高标准农田.
     before = re.split(r"[、和及与]", before)[-1] if unit not in RATE_UNITS else before
     obj = _TAIL.sub("", _LEAD.sub("", before.strip())).strip(" ：:")
+    after = clause[m.end():]
+    if _FOR_WHOM.match(before.strip()) and unit not in RATE_UNITS:
+        # "为符合条件的8000户计划生育家庭发放…": the counted object follows the number.
+        following = _TAIL.sub("", re.split(_VERB_AFTER, after)[0].strip())
+        if len(re.findall(r"[\u4e00-\u9fff]", following)) >= 2:
+            obj = following
     if len(re.findall(r"[\u4e00-\u9fff]", obj)) < 2:
-        after = clause[m.end():]
         obj = _TAIL.sub("", _LEAD.sub("", re.split(r"[、和及与]", after)[0].strip().lstrip("内以")))
         if len(re.findall(r"[\u4e00-\u9fff]", obj)) < 2:
             # "收容所1间200平方米": the second number measures the same object.

@@ -68,7 +68,8 @@ BENEFICIARIES = {
     "应急管理": "辖区群众", "残疾人事业": "残疾人", "退役军人事务": "优抚对象", "商务": "服务企业",
 }
 _TYPE_BENEFICIARY = ("培训", "补贴补助", "会议活动")
-_AREA_OR_COUNT = goal_parser.COUNT_UNITS
+_PER_UNIT_FIRST = ("万平方米", "平方米", "万亩", "亩", "公顷", "万公里", "公里", "千米", "米", "延米", "万人", "人",
+                   "名", "万人次", "人次", "万户", "户")
 
 
 @dataclass
@@ -160,7 +161,7 @@ class _Builder:
             if carried:
                 self.notes.append("项目目标未写明工作量，数量指标取自指标库或同行业相似项目的典型值，"
                                   "请按本项目实际工作量核定")
-            else:
+            elif not out:
                 self.placeholders.append("数量指标——年度目标未写明工作量，请补充本项目完成的工作量（如面积、人次、台套）"
                                          "，替换通行写法的完成数量")
             out.extend(carried)
@@ -228,8 +229,10 @@ class _Builder:
 
     def _unit_cost(self) -> DraftIndicator | None:
         """Funds ÷ the goal's main quantity, e.g. 6070万元 ÷ 8万亩 ≈ 759元/亩."""
-        # The cost of one report or one system is the total: a unit cost needs a real quantity.
-        q = next((q for q in self.outputs if q.value >= 10 or q.unit.startswith("万")), None)
+        # The cost of one report or one system is the total: a unit cost needs a real quantity,
+        # and an area, a length or a head count says more per unit than a count of sites.
+        real = [q for q in self.outputs if q.value >= 10 or q.unit.startswith("万")]
+        q = next((q for q in real if q.unit in _PER_UNIT_FIRST), real[0] if real else None)
         if q is None or not self.req.funds_wan:
             return None
         unit, per = q.unit, q.value
@@ -237,7 +240,7 @@ class _Builder:
             unit, per = unit[1:], per * 1e4
         yuan = self.req.funds_wan * 1e4 / per
         value = round(yuan, 2) if yuan < 100 else float(round(yuan))
-        obj = self.objects[0]
+        obj = _object_of(q.object)
         norm = next((c for c in self._ranked("成本") if c.row is not None and (c.ind.unit or "").endswith("/" + unit)),
                     None)
         cite = f"；指标库同类标准 {_value_text(norm.ind)}（{norm.ref_id}）" if norm else ""
