@@ -52,6 +52,7 @@ def draft(
     year: Optional[int] = typer.Option(None, "--year", help="年度 (budget year)"),
     project_type: Optional[str] = typer.Option(None, "--type", help="项目类型，如 基础设施建设、培训（默认按名称和目标推断）"),
     sector: Optional[str] = typer.Option(None, "--sector", help="行业，如 农业农村、卫生健康（默认按名称和目标推断）"),
+    nature: Optional[str] = typer.Option(None, "--nature", help="项目性质：经常性 或 一次性（经常性项目以本项目往年数据为基线）"),
     from_file: Optional[Path] = typer.Option(None, "--from", help="从 YAML/JSON 文件读取以上字段"),
     format: DraftFormat = typer.Option(DraftFormat.table, "--format", "-f", help="table | json | markdown | xlsx"),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="写入文件（原子写入）"),
@@ -73,10 +74,12 @@ def draft(
         if from_file is not None:
             request = load_request(from_file, {"name": name, "goal": goal, "funds": funds, "agency": agency,
                                                "department": department, "year": year,
-                                               "project_type": project_type, "sector": sector})
+                                               "project_nature": nature, "project_type": project_type,
+                                               "sector": sector})
         else:
-            request = build_request(name, goal, funds, agency, year, department, project_type, sector)
-        _check_placement(request.project_type, request.sector)
+            request = build_request(name, goal, funds, agency, year, department, nature,
+                                    project_type=project_type, sector=sector)
+        request = _known_placement(request)
     except InputError as e:
         fail(str(e))
         return
@@ -101,6 +104,25 @@ def _check_placement(project_type: Optional[str], sector: Optional[str]) -> None
         raise InputError(f"未知的项目类型：{project_type}（可用：{'、'.join(known.types)}）")
     if sector is not None and sector not in known.sectors:
         raise InputError(f"未知的行业：{sector}（可用：{'、'.join(known.sectors)}）")
+
+
+def _known_placement(request: Any) -> Any:
+    """A type or sector from a request file that the library does not know is inferred instead.
+
+    A parsed form carries its printed 项目类型 (特定目标类, 其他一次性项目…), which is not one of the
+    library's ten project types; that must not stop a draft made from it.
+    """
+    from drafter.draft import library as lib
+
+    known = lib.load()
+    update = {}
+    if request.project_type and request.project_type not in known.types:
+        _say(f"项目类型「{request.project_type}」不是指标库的类型，已按项目名称和目标推断")
+        update["project_type"] = None
+    if request.sector and request.sector not in known.sectors:
+        _say(f"行业「{request.sector}」不是指标库的行业，已按项目名称和目标推断")
+        update["sector"] = None
+    return request.model_copy(update=update) if update else request
 
 
 def library(

@@ -53,9 +53,11 @@ def drafts(home):
     old = {k: os.environ.pop(k, None) for k in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "DRAFTER_PROFILE")}
     out = {}
     try:
-        for name, goal, funds, _, _ in PROJECTS:
+        for name, goal, funds, sector, _ in PROJECTS:
             path = home / f"{name}.json"
+            # With the header a budget officer fills in (主管部门 is required, T30).
             r = run_cli(["draft", "-n", name, "-g", goal, "--funds", funds, "--year", "2025", "-f", "json",
+                         "--department", f"县{sector[:2]}主管部门", "--agency", f"县{sector[:2]}实施单位",
                          "-o", str(path)], DRAFTER_HOME=str(home))
             assert r.exit_code == 0, r.stderr
             out[name] = json.loads(path.read_text(encoding="utf-8"))
@@ -192,7 +194,7 @@ def test_satisfaction_asks_the_projects_own_beneficiaries(drafts):
 def test_offline_draft_is_deterministic(drafts, home):
     name, goal, funds, *_ = PROJECTS[0]
     again = run_cli(["draft", "-n", name, "-g", goal, "--funds", funds, "--year", "2025", "-f", "json",
-                     "--offline"], DRAFTER_HOME=str(home))
+                     "--department", "县农业主管部门", "--agency", "县农业实施单位", "--offline"], DRAFTER_HOME=str(home))
     assert json.loads(again.stdout)["form"] == drafts[name]["form"]
 
 

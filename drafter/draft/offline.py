@@ -11,6 +11,10 @@ years. Then every category is filled from, in this order:
   common rows of its project type;
 * past forms, only of the same sector, above a similarity floor, and only rows that name an
   object the new project names too (the relevance gate, :func:`_admissible`).
+* the project's nature (项目性质) decides what a past value is: for a recurring project, its own
+  earlier years (same name, earlier year) rank first, whatever the gate, and are cited as 本项目
+  history; for a one-off project, no past value is its history, so baselines say 无历史数据 and
+  cite similar projects as a reference (取值依据 行业标准).
 
 Ranking is fit first, measurability second: a foreign measurable row never beats a fitting one,
 and a slot nothing fits gets the common row of its type or a note saying what to add (待补充),
@@ -37,6 +41,7 @@ from drafter.draft.retrieve import PastForm, Retrieval
 from drafter.draft.schema import DraftIndicator, DraftResponse, allowed_refs, num
 from drafter.draft.words import object_words, shared_words
 from drafter.model import Form, Funds, Indicator
+from drafter.nature import KIND_ZH, nature_kind
 
 QUOTA = {"数量": 3, "质量": 3, "时效": 2, "成本": 2, "效益": 3, "满意度": 2}
 EVIDENCE = {
@@ -104,6 +109,7 @@ def draft_offline(request: DraftRequest, retrieval: Retrieval, library: Library 
     retrieval.goal_ref = f"本项目申报#年度目标与资金（{request.name}）"
     pool = sorted(rows + _candidates(request, retrieval, library, profile),
                   key=lambda c: (-c.fit, not c.measurable, -c.score, c.ref_id, c.ind.name))
+    _nature_note(request, retrieval, notes)
     builder = _Builder(request, retrieval, pool, notes, profile)
     drafted = builder.build()
     with allowed_refs(retrieval.ref_ids()):
@@ -132,11 +138,13 @@ class _Builder:
         self.quota = dict(QUOTA)
         self.quota["数量"] = max(2, min(4, len(self.outputs)))
         self.placeholders: list[str] = []
+        self.nature = nature_kind(request.project_nature)
 
     def build(self) -> list[DraftIndicator]:
         out: list[DraftIndicator] = []
         for category in vocab.CATEGORIES:
-            made = getattr(self, f"_{_METHOD[category]}")()
+            # Each method proposes more than the quota, best first; screening keeps the quota.
+            made = [self._by_nature(d) for d in getattr(self, f"_{_METHOD[category]}")()]
             out.extend(self._screened(made, category))
         if self.placeholders:
             self.notes.append("待补充：" + "；".join(self.placeholders))
@@ -282,6 +290,18 @@ class _Builder:
             return p.beneficiary
         return BENEFICIARIES.get(p.sector, p.beneficiary)
 
+    def _by_nature(self, d: DraftIndicator) -> DraftIndicator:
+        """A past value as baseline, said as the project's nature makes it (see the module doc)."""
+        if d.basis != "历史标准" or self.nature is None:
+            return d
+        if self.nature == "one_off":
+            return d.model_copy(update={
+                "baseline": f"无历史数据：一次性项目，{d.baseline}仅作参考"[:120], "basis": "行业标准"})
+        past = self.retrieval.by_id().get(d.refs[0]) if d.refs else None
+        if past is not None and own_history(self.req, past.form):
+            return d.model_copy(update={"baseline": f"本项目{d.baseline}"[:120]})
+        return d
+
     # -- building blocks ---------------------------------------------------------------------
 
     def _ranked(self, category: str) -> list[Candidate]:
@@ -405,9 +425,14 @@ def _candidates(request: DraftRequest, retrieval: Retrieval, library: Library, p
 
     q = vector(request.query)
     text = f"{request.name}\n{request.goal}"
+    # A recurring project's own earlier years are the closest evidence there is: they rank first.
+    recurring = nature_kind(request.project_nature) == "recurring"
+    own = {id(p): own_history(request, p.form) for p in retrieval.forms}
     out: list[Candidate] = []
     for past in retrieval.forms:
-        if past.score < SIMILARITY_FLOOR or not _same_sector(past, profile, retrieval, library):
+        # The project's own earlier years pass whatever their score; other forms must be similar
+        # enough and of the same sector.
+        if not own[id(past)] and (past.score < SIMILARITY_FLOOR or not _same_sector(past, profile, retrieval, library)):
             continue
         for ind in past.form.indicators:
             category = vocab.category_of(ind.level1, ind.level2)
@@ -425,7 +450,7 @@ def _candidates(request: DraftRequest, retrieval: Retrieval, library: Library, p
                 continue  # a row that names the past project is about that project
             name_sim = float(q @ vector(ind.name))
             score = 0.55 * past.score + 0.45 * name_sim + (0.05 if past.form.kind == "target" else 0.0)
-            fit = 1.5 + 0.3 * min(len(shared_words(ind.name, text)), 3)
+            fit = 1.5 + 0.3 * min(len(shared_words(ind.name, text)), 3) + (1.0 if recurring and own[id(past)] else 0.0)
             out.append(Candidate(past.ref_id, ind, category, level2, round(fit, 3), round(score, 6), past=past))
     return out
 
@@ -443,6 +468,35 @@ def _same_sector(past: PastForm, profile: Profile, retrieval: Retrieval, library
     if not scores:
         return past.score >= 3 * SIMILARITY_FLOOR  # nothing places it: only a close match counts
     return max(scores, key=lambda s: (scores[s], s)) == profile.sector
+
+
+def own_history(request: DraftRequest, form: Form) -> bool:
+    """Is ``form`` an earlier year of the requested project (same name, not a later year)?"""
+    from drafter.rules.view import project_key
+
+    if project_key(form.project_name) != project_key(request.name):
+        return False
+    return request.year is None or form.year is None or form.year < request.year
+
+
+def _nature_note(request: DraftRequest, retrieval: Retrieval, notes: list[str]) -> None:
+    printed = request.project_nature
+    if not printed:
+        return
+    kind = nature_kind(printed)
+    if kind is None:
+        notes.append(f"项目性质「{printed}」不是已知类型（经常性 / 一次性），起草时未使用")
+        return
+    if kind == "one_off":
+        notes.append("项目性质为一次性：相似项目的取值只作参考，基线写“无历史数据”，取值依据记为行业标准")
+        return
+    mine = [p for p in retrieval.forms if own_history(request, p.form)]
+    if mine:
+        notes.append(f"项目性质为{KIND_ZH[kind]}：本项目往年表单" + "、".join(p.label for p in mine[:3])
+                     + "的指标优先沿用，其取值作为基线")
+    else:
+        notes.append(f"项目性质为{KIND_ZH[kind]}，但存储中没有本项目往年的表单：基线取自相似项目，"
+                     "请导入本项目往年的目标表或自评表（drafter ingest）")
 
 
 def _measurable(ind: Indicator, category: str) -> bool:
