@@ -115,7 +115,7 @@ def _known_placement(request: Any) -> Any:
     from drafter.draft import library as lib
 
     known = lib.load()
-    update = {}
+    update: dict[str, Any] = {}
     if request.project_type and request.project_type not in known.types:
         _say(f"项目类型「{request.project_type}」不是指标库的类型，已按项目名称和目标推断")
         update["project_type"] = None
@@ -276,8 +276,8 @@ def evaluate(
             if not Path(p).exists():
                 fail(f"{p}: 文件或文件夹不存在")
         more, skipped = folder_cases(paths)
-        for s in skipped:
-            _say(f"跳过（读不出带项目名称和指标的表单）：{s}")
+        for skip in skipped:
+            _say(f"跳过（读不出带项目名称和指标的表单）：{skip}")
         cases += more
     cases = cases[:limit] if limit else cases
     if not cases:

@@ -60,7 +60,7 @@ class EngineSummary:
     calls: int = 0
     tokens: int | None = 0
     scores: list[Score] = field(default_factory=list)
-    fit: dict[str, float] = field(default_factory=dict)
+    fit: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         n = max(self.drafts, 1)
@@ -127,6 +127,13 @@ def folder_cases(paths: list[str]) -> tuple[list[Case], list[str]]:
     return cases, skipped
 
 
+def _published_with(url: str | None) -> Callable[[Any], bool] | None:
+    """Library rows collected from the page the held-out form was published on."""
+    if not url:
+        return None
+    return lambda row: bool(row.source == url)
+
+
 def _published_at(path: Path) -> str | None:
     """The ``# source: URL`` line a realforms excerpt (or the excerpt beside a gold file) starts with."""
     import re
@@ -160,8 +167,7 @@ def gold_form(path: Path) -> Form | None:
                                   target_raw=i.get("target_raw"), op=i.get("op"), value=i.get("value"),
                                   unit=i.get("unit"), qualitative=i.get("qualitative"), actual_raw=i.get("actual_raw")))
     funds = Funds(total=d["funds_wan"], unit="万元") if isinstance(d.get("funds_wan"), (int, float)) else None
-    kind = "self_eval" if d.get("kind") == "self_eval" else "target"
-    return Form(kind=kind, year=d.get("year") if isinstance(d.get("year"), int) else None,
+    return Form(kind="self_eval" if d.get("kind") == "self_eval" else "target", year=d.get("year") if isinstance(d.get("year"), int) else None,
                 project_name=d["project_name"], agency=d.get("agency"), annual_goal=d.get("goal") or None,
                 funds=funds, indicators=inds)
 
@@ -195,11 +201,9 @@ def evaluate(cases: list[Case], engines: list[str], home: Path | None = None,
             def exclude(source: str, form: Form, held: str | None = held) -> bool:
                 return form.project_name == held
 
-            url = case.source_url
             try:
                 result = draft(request_for(case.form), offline=engine == "offline", home=home,
-                               exclude=exclude,
-                               library_exclude=(lambda row, url=url: row.source == url) if url else None)
+                               exclude=exclude, library_exclude=_published_with(case.source_url))
             except Exception as e:  # noqa: BLE001 - one failed project must not end the evaluation
                 summary.failed += 1
                 summary.scores.append(Score(held or "", engine, 0, list(vocab.CATEGORIES), 0, 0, 0, 0, None,

@@ -202,7 +202,7 @@ def fit_text(row: LibraryRow, text: str) -> float:
     """How well ``row`` fits a project described by ``text``: its keywords and name words in it."""
     from drafter.draft.words import shared_words
 
-    score = sum(len(k) for k in row.keywords if k in text and not _generic_keyword(k))
+    score: float = sum(len(k) for k in row.keywords if k in text and not _generic_keyword(k))
     score += 1.5 * len(shared_words(row.name, text))
     return float(score)
 

@@ -122,7 +122,8 @@ def _gate(out: LLMDraft, request: DraftRequest, retrieval: Retrieval) -> None:
 
     text = f"{request.name}\n{request.goal}"
     library_ids = {r.id for r in retrieval.library}
-    keep, dropped = [], []
+    keep: list[Any] = []
+    dropped: list[Any] = []
     for d in out.response.indicators:
         foreign = bool(object_words(d.name)) and not shared_words(d.name, text) and not (set(d.refs) & library_ids)
         (dropped if foreign else keep).append(d)

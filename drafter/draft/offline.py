@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 import statistics
 from dataclasses import dataclass
+from typing import Any
 
 from drafter.draft import goal as goal_parser
 from drafter.draft import vocab
@@ -400,13 +401,18 @@ def library_candidates(library: Library, profile: Profile, request: DraftRequest
             fit = 2.0 + (0.5 if same_type else 0.0)
         else:
             continue
-        ind = Indicator(level1=row.level1, level2=row.level2, name=row.name, op=row.op, value=row.value,
+        ind = Indicator(level1=row.level1, level2=row.level2, name=row.name, op=_op(row.op), value=row.value,
                         unit=row.unit, target_raw=row.target_text, basis=row.basis, evidence=row.data_source)
         category = vocab.LEVEL2[row.level2][1]
         if category == "满意度" and "满意" not in row.name:
             continue
         out.append(Candidate(row.id, ind, category, row.level2, fit + min(words, 12) / 10, 0.0, row=row))
     return out
+
+
+def _op(op: str | None) -> Any:
+    """A library row's operator as an Indicator takes it (unknown spellings become none)."""
+    return op if op in ("=", "≥", "≤", ">", "<") else None
 
 
 def _transferable(row: LibraryRow) -> bool:
