@@ -60,7 +60,7 @@ SIMILARITY_FLOOR = 0.05
 _LEAD_VERBS = ("完成", "开展", "组织", "实施", "举办", "印制", "编制", "制作", "提供", "新增", "建设",
                "建成", "形成", "发放", "开发", "召开", "进行", "做好", "推进", "新建", "改造", "购置", "配套")
 _PATTERN_SUFFIXES = ("验收合格率", "完成及时率", "验收通过率", "及时率", "合格率", "准确率")
-_BAD_NAME = re.compile(r"[/+∧·|↑↓\\$^]|^[^\u4e00-\u9fff(（]")
+_BAD_NAME = re.compile(r"[/+∧·|↑↓\\$^]|^[^\u4e00-\u9fff(（\d]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _SAT_DEFAULT = 90.0
 _ECO_WORDS = ("生态", "环境", "绿化", "节能", "减排", "能耗", "碳", "垃圾", "污染", "噪声", "白蚁", "灭蚁", "节水")
@@ -155,7 +155,8 @@ class _Builder:
 
     def _from_goal(self, category: str) -> list[DraftIndicator]:
         out = []
-        for q in (q for q in self.goal if q.category == category):
+        # A goal pasted from an OCR'd form can be garbled: its damaged words are not copied.
+        for q in (q for q in self.goal if q.category == category and _clean_name(q.name)):
             analogue = self._best(category, like=q.name)
             hist = f"（同类指标 {_value_text(analogue.ind)}，{analogue.ref_id}）" if analogue else ""
             out.append(self._make(category, q.level2, q.name, q.op, q.value, q.unit,
