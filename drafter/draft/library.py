@@ -173,7 +173,8 @@ def read_rows(path: Path, origin: str | None = None) -> list[LibraryRow]:
 def _row(d: dict[str, Any], origin: str, default_id: str) -> LibraryRow:
     value = d.get("value")
     value = float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
-    keywords = tuple(str(k) for k in d.get("keywords") or () if isinstance(k, str) and k.strip())
+    raw = d.get("keywords")
+    keywords = tuple(k for k in raw if isinstance(k, str) and k.strip()) if isinstance(raw, list) else ()
     source = str(d.get("source") or "")
     provenance = str(d.get("provenance") or ("practice" if source in ("", "practice") else "published"))
     return LibraryRow(
