@@ -40,13 +40,13 @@ def ingest(
     重复导入同一文件不会新增文档；文件内容变化时替换其旧文档。
     """
     from drafter.cli import fail, write_output
+    from drafter.errors import InputError, quote_name
     from drafter.read import expand_paths
     from drafter.resources import corpus_dir, home_dir
     from drafter.store import StoreError
     from drafter.store.lock import store_lock
 
     from drafter.draft.library import user_library_files
-    from drafter.errors import InputError
     from drafter.store.ingest import library_sources
 
     corpus = corpus_dir()
@@ -68,7 +68,7 @@ def ingest(
     try:
         with store_lock(home):
             summary = _ingest_locked(files, corpus, home, libraries)
-    except StoreError as e:
+    except (StoreError, InputError) as e:
         fail(str(e))
         return
     except OSError as e:
@@ -85,7 +85,7 @@ def ingest(
         # The readable files are in the store; the exit code still says that some were not,
         # like parse, review and deductions do.
         for s in summary.skipped:
-            typer.echo(f"drafter: {s.source}: {s.reason}", err=True)
+            typer.echo(f"drafter: {quote_name(s.source)}: {s.reason}", err=True)
         raise typer.Exit(2)
 
 
@@ -93,6 +93,7 @@ def _ingest_locked(files: List[Path], corpus: Path, home: Path, libraries: List[
     import time
 
     from drafter.cli import fail
+    from drafter.errors import quote_name
     from drafter.store import StoreError, client, embedders
     from drafter.store import ingest as sync
 
@@ -104,7 +105,7 @@ def _ingest_locked(files: List[Path], corpus: Path, home: Path, libraries: List[
         sources += libraries
         if not sources:
             for s in skipped:
-                typer.echo(f"drafter: {s.source}: {s.reason}", err=True)
+                typer.echo(f"drafter: {quote_name(s.source)}: {s.reason}", err=True)
             return None
         summary = sync.Summary(store=client.location(home), collection=client.collection_name(ef),
                                embedder=getattr(ef, "label", ef.name()), skipped=skipped)
@@ -119,6 +120,8 @@ def _ingest_locked(files: List[Path], corpus: Path, home: Path, libraries: List[
                   "写入存储库失败，存储库保持导入前的状态 ")
                  + f"(store write failed: {type(e).__name__}: {' '.join(str(e).split())[:200]})")
     summary.seconds = time.perf_counter() - started
+    for note in summary.notes:
+        typer.echo(f"drafter: {note}", err=True)
     return summary
 
 
@@ -129,12 +132,13 @@ def search(
     level2: List[str] = typer.Option([], "--level2", help="二级指标，可重复 (repeatable)"),
     agency: List[str] = typer.Option([], "--agency", help="实施单位全称，可重复 (repeatable)"),
     year: List[int] = typer.Option([], "--year", help="年度，可重复 (repeatable)"),
-    kind: Optional[DocKind] = typer.Option(None, "--kind", help="indicator | project"),
+    kind: Optional[DocKind] = typer.Option(None, "--kind", help="indicator | project | library"),
     format: OutFormat = typer.Option(OutFormat.table, "--format", "-f", help="table | json"),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="写入文件 (write to file)"),
 ) -> None:
     """在存储库中查找相似的历史指标和项目 (similar past indicators and projects)."""
     from drafter.cli import emit_table, fail, write_output
+    from drafter.errors import InputError
     from drafter.render.search import print_search_table, search_json
     from drafter.store import StoreError
     from drafter.store.search import Filters, search_store
@@ -145,7 +149,7 @@ def search(
                       agency=agency, year=year)
     try:
         hits = search_store(query, k, filters)
-    except StoreError as e:
+    except (StoreError, InputError) as e:
         fail(str(e))
         return
     except _store_failures() as e:

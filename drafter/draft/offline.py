@@ -101,6 +101,9 @@ def draft_offline(request: DraftRequest, retrieval: Retrieval, library: Library 
     from drafter.draft.classify import profile as classify
 
     notes: list[str] = []
+    if not retrieval.forms and retrieval.error:
+        # The store is there but unusable: "run ingest" alone would hide what is wrong.
+        raise OfflineError(f"无法检索历史表单，无法离线起草：{retrieval.error}")
     library = library or lib.load()
     profile = profile or classify(library, request.name, request.goal, request.funds_wan,
                                   request.sector, request.project_type)
