@@ -89,6 +89,15 @@ def test_goal_parser_reads_units_multipliers_and_categories():
     assert ("受益农户满意度", "≥", 90.0, "%", "满意度") in got
 
 
+def test_goal_parser_names_from_words_not_dates_and_files_beneficiaries_as_effects():
+    from drafter.draft.goal import parse
+
+    got = [(q.name, q.op, q.value, q.unit, q.category) for q in parse(
+        "2024-2026年新建供水管网30公里，年度受益人口2万人，负责主干道清扫保洁120万平方米，垃圾清运及时率100%")]
+    assert got == [("新建供水管网长度", "≥", 30.0, "公里", "数量"), ("受益人口", "≥", 2.0, "万人", "效益"),
+                   ("主干道清扫保洁面积", "≥", 120.0, "万平方米", "数量"), ("垃圾清运及时率", "=", 100.0, "%", "质量")]
+
+
 def test_goal_parser_keeps_objects_apart_and_skips_years_and_spending():
     from drafter.draft.goal import parse
 
@@ -176,8 +185,9 @@ def test_timeliness_by_type(drafts):
     assert not any("12月31日前完成" in (i["qualitative"] or "") for i in water)
     # A subsidy: a payment schedule.
     assert any("每季度" in (i["qualitative"] or "") for i in timing("计划生育家庭奖励扶助金"))
-    # Maintenance: a response time, taken from the goal when it states one.
-    assert any(i["unit"] == "小时" and i["op"] == "≤" for i in timing("城区道路清扫保洁运维"))
+    # Maintenance: a response time, taken from the goal when it states one (and then only that one).
+    hours = [i for i in timing("城区道路清扫保洁运维") if i["unit"] == "小时"]
+    assert [(i["op"], i["value"]) for i in hours] == [("≤", 2.0)]
 
 
 def test_satisfaction_asks_the_projects_own_beneficiaries(drafts):
@@ -186,7 +196,7 @@ def test_satisfaction_asks_the_projects_own_beneficiaries(drafts):
 
     assert "参训学员满意度" in sat("基层法律服务工作者培训")
     assert "补助对象满意度" in sat("计划生育家庭奖励扶助金")
-    assert "项目区受益农户满意度" in sat("高标准农田建设项目")
+    assert sat("高标准农田建设项目") == ["项目区受益农户满意度"]  # the goal's own group, asked once
     for name, *_ in PROJECTS:
         assert "服务对象满意度" not in sat(name)
 

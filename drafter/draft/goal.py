@@ -28,8 +28,10 @@ _CLAUSE = re.compile(r"[，。；;,\n]|(?:\d+[、.．)）](?!\d))|（\d+）|目�
 _YEARISH = re.compile(r"^(?:19|20)\d{2}$")
 _BENEFIT_WORDS = ("增收", "收入", "产值", "效益", "就业", "覆盖", "降低", "减少", "提高", "提升", "增加", "增长",
                   "改善", "知晓", "节约", "使用率", "利用率", "受益", "带动", "脱贫")
+_BENEFICIARY_WORDS = ("受益", "惠及", "带动", "就业", "增收", "脱贫")
 _QUALITY_WORDS = ("合格", "达标", "验收", "优良", "准确", "完好", "通过率", "成活", "保存率", "到位")
-_LEAD = re.compile(r"^(?:(?:19|20)\d{2}年度?|其中|全年|年度|本年度|每年|当年|计划|预计|力争|确保|通过|实现|完成了?|共计|累计)+")
+_LEAD = re.compile(r"^(?:(?:19|20)\d{2}\s*(?:[-—~～至到]\s*(?:19|20)?\d{2}\s*)?年度?|其中|全年|年度|本年度|每年|当年|计划|预计|"
+                   r"力争|确保|通过|实现|负责|完成了?|共计|累计)+")
 _TAIL = re.compile(r"(?:的|等|提高到|提升到|降低到|达到|达|约|共|以上|左右|不少于|不低于|至少|超过|以内|控制在|为)+$")
 _FOR_WHOM = re.compile(r"^(?:为|对|向|给|帮助|支持|惠及|服务|资助|救助|扶持|覆盖)")
 _VERB_AFTER = r"[、，,；;]|发放|开展|提供|实施|进行|给予|落实|兑现|兑付|开展|享受|补助|资助"
@@ -102,6 +104,8 @@ def _quantity(clause: str, m: re.Match[str], start: int, prev: str) -> GoalQuant
         return None
     if category == "时效":
         op = "≤"
+    elif unit == "%" and value == 100:
+        op = "="  # "≥100%" promises nothing a rate can exceed
     name = _name(obj, unit, category)
     return GoalQuantity(name[:40], op, value, unit, category, level2, clause, obj)
 
@@ -127,6 +131,9 @@ def _category(obj: str, unit: str) -> tuple[str | None, str]:
         return "质量", "质量指标"
     if unit in TIME_UNITS:
         return "时效", "时效指标"
+    if any(w in obj for w in _BENEFICIARY_WORDS) and unit not in MONEY_UNITS:
+        # 受益人口2万人 counts an effect, not an output (the review files it so too, T11).
+        return "效益", "社会效益指标"
     if unit in MONEY_UNITS:
         if any(w in obj for w in ("增收", "收入", "产值", "销售", "效益", "节约")):
             return "效益", "经济效益指标"

@@ -57,7 +57,7 @@ EVIDENCE = {
 GOAL_REF = "G"
 # Past forms below this retrieval score are not similar projects, whatever their rank.
 SIMILARITY_FLOOR = 0.05
-_LEAD_VERBS = ("完成", "开展", "组织", "实施", "举办", "印制", "编制", "制作", "提供", "新增", "建设",
+_LEAD_VERBS = ("负责", "完成", "开展", "组织", "实施", "举办", "印制", "编制", "制作", "提供", "新增", "建设",
                "建成", "形成", "发放", "开发", "召开", "进行", "做好", "推进", "新建", "改造", "购置", "配套")
 _PATTERN_SUFFIXES = ("验收合格率", "完成及时率", "验收通过率", "及时率", "合格率", "准确率")
 _BAD_NAME = re.compile(r"[/+∧·|↑↓\\$^]|^[^\u4e00-\u9fff(（\d]")
@@ -209,10 +209,13 @@ class _Builder:
                                f"无历史数据：按{year or '本'}年度工作计划设定完成期限", "计划标准", GOAL_REF,
                                state=f"{year}12月31日前完成并通过验收")
         rescoped = [self._rescoped(c, i) for i, c in enumerate(picked)]
+        from_goal = self._from_goal("时效")
+        if from_goal and timing == "response":
+            return from_goal + rescoped  # the goal's own response time replaces the default one
         if self.profile.multi_year:
             # A multi-year project is not finished this year: no completion dates carried over.
             rescoped = [d for d in rescoped if d.value is not None]
-        return self._from_goal("时效") + [first] + rescoped
+        return from_goal + [first] + rescoped
 
     def _cost(self) -> list[DraftIndicator]:
         funded = [p for p in self.retrieval.forms if p.form.funds and p.form.funds.total
@@ -287,7 +290,10 @@ class _Builder:
         own = self._make("满意度", "服务对象满意度指标", f"{who}满意度", "≥", level, "%",
                          f"无历史数据：按同类项目满意度目标设定（{num(level)}%）", "行业标准",
                          ranked[0].ref_id if ranked else GOAL_REF)
-        return goal_rows + fitting + [own]
+        rows = goal_rows + fitting
+        if self.profile.project_type in _TYPE_BENEFICIARY:
+            return [own] + rows  # trainees, recipients, participants: the type says whom to ask
+        return rows or [own]
 
     def _beneficiary(self) -> str:
         p = self.profile
