@@ -1,6 +1,6 @@
 """Fit of offline drafts before and after: the same judge over an older engine and this one.
 
-    python bench/fit_before_after.py [--before main] [--forms ../shared/realforms] [-o report.md]
+    python bench/fit_before_after.py [--before main] [--forms ../shared/realforms] [--no-corpus] [-o report.md]
 
 The judge is this tree's `drafter eval` (drafter/draft/fit.py and evaluate.py, with library/ for
 the sector vocabulary). The "before" engine is the drafter package of a git ref (default ``main``),
@@ -31,7 +31,7 @@ import json, sys
 from drafter.draft import evaluate as ev
 from drafter.draft import pipeline
 forms = sys.argv[2]
-cases = ev.corpus_cases() + (ev.folder_cases([forms])[0] if forms else [])
+cases = ([] if sys.argv[3] == "no-corpus" else ev.corpus_cases()) + (ev.folder_cases([forms])[0] if forms else [])
 import inspect
 if "library_exclude" not in inspect.signature(pipeline.draft).parameters:
     # An engine from before the library: it has none to hold back.
@@ -42,12 +42,13 @@ json.dump(summary.to_json(), open(sys.argv[1], "w", encoding="utf-8"), ensure_as
 """
 
 
-def measure(tree: Path, forms: str, out: Path) -> dict:
+def measure(tree: Path, forms: str, out: Path, corpus: bool = True) -> dict:
     home = tempfile.mkdtemp(prefix="fit-home-")
     env = dict(os.environ, PYTHONPATH=str(tree), DRAFTER_HOME=home)
     for k in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "DRAFTER_PROFILE"):
         env.pop(k, None)
-    subprocess.run([sys.executable, "-c", RUN, str(out), forms], env=env, check=True, cwd=tree)
+    subprocess.run([sys.executable, "-c", RUN, str(out), forms, "corpus" if corpus else "no-corpus"], env=env,
+                   check=True, cwd=tree)
     shutil.rmtree(home, ignore_errors=True)
     return json.loads(out.read_text(encoding="utf-8"))
 
@@ -104,12 +105,13 @@ def main() -> None:
     default_forms = ROOT.parent / "shared" / "realforms"
     ap.add_argument("--forms", default=str(default_forms) if default_forms.is_dir() else "",
                     help="folder of real forms to add to the corpus cases")
+    ap.add_argument("--no-corpus", action="store_true", help="only the forms of --forms, not the corpus's")
     ap.add_argument("-o", "--output", type=Path, help="write the report here")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="fit-before-") as tmp:
         tree = old_tree(args.before, Path(tmp) / "tree")
-        before = measure(tree, args.forms, Path(tmp) / "before.json")
-        after = measure(ROOT, args.forms, Path(tmp) / "after.json")
+        before = measure(tree, args.forms, Path(tmp) / "before.json", not args.no_corpus)
+        after = measure(ROOT, args.forms, Path(tmp) / "after.json", not args.no_corpus)
     text = report(before, after, args.before)
     if args.output:
         args.output.write_text(text, encoding="utf-8")
