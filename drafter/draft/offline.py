@@ -188,7 +188,6 @@ class _Builder:
         year = f"{self.req.year}年" if self.req.year else ""
         what = self.main_output or _project_object(self.req.name)
         picked = [c for c in self._ranked("时效") if c.measurable]
-        ref = picked[0].ref_id if picked else GOAL_REF
         timing = self.profile.timing
         if self.profile.multi_year:
             timing = "progress"
