@@ -162,6 +162,9 @@ def test_goal_quantities_become_targets(drafts):
     assert rows["新建高标准农田面积"]["refs"] == ["本项目申报#年度目标与资金（高标准农田建设项目）"]
     sport = by_name(drafts["全民健身运动会"])
     assert sport["参赛群众人次"]["target_raw"] == "≥8万人次"
+    assert sport["比赛项目数量"]["target_raw"] == "≥20个"  # "设比赛项目20个": 设 is the verb
+    # Nothing fits an event's quality: the common row of its type, not 验收合格率.
+    assert sport["比赛项目按计划举办率"]["target_raw"] == "=100%"
 
 
 def test_unit_cost_from_funds_with_the_arithmetic(drafts):

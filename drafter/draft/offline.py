@@ -57,7 +57,7 @@ EVIDENCE = {
 GOAL_REF = "G"
 # Past forms below this retrieval score are not similar projects, whatever their rank.
 SIMILARITY_FLOOR = 0.05
-_LEAD_VERBS = ("负责", "完成", "开展", "组织", "实施", "举办", "印制", "编制", "制作", "提供", "新增", "建设",
+_LEAD_VERBS = ("负责", "设置", "设立", "完成", "开展", "组织", "实施", "举办", "印制", "编制", "制作", "提供", "新增", "建设",
                "建成", "形成", "发放", "开发", "召开", "进行", "做好", "推进", "新建", "改造", "购置", "配套")
 _PATTERN_SUFFIXES = ("验收合格率", "完成及时率", "验收通过率", "及时率", "合格率", "准确率")
 _BAD_NAME = re.compile(r"[/+∧·|↑↓\\$^]|^[^\u4e00-\u9fff(（\d]")
@@ -363,12 +363,18 @@ class _Builder:
             self.names.add(out[0].name)
         return out
 
+    def _quality_fallback(self, what: str) -> tuple[str, str, float, str]:
+        # Not str.format on the result: a project name may hold braces.
+        template, op, value, unit = _QUALITY_FALLBACK.get(self.profile.project_type,
+                                                          ("{}完成质量达标率", "≥", 95.0, "%"))
+        return template.replace("{}", what, 1), op, value, unit
+
     def _fallback(self, category: str) -> DraftIndicator:
         """The common measurable row of a category, aimed at this project's own output."""
         what = self.main_output or _project_object(self.req.name)
         generic = {
             "数量": (f"{what}完成数量", "≥", 1.0, "项"),
-            "质量": (f"{what}验收合格率", "=", 100.0, "%"),
+            "质量": self._quality_fallback(what),
             "时效": (f"{what}完成及时率", "=", 100.0, "%"),
             "成本": ("项目支出占批复预算比例", "≤", 100.0, "%"),
             "效益": (f"{self._beneficiary()}受益覆盖率", "≥", 90.0, "%"),
@@ -379,6 +385,13 @@ class _Builder:
         return self._make(category, vocab.DEFAULT_LEVEL2[category], name, op, value, unit,
                           "无历史数据：指标库和同行业项目中没有贴合本项目的同类指标", "其他标准", GOAL_REF)
 
+
+# What a quality row measures when nothing fits, by project type ({} is the project's output).
+_QUALITY_FALLBACK = {
+    "基础设施建设": ("{}验收合格率", "=", 100.0, "%"), "设备购置": ("{}验收合格率", "=", 100.0, "%"),
+    "信息化建设": ("{}验收合格率", "=", 100.0, "%"), "培训": ("{}考核合格率", "≥", 90.0, "%"),
+    "会议活动": ("{}按计划举办率", "=", 100.0, "%"), "补贴补助": ("补助资金足额发放率", "=", 100.0, "%"),
+}
 
 _METHOD = {"数量": "quantity", "质量": "quality", "时效": "timeliness", "成本": "cost", "效益": "benefit",
            "满意度": "satisfaction"}
@@ -617,6 +630,8 @@ def _project_object(name: str) -> str:
 
 def _object_of(clause: str) -> str:
     """The thing a clause makes: "开展物业管理培训" → "物业管理培训"."""
+    if clause.startswith("设") and len(clause) > 3 and clause[1] not in "备施计定立置":
+        return clause[1:]  # "设比赛项目" → 比赛项目
     for verb in _LEAD_VERBS:
         if clause.startswith(verb) and len(clause) > len(verb) + 1:
             return clause[len(verb):]
