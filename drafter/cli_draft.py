@@ -81,7 +81,6 @@ def draft(
         else:
             request = build_request(name, goal, funds, agency, year, department, nature,
                                     project_type=project_type, sector=sector)
-        request = _known_placement(request)
     except InputError as e:
         fail(str(e))
         return
@@ -106,25 +105,6 @@ def _check_placement(project_type: Optional[str], sector: Optional[str]) -> None
         raise InputError(f"未知的项目类型：{project_type}（可用：{'、'.join(known.types)}）")
     if sector is not None and sector not in known.sectors:
         raise InputError(f"未知的行业：{sector}（可用：{'、'.join(known.sectors)}）")
-
-
-def _known_placement(request: Any) -> Any:
-    """A type or sector from a request file that the library does not know is inferred instead.
-
-    A parsed form carries its printed 项目类型 (特定目标类, 其他一次性项目…), which is not one of the
-    library's ten project types; that must not stop a draft made from it.
-    """
-    from drafter.draft import library as lib
-
-    known = lib.load()
-    update: dict[str, Any] = {}
-    if request.project_type and request.project_type not in known.types:
-        _say(f"项目类型「{request.project_type}」不是指标库的类型，已按项目名称和目标推断")
-        update["project_type"] = None
-    if request.sector and request.sector not in known.sectors:
-        _say(f"行业「{request.sector}」不是指标库的行业，已按项目名称和目标推断")
-        update["sector"] = None
-    return request.model_copy(update=update) if update else request
 
 
 def library(
@@ -174,25 +154,14 @@ def library(
 def _run_draft(request: Any, offline: bool, no_cache: bool) -> Any:
     from drafter.cli import fail
     from drafter.draft.offline import OfflineError
-    from drafter.draft.pipeline import draft as run
+    from drafter.services.draft import run_draft
     from drafter.store import StoreError
 
-    client = None
-    if not offline and no_cache:
-        from drafter.llm.client import LLMClient
-        from drafter.llm.profiles import resolve
-        settings, _ = resolve()
-        if settings is not None:
-            client = LLMClient(settings, use_cache=False)
     try:
-        result = run(request, offline=offline, announce=_say, client=client)
+        return run_draft(request, offline=offline, no_cache=no_cache, announce=_say)
     except (OfflineError, StoreError) as e:
         fail(str(e))
         raise  # unreachable: fail() exits
-    if result.calls:  # LLM requests were made, even if the draft fell back to offline
-        tokens = "—" if result.tokens is None else str(result.tokens)
-        _say(f"{result.engine}：请求 {result.calls} 次，词元 {tokens}（详见 drafter logs）")
-    return result
 
 
 def _write_draft(result: Any, format: DraftFormat, output: Optional[Path]) -> None:

@@ -41,9 +41,15 @@ def draft(request: DraftRequest, *, offline: bool = False, home: Path | None = N
     if library_exclude is not None:  # leave-one-out: the held-out project's own published rows
         library = lib.Library([r for r in library.rows if not library_exclude(r)], library.sector_words,
                               library.types)
-    # Type and sector are settled once, before either engine: both draft for the same project.
-    placed = classify(library, request.name, request.goal, request.funds_wan, request.sector,
-                      request.project_type)
+    # Type and sector are settled once, before either engine: both draft for the same project. One
+    # the library does not know (a parsed form's 特定目标类, a free-text web field) is inferred instead.
+    given_type = request.project_type if request.project_type in library.types else None
+    given_sector = request.sector if request.sector in library.sectors else None
+    for label, value, kept in (("项目类型", request.project_type, given_type), ("行业", request.sector, given_sector)):
+        if value and not kept:
+            announce(f"{label}「{value}」不是指标库中的{label}，已按项目名称和目标推断")
+            notes.append(f"{label}「{value}」不是指标库中的{label}，已按项目名称和目标推断")
+    placed = classify(library, request.name, request.goal, request.funds_wan, given_sector, given_type)
     typed = request.model_copy(update={"project_type": placed.project_type, "sector": placed.sector})
     if settings is None:
         announce(f"使用离线引擎（{reason}）")
