@@ -98,6 +98,13 @@ def test_goal_parser_names_from_words_not_dates_and_files_beneficiaries_as_effec
                    ("主干道清扫保洁面积", "≥", 120.0, "万平方米", "数量"), ("垃圾清运及时率", "=", 100.0, "%", "质量")]
 
 
+def test_goal_parser_counts_listed_beneficiaries_as_effects():
+    from drafter.draft.goal import parse
+
+    got = [(q.name, q.value, q.unit, q.category) for q in parse("受益脱贫户、监测户10户，带动就业50人")]
+    assert got == [("受益监测户数", 10.0, "户", "效益"), ("带动就业人数", 50.0, "人", "效益")]
+
+
 def test_goal_parser_keeps_objects_apart_and_skips_years_and_spending():
     from drafter.draft.goal import parse
 

@@ -82,6 +82,8 @@ def _quantity(clause: str, m: re.Match[str], start: int, prev: str) -> GoalQuant
         else:
             value *= 1e4
     before = clause[start: m.start()]
+    # "受益脱贫户、监测户10户": the list is cut to its last item, but it still counts beneficiaries.
+    beneficiaries = next((w for w in _BENEFICIARY_WORDS if w in before), None)
     # Only the words right before the number name it: "新建高标准农田8万亩，配套…" → 新建高标准农田.
     before = re.split(r"[、和及与]", before)[-1] if unit not in RATE_UNITS else before
     obj = _TAIL.sub("", _LEAD.sub("", before.strip())).strip(" ：:")
@@ -99,6 +101,8 @@ def _quantity(clause: str, m: re.Match[str], start: int, prev: str) -> GoalQuant
         if len(re.findall(r"[\u4e00-\u9fff]", obj)) < 2:
             return None
     op = _op(m.group("pre"), m.group("post"), unit)
+    if beneficiaries and beneficiaries not in obj and unit not in RATE_UNITS + MONEY_UNITS + TIME_UNITS:
+        obj = f"{beneficiaries}{obj}"
     category, level2 = _category(obj, unit)
     if category is None:
         return None
@@ -144,11 +148,11 @@ def _category(obj: str, unit: str) -> tuple[str | None, str]:
 def _name(obj: str, unit: str, category: str) -> str:
     if category == "时效":
         return obj if obj.endswith(("时间", "时限", "时长", "周期")) else f"{obj}时间"
-    if category != "数量":
+    if category != "数量" and unit not in COUNT_UNITS:
         if unit in RATE_UNITS and not obj.endswith(("率", "度", "比例", "占比")):
             return f"{obj}率"
         return obj
-    if obj.endswith(("数", "量", "面积", "长度", "规模")):
+    if obj.endswith(("数", "量", "面积", "长度", "规模", "人口", "人次")):
         return obj
     if unit in _AREA:
         return f"{obj}面积"
