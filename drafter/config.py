@@ -67,6 +67,9 @@ class ReviewConfig:
     # T13: warn when at least this share of numeric targets are "=100%"-style (min count below).
     trivial_share: float = 1.0
     trivial_min_count: int = 3
+    # T03: points a target form keeps for budget execution outside its indicator rows (奉节:
+    # 年度绩效目标 90 分 + 预算执行 10 分); 0 = the indicators carry the whole total.
+    target_execution_weight: float = 0.0
     # T14: a cost total may differ from the funds by this share before it is reported.
     funds_tolerance_ratio: float = 0.01
     # T19: fewer 三级 indicators than this is too few.

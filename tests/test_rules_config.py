@@ -48,7 +48,7 @@ def test_missing_and_broken_files(tmp_path):
 
 def test_catalogue_codes_docs_and_tags():
     rules = all_rules()
-    assert len(rules) == 40 and len({r.code for r in rules}) == 40
+    assert len(rules) >= 40 and len({r.code for r in rules}) == len(rules)
     for r in rules:
         for part in DOC_PARTS:
             assert section(r.doc, part), (r.code, part)

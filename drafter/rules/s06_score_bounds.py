@@ -10,7 +10,7 @@ from drafter.rules.view import FormView, pts
 def check(view: FormView):
     """
     检查内容：
-    每个指标的得分应在 0 到分值之间；分值和得分都应填写。
+    每个指标的得分应在 0 到分值之间；分值和得分都应填写。整张表没有分值、得分栏的表样不检查。
 
     为什么重要：
     超额完成也只能得满分；得分超过分值或为负，总分就不可信。缺少分值或得分的行无法参与合计。
@@ -22,6 +22,8 @@ def check(view: FormView):
     得分不超过分值；补齐缺失的分值和得分。
     """
     tol = view.config.tolerance
+    if all(it.ind.weight is None and it.ind.score is None for it in view.items):
+        return  # a layout without 分值/得分 columns (target values and actuals only)
     for it in view.items:
         w, s = it.ind.weight, it.ind.score
         if w is None or s is None:

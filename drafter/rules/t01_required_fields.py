@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from drafter.rules import words as W
 from drafter.rules.registry import rule
-from drafter.rules.view import MISSING, NUMERIC, FormView
+from drafter.rules.view import MISSING, NUMERIC, FormView, natural_op, value_str
 
 
 @rule("T01", "指标必填项缺失", "error", tags=("completeness", "unmeasurable"))
@@ -12,7 +12,7 @@ def check(view: FormView):
     """
     检查内容：
     每个三级指标都应填写一级指标、二级指标、指标名称、年度指标值；定量指标还要有指标性质
-    （≥、≤、= 等符号）；自评表还要有实际完成值。指标值缺失（或在导出、识别中丢失）的行同时标记为
+    （≥、≤、= 等符号），表样没有指标性质栏（整张表没有一个符号）时不要求；自评表还要有实际完成值。指标值缺失（或在导出、识别中丢失）的行同时标记为
     “不可衡量”（unmeasurable）。计量单位由 T04 检查。
 
     为什么重要：
@@ -28,6 +28,9 @@ def check(view: FormView):
     二级指标按所用表样填写（数量/质量/时效/成本、社会效益、可持续影响、服务对象满意度等）。
     """
     self_eval = view.kind == "self_eval"
+    # Templates without an 指标性质 column print "100%" on every row: a missing operator there is
+    # the layout, not a gap the unit can fill.
+    has_op_column = any(it.target.op for it in view.items if it.target.value is not None)
     for it in view.items:
         ind = it.ind
         missing: list[str] = []
@@ -40,7 +43,7 @@ def check(view: FormView):
         lost = it.kind == MISSING
         if lost:
             missing.append("年度指标值")
-        elif it.kind == NUMERIC and not it.target.op:
+        elif it.kind == NUMERIC and not it.target.op and has_op_column:
             missing.append("指标性质（≥、≤、= 等符号）")
         if self_eval and not W.squash(ind.actual_raw):
             missing.append("实际完成值")
@@ -48,8 +51,7 @@ def check(view: FormView):
             continue
         hint = None
         if "指标性质（≥、≤、= 等符号）" in missing:
-            guess = "≤" if W.any_in(it.name, W.NEGATIVE_NAMES) else "≥"
-            hint = f"在数值前加符号，如「{guess}{it.value_text}」"
+            hint = f"在数值前加符号，如「{natural_op(it.name, it.target)}{value_str(it.target)}」"
         elif lost:
             hint = "填写年度指标值（符号 + 数值 + 单位），或写明时限、频次等可核验的标准"
         yield view.hit(it, f"缺少{'、'.join(missing)}", hint,

@@ -38,7 +38,7 @@ def check(view: FormView):
     “平台可用率 ≥99.5%”“12月31日前完成”；或写出分级标准（达到×× 标准×级）。
     """
     for it in view.items:
-        if it.kind != VAGUE or it.owned_elsewhere:
+        if it.kind != VAGUE or it.owned_elsewhere or it.verifiable:
             continue
         word = W.state_word(it.text)
         if W.strip_punct(it.text) in ("全年", "全天", "常年", "长期"):

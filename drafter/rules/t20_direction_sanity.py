@@ -6,6 +6,13 @@ from drafter.rules import words as W
 from drafter.rules.registry import rule
 from drafter.rules.view import NUMERIC, FormView, num
 
+def _limit_name(name: str, rate: str) -> str:
+    """"检测及时率" → "检测时限": the name a time-limit figure should carry."""
+    if "及时率" in name:
+        return name.replace("及时率", "时限")
+    return name.replace(rate, rate[:-1]) + "时限"
+
+
 _GOOD_DECREASE = ("节约", "节省", "降低率", "下降率", "减少率", "压减", "降幅")
 
 
@@ -34,13 +41,20 @@ def check(view: FormView):
         if it.kind != NUMERIC or it.is_sat:
             continue
         v, name = it.target, it.name
-        negative = W.any_in(name, W.NEGATIVE_NAMES) and not W.any_in(name, _GOOD_DECREASE)
+        negative = None if W.any_in(name, _GOOD_DECREASE) else W.any_in(name, W.NEGATIVE_NAMES)
         positive = W.any_in(name, W.POSITIVE_RATES)
         if negative and v.op in ("≥", ">"):
             yield view.hit(it, f"「{negative}」越小越好，指标值却是「{it.value_text}」（{v.op}）",
                            f"改为「≤{num(v.value)}{v.unit}」")
             continue
         if positive and not negative:
+            if v.op in ("≤", "<") and v.unit != "%":
+                # "检测及时率 ≤7个工作日": the figure is a time limit; turning ≤ into ≥ would ask
+                # for slowness. The name is what is wrong.
+                yield view.hit(it, f"名称是「{positive}」，指标值「{it.value_text}」却是时限或数量",
+                               f"改名为“{_limit_name(name, positive)}”并保留「{it.value_text}」，"
+                               f"或改写为{positive} ≥N%")
+                continue
             if v.op in ("≤", "<"):
                 yield view.hit(it, f"「{positive}」越大越好，指标值却是「{it.value_text}」（{v.op}）",
                                f"改为「≥{num(v.value)}{v.unit}」")
