@@ -18,8 +18,8 @@ def _unit_guess(name: str) -> str:
 
 
 def _counted(name: str) -> bool:
-    """A name that says what a bare number counts: a quantity or a rate."""
-    return name.endswith(("数量", "个数", "人数", "次数", "户数", "天数", "件数", "率"))
+    """A name that says what a bare number counts ("项目数量")."""
+    return name.endswith(("数量", "个数", "人数", "次数", "户数", "天数", "件数"))
 
 
 @rule("T04", "定量指标缺少计量单位", "error", tags=("completeness", "unmeasurable"))
