@@ -132,7 +132,7 @@ def rule(
 
     def as_dict(r):
         return {"code": r.code, "name": r.name, "severity": r.severity, "tags": list(r.tags),
-                "kinds": list(r.kinds), "doc": r.doc}
+                "kinds": list(r.kinds), "doc": r.doc, "basis": r.basis}
 
     if code is None:
         rules = all_rules()

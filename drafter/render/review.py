@@ -170,7 +170,7 @@ def findings_sarif(findings: list[Finding], rules, version: str) -> bytes:
         "fullDescription": {"text": section(r.doc, "检查内容") or r.name},
         "help": {"text": r.doc},
         "defaultConfiguration": {"level": _SARIF_LEVEL[r.severity]},
-        "properties": {"tags": list(r.tags)},
+        "properties": {"tags": list(r.tags), "basis": r.basis},
     } for r in rules]
     results = []
     for f in findings:
@@ -184,7 +184,8 @@ def findings_sarif(findings: list[Finding], rules, version: str) -> bytes:
                 "logicalLocations": [{"name": f.indicator_name or where, "fullyQualifiedName": where,
                                       "kind": "member" if f.indicator_index is not None else "module"}],
             }],
-            "properties": {"tags": f.tags, "formIndex": f.form_index, "indicatorIndex": f.indicator_index},
+            "properties": {"tags": f.tags, "formIndex": f.form_index, "indicatorIndex": f.indicator_index,
+                           "basis": f.basis},
         }
         if f.code in index:
             result["ruleIndex"] = index[f.code]
@@ -215,4 +216,5 @@ def rules_table(rules, console) -> None:
 
 
 def rule_doc(r) -> str:
-    return f"{r.code} {r.name}（{SEVERITY_ZH[r.severity]}；标签：{', '.join(r.tags) or '无'}）\n\n{r.doc}\n"
+    return (f"{r.code} {r.name}（{SEVERITY_ZH[r.severity]}；标签：{', '.join(r.tags) or '无'}）\n\n{r.doc}\n\n"
+            f"依据：\n{r.basis}\n")

@@ -31,6 +31,8 @@ class Finding:
     message: str = ""
     suggestion: str | None = None
     tags: list[str] = field(default_factory=list)
+    # The clause or guide the finding rests on (the rule's basis; LLM findings may cite their own).
+    basis: str | None = None
 
 
 def at_least(severity: str, level: str) -> bool:

@@ -6,7 +6,8 @@ from drafter.rules.registry import rule
 from drafter.rules.view import FormView, pts
 
 
-@rule("S06", "得分超出分值或缺失", "error", tags=("scoring",), kinds=("self_eval",))
+@rule("S06", "得分超出分值或缺失", "error", tags=("scoring",), kinds=("self_eval",),
+      basis="财预〔2020〕10号（超额完成按满分计，不超过分值）")
 def check(view: FormView):
     """
     检查内容：

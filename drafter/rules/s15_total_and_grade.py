@@ -17,7 +17,8 @@ def _rows_missing(view: FormView) -> float | None:
     return total if total < view.config.total_points - view.config.tolerance - 1e-9 else None
 
 
-@rule("S15", "总分或评分等级错误", "error", tags=("scoring",), kinds=("self_eval",))
+@rule("S15", "总分或评分等级错误", "error", tags=("scoring",), kinds=("self_eval",),
+      basis="财政部预算司绩效评价等级（优 ≥90、良 80–89、中 60–79、差 <60）；财预〔2020〕10号")
 def check(view: FormView):
     """
     检查内容：

@@ -7,7 +7,8 @@ from drafter.rules.registry import rule
 from drafter.rules.view import MISSING, NUMERIC, FormView, natural_op, value_str
 
 
-@rule("T01", "指标必填项缺失", "error", tags=("completeness", "unmeasurable"))
+@rule("T01", "指标必填项缺失", "error", tags=("completeness", "unmeasurable"),
+      basis="财预〔2015〕88号《中央部门预算绩效目标管理办法》（审核完整性）；预算管理一体化系统必填项校验")
 def check(view: FormView):
     """
     检查内容：

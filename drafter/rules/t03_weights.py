@@ -6,7 +6,8 @@ from drafter.rules.registry import rule
 from drafter.rules.view import FormView, pts
 
 
-@rule("T03", "分值合计不正确", "error", tags=("scoring",))
+@rule("T03", "分值合计不正确", "error", tags=("scoring",),
+      basis="财政部《关于开展中央部门项目支出绩效自评工作的通知》（2016，权重合计 100 分）；财预〔2020〕10号《项目支出绩效评价管理办法》")
 def check(view: FormView):
     """
     检查内容：

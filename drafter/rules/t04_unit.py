@@ -22,7 +22,8 @@ def _counted(name: str) -> bool:
     return name.endswith(("数量", "个数", "人数", "次数", "户数", "天数", "件数"))
 
 
-@rule("T04", "定量指标缺少计量单位", "error", tags=("completeness", "unmeasurable"))
+@rule("T04", "定量指标缺少计量单位", "error", tags=("completeness", "unmeasurable"),
+      basis="财预〔2021〕101号（指标值与计量单位）；包头市财政局绩效目标审核要点（指标性质、目标值、计量单位准确）")
 def check(view: FormView):
     """
     检查内容：

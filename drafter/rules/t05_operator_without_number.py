@@ -6,7 +6,8 @@ from drafter.rules.registry import rule
 from drafter.rules.view import OP_NO_NUMBER, FormView
 
 
-@rule("T05", "有比较符号而无数值", "error", tags=("unmeasurable",))
+@rule("T05", "有比较符号而无数值", "error", tags=("unmeasurable",),
+      basis="财预〔2021〕101号（指标性质与指标值）；预算管理一体化系统“定量指标的指标值为数值”校验")
 def check(view: FormView):
     """
     检查内容：

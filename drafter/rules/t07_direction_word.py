@@ -6,7 +6,8 @@ from drafter.rules.registry import rule
 from drafter.rules.view import DIRECTION, FormView
 
 
-@rule("T07", "方向性用语无量化目标", "warning", tags=("unmeasurable",))
+@rule("T07", "方向性用语无量化目标", "warning", tags=("unmeasurable",),
+      basis="财政支出绩效评价管理办法（绩效目标细化、量化，不能量化的以分级分档形式表述）；财预〔2015〕88号（审核绩效目标是否细化量化）")
 def check(view: FormView):
     """
     检查内容：

@@ -15,7 +15,8 @@ def _restates(value: str, name: str) -> bool:
     return len(v) >= 4 and v.endswith(("率", "性", "度", "数量", "情况"))
 
 
-@rule("T08", "定性表述无判定标准", "warning", tags=("unmeasurable",))
+@rule("T08", "定性表述无判定标准", "warning", tags=("unmeasurable",),
+      basis="财政支出绩效评价管理办法（细化、量化，不能量化的分级分档表述）；财预〔2015〕88号")
 def check(view: FormView):
     """
     检查内容：

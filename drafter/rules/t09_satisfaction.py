@@ -9,7 +9,8 @@ _UNMEASURABLE = ("unmeasurable", "satisfaction")
 _FORM = ("satisfaction",)
 
 
-@rule("T09", "满意度指标取值不规范", "warning", tags=("unmeasurable", "satisfaction"))
+@rule("T09", "满意度指标取值不规范", "warning", tags=("unmeasurable", "satisfaction"),
+      basis="财政部《关于开展中央部门项目支出绩效自评工作的通知》（2016，满意度 10 分）；财预〔2020〕10号")
 def check(view: FormView):
     """
     检查内容：

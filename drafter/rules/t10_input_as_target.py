@@ -7,7 +7,8 @@ from drafter.rules.registry import rule
 from drafter.rules.view import FormView
 
 
-@rule("T10", "以投入代替产出", "warning", tags=("classification",))
+@rule("T10", "以投入代替产出", "warning", tags=("classification",),
+      basis="省级绩效目标表填报说明（资金、人员等投入不作为绩效目标）")
 def check(view: FormView):
     """
     检查内容：

@@ -29,7 +29,8 @@ def _problem(it: Item) -> str | None:
     return None
 
 
-@rule("T11", "指标类别归属错误", "warning", tags=("classification",))
+@rule("T11", "指标类别归属错误", "warning", tags=("classification",),
+      basis="财预〔2021〕101号（产出、效益、满意度、成本指标的定义）")
 def check(view: FormView):
     """
     检查内容：

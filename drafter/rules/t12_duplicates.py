@@ -32,7 +32,8 @@ def _same_target(a: Item, b: Item) -> bool:
     return W.squash(a.ind.target_raw) == W.squash(b.ind.target_raw)
 
 
-@rule("T12", "指标重复", "warning", tags=("duplicate",))
+@rule("T12", "指标重复", "warning", tags=("duplicate",),
+      basis="财预〔2015〕88号（审核完整性、相关性）")
 def check(view: FormView):
     """
     检查内容：

@@ -6,7 +6,8 @@ from drafter.rules.registry import rule
 from drafter.rules.view import RELATIVE, FormView
 
 
-@rule("T15", "相对目标缺少基线", "warning", tags=("unmeasurable", "baseline"))
+@rule("T15", "相对目标缺少基线", "warning", tags=("unmeasurable", "baseline"),
+      basis="专项资金绩效评价管理办法第二十条（历史标准）；财预〔2020〕10号（评价标准）")
 def check(view: FormView):
     """
     检查内容：

@@ -13,7 +13,8 @@ _ANNUAL_LABEL = re.compile(r"(?:年度|本年度|当年)(?:绩效)?总体?目标
 _LONG_TERM = re.compile(r"预期总目标|总目标|长期目标|中长期目标|阶段性目标|第[一二三]阶段|分阶段|[三五]年内")
 
 
-@rule("T16", "年度目标与长期目标混淆", "warning", tags=("goal",))
+@rule("T16", "年度目标与长期目标混淆", "warning", tags=("goal",),
+      basis="财预〔2015〕88号（年度绩效目标与中长期绩效目标）")
 def check(view: FormView):
     """
     检查内容：

@@ -6,7 +6,8 @@ from drafter.rules.registry import rule
 from drafter.rules.view import DIRECTION, OP_NO_NUMBER, VAGUE, FormView
 
 
-@rule("T17", "时效指标没有时限", "warning", tags=("unmeasurable", "timeliness"))
+@rule("T17", "时效指标没有时限", "warning", tags=("unmeasurable", "timeliness"),
+      basis="共性指标库示例（时效指标写明时限，如“××月××日前”）；财预〔2021〕101号")
 def check(view: FormView):
     """
     检查内容：

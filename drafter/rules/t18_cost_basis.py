@@ -7,7 +7,8 @@ from drafter.rules.registry import rule
 from drafter.rules.view import FormView
 
 
-@rule("T18", "成本指标缺少定额或标准依据", "warning", tags=("cost",))
+@rule("T18", "成本指标缺少定额或标准依据", "warning", tags=("cost",),
+      basis="上海市市级部门项目支出核心绩效目标和指标设置及取值指引（试行）（2025）；沪府办发〔2023〕16号（成本预算绩效管理）")
 def check(view: FormView):
     """
     检查内容：

@@ -16,7 +16,8 @@ def _limit_name(name: str, rate: str) -> str:
 _GOOD_DECREASE = ("节约", "节省", "降低率", "下降率", "减少率", "压减", "降幅")
 
 
-@rule("T20", "指标方向或取值范围不合理", "warning", tags=("direction",))
+@rule("T20", "指标方向或取值范围不合理", "warning", tags=("direction",),
+      basis="包头市财政局绩效目标审核要点（指标方向）；财预〔2020〕10号（正向、反向指标计分）")
 def check(view: FormView):
     """
     检查内容：

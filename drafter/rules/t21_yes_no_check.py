@@ -8,7 +8,8 @@ from drafter.rules.registry import rule
 from drafter.rules.view import FormView, Hit
 
 
-@rule("T21", "是否类指标未写评判标准和佐证材料", "info", tags=("evidence",))
+@rule("T21", "是否类指标未写评判标准和佐证材料", "info", tags=("evidence",),
+      basis="财预〔2015〕88号（绩效目标可衡量、可评价）；财政支出绩效评价管理办法（定性指标分级分档）")
 def check(view: FormView) -> Iterator[Hit]:
     """
     检查内容：

@@ -12,7 +12,8 @@ from drafter.rules.view import NUMERIC, FormView, Hit
 _VALUE_NOISE = re.compile(r"[\d.,%％=≥≤<>()（）\s]")
 
 
-@rule("T22", "百分比用于非比率指标（伪量化）", "warning", tags=("unmeasurable",))
+@rule("T22", "百分比用于非比率指标（伪量化）", "warning", tags=("unmeasurable",),
+      basis="财预〔2015〕88号（绩效目标细化、量化）；财政支出绩效评价管理办法（可量化的指标须能计算）")
 def check(view: FormView) -> Iterator[Hit]:
     """
     检查内容：
