@@ -54,7 +54,9 @@ def review(
     fail_on: FailOn = typer.Option(FailOn.error, "--fail-on", help="达到该级别时退出码为 1 (error | warning | never)"),
     suggest: bool = typer.Option(False, "--suggest", help="为不可衡量的指标给出改写建议（依据内置语料库）"),
     offline: bool = typer.Option(False, "--offline", help="不调用大模型（审核本身总是离线的）"),
-    config: Optional[Path] = typer.Option(None, "--config", "-c", help="配置文件 (TOML/YAML)：权重、等级、阈值"),
+    config: Optional[Path] = typer.Option(None, "--config", "-c",
+                                          help="配置文件 (TOML/YAML) 或预设名：national、shanghai-2025、guangxi、"
+                                               "chongqing-fengjie（drafter rule --presets 列出出处）"),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="写入文件 (write to file)"),
 ) -> None:
     """审核绩效目标表和自评表 (run the review rules)."""
@@ -123,12 +125,24 @@ def _write_review_xlsx(good, findings, output) -> None:
 def rule(
     code: Optional[str] = typer.Argument(None, help="规则代码，如 T07；省略则列出全部规则"),
     format: RuleFormat = typer.Option(RuleFormat.table, "--format", "-f", help="table | json"),
+    presets: bool = typer.Option(False, "--presets", help="列出 --config 可用的预设及其出处"),
 ) -> None:
     """列出审核规则，或说明一条规则 (list rules, or explain one)."""
     import json
     from drafter.cli import fail, stdout_console, write_output
     from drafter.render.review import rule_doc, rules_table
     from drafter.rules import all_rules, get_rule
+
+    if presets:
+        from drafter.config import PRESETS
+        if format == RuleFormat.json:
+            write_output(json.dumps([{"name": p.name, "title": p.title, "source": p.source, "values": p.values}
+                                     for p in PRESETS.values()], ensure_ascii=False, indent=2), None)
+        else:
+            write_output("\n\n".join(
+                f"{p.name}：{p.title}\n  设置：{', '.join(f'{k} = {v}' for k, v in p.values.items()) or '全部默认值'}"
+                f"\n  出处：{p.source}" for p in PRESETS.values()) + "\n", None)
+        return
 
     def as_dict(r):
         return {"code": r.code, "name": r.name, "severity": r.severity, "tags": list(r.tags),
