@@ -58,6 +58,10 @@ def review(
                                           help="配置文件 (TOML/YAML) 或预设名：national、shanghai-2025、guangxi、"
                                                "chongqing-fengjie（drafter rule --presets 列出出处）"),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="写入文件 (write to file)"),
+    baseline: Optional[Path] = typer.Option(None, "--baseline", "-b",
+                                            help="上一轮的审核结果 (review --format json) 或上一版表单：列出已修改、未修改和新增的问题"),
+    accept: Optional[Path] = typer.Option(None, "--accept",
+                                          help="接受清单 (TOML/YAML/JSON)：审核人同意保留的问题及理由，列为“已接受”而非待修改"),
 ) -> None:
     """审核绩效目标表和自评表 (run the review rules)."""
     from drafter.cli import emit_table, fail, read_sources, write_output
@@ -73,37 +77,94 @@ def review(
         rules = select_rules(select, ignore)
     except SelectionError as e:
         fail(str(e))
+    accepts = _load_accepts(accept) if accept is not None else []
+    old = _load_baseline(baseline, cfg, rules) if baseline is not None else None
     good, bad = read_sources(paths)
     findings = review_forms(good, cfg, rules=rules)
     if suggest:
         from drafter.suggest import add_suggestions
         findings = add_suggestions(findings, good)
+    fixed = None
+    if old is not None:
+        from drafter.rules.rounds import compare
+        result = compare(findings, old)
+        findings, fixed = result.findings, result.fixed
+    if accepts:
+        from drafter.rules.rounds import apply_accepts
+        findings = apply_accepts(findings, accepts)
     summary = summarize(findings, good)
+    if fixed is not None or accepts:
+        summary["round"] = _round_summary(findings, fixed, baseline)
 
     from drafter.render import review as render
     if format == ReviewFormat.json:
-        write_output(render.findings_json(findings, summary), output)
+        write_output(render.findings_json(findings, summary, fixed), output)
     elif format == ReviewFormat.markdown:
-        write_output(render.findings_markdown(findings, good, summary), output)
+        write_output(render.findings_markdown(findings, good, summary, fixed), output)
     elif format == ReviewFormat.sarif:
         write_output(render.findings_sarif(findings, rules, _version()), output)
     elif format == ReviewFormat.xlsx:
         _write_review_xlsx(good, findings, output)
     else:
-        emit_table(lambda console: render.print_findings_table(findings, good, console), output,
+        emit_table(lambda console: render.print_findings_table(findings, good, console, fixed=fixed), output,
                    width=100)
 
     sev = summary["by_severity"]
     _note(f"审核 {summary['forms']} 张表、{summary['indicators']} 项指标：错误 {sev['error']}，"
           f"警告 {sev['warning']}，提示 {sev['info']}；不可衡量的指标 {summary['unmeasurable_indicators']} 项")
+    if "round" in summary:
+        r = summary["round"]
+        _note(f"与上一轮相比：已修改 {r['fixed']}，未修改 {r['remaining']}，新增 {r['new']}，已接受 {r['accepted']}"
+              if fixed is not None else f"已接受 {r['accepted']} 项（见接受清单）")
     if suggest:
         _note("修改建议为离线生成：依据内置语料库中的同类指标（或通用写法），未调用大模型，请结合项目实际核定数值")
     elif summary["unmeasurable_indicators"] and format == ReviewFormat.table:
         _note("加 --suggest 可依据内置语料库给出可衡量的改写建议")
     if bad:
         raise typer.Exit(2)
-    if fail_on != FailOn.never and any(at_least(f.severity, fail_on.value) for f in findings):
+    # An accepted finding is settled: it no longer fails the run.
+    if fail_on != FailOn.never and any(at_least(f.severity, fail_on.value) for f in findings
+                                       if f.status != "accepted"):
         raise typer.Exit(1)
+
+
+def _load_accepts(path: Path):
+    from drafter.cli import fail
+    from drafter.errors import InputError
+    from drafter.rules.rounds import accepts_from
+    from drafter.structured import read_structured
+    try:
+        return accepts_from(read_structured(path), str(path))
+    except InputError as e:
+        fail(str(e))
+
+
+def _load_baseline(path: Path, cfg, rules):
+    """Findings of the previous round: a review JSON as written, or the old form reviewed now."""
+    from drafter.cli import fail
+    from drafter.errors import InputError
+    from drafter.read import read_file
+    from drafter.rules import review_forms
+    from drafter.rules.rounds import finding_from_dict
+    from drafter.structured import read_structured
+    source = str(path)
+    try:
+        if path.suffix.lower() == ".json":
+            data = read_structured(path)
+            if isinstance(data, dict) and isinstance(data.get("findings"), list):
+                return [finding_from_dict(d, source) for d in data["findings"]]
+        return review_forms([(source, read_file(path))], cfg, rules=rules)
+    except InputError as e:
+        fail(str(e))
+
+
+def _round_summary(findings, fixed, baseline) -> dict:
+    counts = {"new": 0, "remaining": 0, "accepted": 0}
+    for f in findings:
+        if f.status in counts:
+            counts[f.status] += 1
+    return {"baseline": str(baseline) if baseline is not None else None,
+            "fixed": len(fixed) if fixed is not None else None, **counts}
 
 
 def _write_review_xlsx(good, findings, output) -> None:

@@ -15,7 +15,7 @@ from drafter.rules import all_rules
 from test_rules_support import good_self_eval, good_target
 
 FINDING_FIELDS = {"code", "severity", "source", "form_index", "indicator_index", "indicator_name", "message",
-                  "suggestion", "tags", "basis"}
+                  "suggestion", "tags", "basis", "project_name", "status", "accepted_reason"}
 
 
 def invoke(*args):

@@ -64,7 +64,8 @@ def review_forms(batch: Sequence[tuple[str, list[Form]]], config: ReviewConfig |
                         code=r.code, severity=hit.severity or r.severity, source=source,
                         form_index=fi, indicator_index=idx, indicator_name=name,
                         message=hit.message, suggestion=hit.suggestion,
-                        tags=list(hit.tags if hit.tags is not None else r.tags), basis=r.basis or None)
+                        tags=list(hit.tags if hit.tags is not None else r.tags), basis=r.basis or None,
+                        project_name=form.project_name)
                     found.append((-1 if idx is None else idx, r.code, f))
             found.sort(key=lambda t: (t[0], t[1][0] != "T", t[1]))
             out.extend(f for _, _, f in found)

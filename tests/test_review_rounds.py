@@ -1,0 +1,86 @@
+"""Review rounds (issue 15 §5): a resubmitted form against the previous review, and accepted findings."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from drafter.cli import app
+from test_rules_support import add, good_target, ind, replace
+
+runner = CliRunner()
+
+
+def _write(tmp_path, name, *forms):
+    path = tmp_path / name
+    path.write_text(json.dumps({"source": name, "forms": [f.model_dump(mode="json") for f in forms]},
+                               ensure_ascii=False), encoding="utf-8")
+    return str(path)
+
+
+def _review(*args):
+    return runner.invoke(app, ["review", *args])
+
+
+def _first_submission():
+    form = add(good_target(),
+               ind("效益指标", "可持续影响指标", "长效管理机制", "健全"),
+               ind("产出指标", "时效指标", "防伪专用纸采购时限", "及时"),
+               ind("满意度指标", "服务对象满意度指标", "居民满意度", "提升"))
+    return form
+
+
+def _resubmission(first):
+    # 退回修改: the time row fixed, the rows reordered, a new vague row added.
+    fixed = replace(first, 7, target_raw="6月30日前")
+    rows = list(reversed(fixed.indicators)) + [ind("效益指标", "社会效益指标", "居住环境品质", "提升")]
+    return fixed.model_copy(update={"indicators": rows})
+
+
+def test_baseline_json_reports_fixed_remaining_and_new_by_indicator(tmp_path):
+    old = _write(tmp_path, "old.json", _first_submission())
+    r1 = _review(old, "-f", "json", "-o", str(tmp_path / "round1.json"))
+    assert r1.exit_code == 0
+    new = _write(tmp_path, "new.json", _resubmission(_first_submission()))
+    r2 = _review(new, "--baseline", str(tmp_path / "round1.json"), "-f", "json")
+    data = json.loads(r2.stdout)
+    status = {(f["code"], f["indicator_name"]): f["status"] for f in data["findings"]}
+    # Reordering did not make the old findings "new": they are matched by indicator.
+    assert status[("T07", "长效管理机制")] == "remaining"
+    assert status[("T09", "居民满意度")] == "remaining"
+    assert status[("T07", "居住环境品质")] == "new"
+    assert [(f["code"], f["indicator_name"]) for f in data["fixed"]] == [("T17", "防伪专用纸采购时限")]
+    assert data["summary"]["round"] == {"baseline": str(tmp_path / "round1.json"), "fixed": 1,
+                                        "new": 1, "remaining": 2, "accepted": 0}
+    assert "已修改 1，未修改 2，新增 1" in r2.stderr
+
+
+def test_baseline_can_be_the_old_form_itself(tmp_path):
+    old = _write(tmp_path, "old.json", _first_submission())
+    new = _write(tmp_path, "new.json", _resubmission(_first_submission()))
+    r = _review(new, "--baseline", old, "-f", "markdown")
+    assert "已修改：T17 防伪专用纸采购时限" in r.stdout and "［新增］" in r.stdout and "［未修改］" in r.stdout
+
+
+def test_accepted_findings_are_listed_as_accepted_and_do_not_fail(tmp_path):
+    form = good_target(indicators=[i for i in good_target().indicators if i.level2 != "质量指标"])
+    path = _write(tmp_path, "f.json", form)
+    assert _review(path).exit_code == 1  # T06: no quality indicator is an error
+    accept = tmp_path / "accept.toml"
+    accept.write_text('[[accept]]\ncode = "T06"\nproject = "物业从业人员技能培训"\n'
+                      'reason = "质量由持证上岗率体现，审核人同意不另设质量指标"\n', encoding="utf-8")
+    r = _review(path, "--accept", str(accept), "-f", "json")
+    assert r.exit_code == 0
+    [f] = [f for f in json.loads(r.stdout)["findings"] if f["code"] == "T06"]
+    assert f["status"] == "accepted" and "审核人同意" in f["accepted_reason"]
+
+
+def test_bad_accept_file_is_one_line_and_exit_2(tmp_path):
+    path = _write(tmp_path, "f.json", good_target())
+    accept = tmp_path / "accept.yaml"
+    accept.write_text("accept:\n  - code: T06\n", encoding="utf-8")
+    r = _review(path, "--accept", str(accept))
+    assert r.exit_code == 2 and "reason" in r.stderr and "Traceback" not in r.stderr
+    r = _review(path, "--baseline", str(tmp_path / "missing.json"))
+    assert r.exit_code == 2 and "Traceback" not in r.stderr
