@@ -60,6 +60,8 @@ def review(
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="写入文件 (write to file)"),
     baseline: Optional[Path] = typer.Option(None, "--baseline", "-b",
                                             help="上一轮的审核结果 (review --format json) 或上一版表单：列出已修改、未修改和新增的问题"),
+    history: Optional[List[str]] = typer.Option(None, "--history",
+                                                help="往年同一项目的表（自评表带实际值），可重复：目标低于上年实际、超额完成后未调高"),
     accept: Optional[Path] = typer.Option(None, "--accept",
                                           help="接受清单 (TOML/YAML/JSON)：审核人同意保留的问题及理由，列为“已接受”而非待修改"),
 ) -> None:
@@ -79,8 +81,9 @@ def review(
         fail(str(e))
     accepts = _load_accepts(accept) if accept is not None else []
     old = _load_baseline(baseline, cfg, rules) if baseline is not None else None
+    past = _load_history(history) if history else None
     good, bad = read_sources(paths)
-    findings = review_forms(good, cfg, rules=rules)
+    findings = review_forms(good, cfg, rules=rules, history=past)
     if suggest:
         from drafter.suggest import add_suggestions
         findings = add_suggestions(findings, good)
@@ -126,6 +129,23 @@ def review(
     if fail_on != FailOn.never and any(at_least(f.severity, fail_on.value) for f in findings
                                        if f.status != "accepted"):
         raise typer.Exit(1)
+
+
+def _load_history(paths: List[str]):
+    """Earlier years' forms; an unreadable one stops the run (a silent gap would hide T30)."""
+    from drafter.cli import fail
+    from drafter.errors import InputError
+    from drafter.read import expand_paths, read_file
+    files = expand_paths(paths)
+    if not files:
+        fail("没有找到往年的表 (no --history files)")
+    out = []
+    for f in files:
+        try:
+            out.append((str(f), read_file(f)))
+        except InputError as e:
+            fail(str(e))
+    return out
 
 
 def _load_accepts(path: Path):

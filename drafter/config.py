@@ -72,6 +72,8 @@ class ReviewConfig:
     target_execution_weight: float = 0.0
     # T14: a cost total may differ from the funds by this share before it is reported.
     funds_tolerance_ratio: float = 0.01
+    # T28: unit cost × quantity beyond this multiple of the funds (or below its inverse) is reported.
+    unit_cost_factor: float = 2.0
     # T19: fewer 三级 indicators than this is too few.
     min_indicators: int = 3
 

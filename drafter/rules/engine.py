@@ -43,11 +43,15 @@ def select_rules(select: Sequence[str] | None = None, ignore: Sequence[str] | No
 
 def review_forms(batch: Sequence[tuple[str, list[Form]]], config: ReviewConfig | None = None,
                  select: Sequence[str] | None = None, ignore: Sequence[str] | None = None,
-                 rules: list[Rule] | None = None) -> list[Finding]:
-    """Findings for every form of ``batch`` ((source, forms) pairs), sorted by place then code."""
+                 rules: list[Rule] | None = None,
+                 history: Sequence[tuple[str, list[Form]]] | None = None) -> list[Finding]:
+    """Findings for every form of ``batch`` ((source, forms) pairs), sorted by place then code.
+
+    ``history`` holds earlier years' forms of the same projects, for the cross-year rule (T30).
+    """
     config = config or ReviewConfig()
     rules = rules if rules is not None else select_rules(select, ignore)
-    run = Run(list(batch))
+    run = Run(list(batch), list(history or []))
     out: list[Finding] = []
     for source, forms in run.batch:
         for fi, form in enumerate(forms):

@@ -196,9 +196,30 @@ def project_key(text: str | None) -> str:
 class Run:
     """Every form of one review, for rules that compare forms (a self-evaluation with its targets)."""
 
-    def __init__(self, batch: list[tuple[str, list[Form]]] | None = None):
+    def __init__(self, batch: list[tuple[str, list[Form]]] | None = None,
+                 history: list[tuple[str, list[Form]]] | None = None):
         self.batch = batch or []
+        # Earlier years' forms (--history): what cross-year rules compare targets with.
+        self.history = history or []
         self._targets: dict[str, list[tuple[str, int, Form]]] | None = None
+
+    def past_forms(self, form: Form) -> list[tuple[str, Form]]:
+        """History forms of the same project (and agency, when both name one) from earlier years."""
+        key = project_key(form.project_name)
+        if not key:
+            return []
+        out = []
+        for source, forms in self.history:
+            for f in forms:
+                if project_key(f.project_name) != key:
+                    continue
+                if form.agency and f.agency and project_key(form.agency) != project_key(f.agency):
+                    continue
+                if form.year is not None and f.year is not None and f.year >= form.year:
+                    continue
+                out.append((source, f))
+        # Latest year first: "last year" is the nearest one on record.
+        return sorted(out, key=lambda sf: -(sf[1].year or 0))
 
     def targets_named(self, key: str) -> list[tuple[str, int, Form]]:
         """Target forms whose project name reduces to ``key``: (source, form index, form)."""

@@ -76,7 +76,7 @@ def is_yes_no_check(text: str) -> bool:
 _RATE_NAME = re.compile(r"率|比例|占比|百分比|份额|覆盖|程度|[性度]$|完成|达成|稳定|正常|准确|可用|在线|"
                         r"畅通|合格|达标|合规")
 # Goal verbs: a name that says what the project serves, not what is counted ("维护社会稳定").
-_GOAL_VERBS = re.compile(r"维护|促进|推动|助推|助力|承担|营造|巩固|带动|确保|服务于|保障(?!房)")
+_GOAL_VERBS = re.compile(r"维护|促进|推动|助推|助力|承担|营造|巩固|带动|确保|服务于|保障(?![房性])")
 _YES_NO_STATE = re.compile(r"健全|建立")
 
 
@@ -87,6 +87,8 @@ def pseudo_rate(name: str, value_words: str = "") -> str | None:
     """
     if "%" in name or "％" in name:
         return None  # a template's "(≥**%)": the form asks for a rate, the name is a sentence
+    if len(strip_punct(name)) < 4:
+        return None  # an empty or broken name: nothing to judge the percentage by
     n = strip_punct(name) + strip_punct(value_words)
     if _YES_NO_STATE.search(n):
         return "名称是“有或没有”的状态（制度健全、已建立），百分比没有分母"
@@ -122,6 +124,48 @@ _DEADLINE_UNIT = re.compile(r"(?:前|底|末|以前|之前|前完成|底前)$")
 def is_deadline_unit(unit: str) -> bool:
     """A "unit" that makes the number a date: "9月前" parses as 9 with unit "月前"."""
     return bool(_DEADLINE_UNIT.search(unit))
+
+
+# Money (T14, T23, T28): units a cost or a fund is written in, in yuan.
+MONEY_UNITS: dict[str, float] = {"元": 1.0, "千元": 1e3, "万元": 1e4, "亿元": 1e8, "萬元": 1e4, "億元": 1e8}
+
+
+def split_rate_unit(unit: str | None) -> tuple[str, str | None]:
+    """"万元/公里" → ("万元", "公里"); "元/人·天" → ("元", "人·天"); "亩" → ("亩", None)."""
+    if not unit:
+        return "", None
+    for sep in ("/", "／", "每"):
+        if sep in unit:
+            head, _, tail = unit.partition(sep)
+            return head, tail or None
+    return unit, None
+
+
+# Names where a smaller figure is the aim although they look like costs: savings and cuts.
+GOOD_DECREASE = ("节约", "节省", "降低率", "下降率", "减少率", "压减", "降幅")
+# Counting units: what a number of things is counted in (T25 rates in 个, T24 quantities).
+COUNT_UNITS = ("个", "人", "次", "件", "项", "户", "份", "台", "套", "家", "所", "名", "条", "处", "场",
+               "册", "本", "张", "辆", "座", "栋", "间", "批", "期", "人次", "户次", "支", "门", "株", "棵")
+# Quantities a goal sentence may name (T27, T29): number, optional 万/千/亿, unit.
+_QUANTITY = re.compile(r"(\d+(?:\.\d+)?)\s*(万|千|亿)?\s*(平方米|平方公里|公顷|公里|千米|米|亩|人次|户次|人|户|"
+                       r"个|所|家|座|栋|套|台|件|项|场|次|吨|株|棵|册|份|条|处|辆|间|张|名|批|头|只|支)")
+_MULTIPLIER = {"万": 1e4, "千": 1e3, "亿": 1e8}
+_SAME_UNIT = {"千米": "公里"}
+
+
+def quantities(text: str) -> list[tuple[float, str, str]]:
+    """(amount, unit, the words just before it) for every "8000亩" / "8万人次" in a sentence."""
+    out = []
+    for m in _QUANTITY.finditer(text or ""):
+        amount = float(m.group(1)) * _MULTIPLIER.get(m.group(2) or "", 1.0)
+        unit = _SAME_UNIT.get(m.group(3), m.group(3))
+        before = strip_punct(text[max(0, m.start() - 8):m.start()])
+        out.append((amount, unit, before))
+    return out
+
+
+def unit_key(unit: str | None) -> str:
+    return _SAME_UNIT.get(unit or "", unit or "")
 
 
 # Relative targets (T15): a change with a number but no level to start from.
