@@ -62,6 +62,8 @@ def review(
                                             help="上一轮的审核结果 (review --format json) 或上一版表单：列出已修改、未修改和新增的问题"),
     history: Optional[List[str]] = typer.Option(None, "--history",
                                                 help="往年同一项目的表（自评表带实际值），可重复：目标低于上年实际、超额完成后未调高"),
+    history_store: bool = typer.Option(False, "--history-from-store",
+                                       help="也从存储库取同一单位、同一项目的往年表（drafter ingest 导入的）"),
     accept: Optional[Path] = typer.Option(None, "--accept",
                                           help="接受清单 (TOML/YAML/JSON)：审核人同意保留的问题及理由，列为“已接受”而非待修改"),
 ) -> None:
@@ -83,6 +85,8 @@ def review(
     old = _load_baseline(baseline, cfg, rules) if baseline is not None else None
     past = _load_history(history) if history else None
     good, bad = read_sources(paths)
+    if history_store:
+        past = (past or []) + _history_from_store(good)
     findings = review_forms(good, cfg, rules=rules, history=past)
     if suggest:
         from drafter.suggest import add_suggestions
@@ -146,6 +150,20 @@ def _load_history(paths: List[str]):
         except InputError as e:
             fail(str(e))
     return out
+
+
+def _history_from_store(good) -> list:
+    """Stored forms of the projects under review; an empty store is a note, not a failure."""
+    from drafter.store import StoreError
+    from drafter.store.history import past_forms_from_store
+    projects = [f.project_name for _, forms in good for f in forms if f.kind == "target" and f.project_name]
+    try:
+        found = past_forms_from_store(projects)
+    except StoreError as e:
+        _note(f"未比较往年：{e}")
+        return []
+    _note(f"从存储库取到往年表 {sum(len(fs) for _, fs in found)} 张（同名项目）")
+    return found
 
 
 def _load_accepts(path: Path):

@@ -173,3 +173,26 @@ def test_history_option_on_the_command_line(tmp_path):
     assert any("1500人次" in f["message"] and "2023.json" in f["message"] for f in findings)
     r = CliRunner().invoke(app, ["review", str(now), "--history", str(tmp_path / "none.json")])
     assert r.exit_code == 2 and "Traceback" not in r.stderr
+
+
+def test_history_from_the_store(tmp_path, monkeypatch):
+    """Past forms of the same project that `drafter ingest` stored are compared like --history files."""
+    import json
+    from typer.testing import CliRunner
+    from drafter.cli import app
+    monkeypatch.setenv("DRAFTER_HOME", str(tmp_path / "home"))
+    runner = CliRunner()
+    now = tmp_path / "2024.json"
+    now.write_text(json.dumps({"source": "2024", "forms": [good_target().model_dump(mode="json")]},
+                              ensure_ascii=False), encoding="utf-8")
+    r = runner.invoke(app, ["review", str(now), "--history-from-store", "--select", "T30"])
+    assert r.exit_code == 0 and "未比较往年" in r.stderr  # no store yet: said, not fatal
+    (src, forms), = _history("1500(人次)")
+    past = tmp_path / "2023.json"
+    past.write_text(json.dumps({"source": src, "forms": [f.model_dump(mode="json") for f in forms]},
+                               ensure_ascii=False), encoding="utf-8")
+    assert runner.invoke(app, ["ingest", str(past)]).exit_code == 0
+    r = runner.invoke(app, ["review", str(now), "--history-from-store", "--select", "T30", "-f", "json"])
+    findings = json.loads(r.stdout)["findings"]
+    assert any(f["indicator_name"] == "培训人次" and "1500人次" in f["message"] and "2023年" in f["message"]
+               for f in findings)
