@@ -82,3 +82,34 @@ def test_t07_and_t04_examples_no_longer_draw_t09():
         bad, _ = examples(code)
         for row, _twice in bad:
             assert not _findings_on_added("T09", row, False)
+
+
+# Form-level rules: their 示例 is a sentence; each is built here with the documented figures
+# (T13, T14, T16 in test_rules_target.py; T27–T30 in test_rules_new_checks.py use theirs too).
+
+def test_t03_documented_example_80_of_100():
+    from drafter.model import Budget
+    from test_rules_support import good_self_eval
+    rows = [ind("产出指标", "数量指标", "培训人次", "≥1200(人次)", actual_raw="1250(人次)", weight=24, score=24),
+            ind("产出指标", "质量指标", "培训考核合格率", "≥95(%)", actual_raw="96(%)", weight=30, score=30),
+            ind("效益指标", "社会效益指标", "参训人员持证上岗率", "≥90(%)", actual_raw="92(%)", weight=1, score=1),
+            ind("满意度指标", "服务对象满意度指标", "参训人员满意度", "≥90(%)", actual_raw="93(%)", weight=15, score=15)]
+    form = good_self_eval(indicators=rows, budget=Budget(unit="万元", adjusted=100.0, executed=100.0, rate_pct=100.0,
+                                                         weight=10.0, score=10.0))
+    [f] = run(form, "T03")
+    assert "应为 100.00" in f.message and "80.00" in f.message and "预算执行 10.00" in f.message
+
+
+def test_t06_documented_example_only_quantity_and_social_benefit():
+    rows = [ind("产出指标", "数量指标", "培训人次", "≥1200(人次)"),
+            ind("效益指标", "社会效益指标", "参训人员持证上岗率", "≥90(%)")]
+    messages = " ".join(f.message for f in run(good_target(indicators=rows), "T06"))
+    for missing in ("产出-质量指标", "产出-时效指标", "服务对象满意度指标"):
+        assert missing in messages
+
+
+def test_t19_documented_example_two_indicators():
+    rows = [ind("产出指标", "数量指标", "工资发放完成率", "=100(%)"),
+            ind("产出指标", "时效指标", "发放及时率", "=100(%)")]
+    [f] = run(good_target(indicators=rows), "T19")
+    assert "只有 2 个" in f.message
