@@ -133,9 +133,10 @@ def load_config(path: str | Path | None) -> ReviewConfig:
         return ReviewConfig()
     from drafter.structured import read_structured
     source = str(path)
-    if source in PRESETS and not Path(source).exists():
+    exists = _exists(source)
+    if source in PRESETS and not exists:
         return config_from_dict(dict(PRESETS[source].values), source)
-    if not Path(source).exists() and not Path(source).suffix:
+    if not exists and not Path(source).suffix and len(source) < 64:
         raise InputError(f"没有这个配置文件或预设 (no such config file or preset); 可用预设: {', '.join(PRESETS)}",
                          source)
     data = read_structured(path)
@@ -152,6 +153,14 @@ def load_config(path: str | Path | None) -> ReviewConfig:
             raise InputError(f"未知预设 (unknown preset): {preset}; 可用预设: {', '.join(PRESETS)}", source)
         data = {**PRESETS[preset].values, **data}
     return config_from_dict(data, source)
+
+
+def _exists(path: str) -> bool:
+    # A name too long for the file system (or with a NUL) is no file: read_structured says so.
+    try:
+        return Path(path).exists()
+    except (OSError, ValueError):
+        return False
 
 
 def config_from_dict(data: dict[str, Any], source: str = "config") -> ReviewConfig:
