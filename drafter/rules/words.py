@@ -73,11 +73,15 @@ def is_yes_no_check(text: str) -> bool:
 
 
 # A percentage needs a denominator: a rate, a share, a property measured over time or samples.
-_RATE_NAME = re.compile(r"率|比例|占比|百分比|份额|覆盖|程度|[性度]$|完成|达成|稳定|正常|准确|可用|在线|"
-                        r"畅通|合格|达标|合规")
+_RATE_NAME = re.compile(r"率|比例|占比|百分比|份额|覆盖|程度|性|(?<!制)度|完成|达成|验收|稳定|正常|准确|可用|在线|"
+                        r"畅通")
+# What a value cell may add after its number to say what it counts ("100%合规"). Only the value:
+# a name that merely mentions 合格 somewhere ("…均合格") is no pass rate.
+_RATE_VALUE = re.compile(r"合格|达标|合规|完成|覆盖")
 # Goal verbs: a name that says what the project serves, not what is counted ("维护社会稳定").
 _GOAL_VERBS = re.compile(r"维护|促进|推动|助推|助力|承担|营造|巩固|带动|确保|服务于|保障(?![房性])")
 _YES_NO_STATE = re.compile(r"健全|建立")
+_TEMPLATE_RATE = re.compile(r"\*+\s*[%％]")
 
 
 def pseudo_rate(name: str, value_words: str = "") -> str | None:
@@ -85,17 +89,17 @@ def pseudo_rate(name: str, value_words: str = "") -> str | None:
 
     ``value_words`` is what the value cell says beside its number ("100%合规": 合规 is the rate).
     """
-    if "%" in name or "％" in name:
+    if _TEMPLATE_RATE.search(name):
         return None  # a template's "(≥**%)": the form asks for a rate, the name is a sentence
     if len(strip_punct(name)) < 4:
         return None  # an empty or broken name: nothing to judge the percentage by
-    n = strip_punct(name) + strip_punct(value_words)
+    n = strip_punct(name)
     if _YES_NO_STATE.search(n):
         return "名称是“有或没有”的状态（制度健全、已建立），百分比没有分母"
     m = _GOAL_VERBS.search(n)
     if m and not re.search(r"率|比例|占比", n):
         return f"名称“{m.group(0)}……”是工作方向，不是比率，百分比没有分母"
-    if not _RATE_NAME.search(n):
+    if not _RATE_NAME.search(n) and not _RATE_VALUE.search(strip_punct(value_words)):
         return "名称不是比率或比例，百分比没有分母"
     return None
 
