@@ -49,6 +49,7 @@ def draft(
     agency: Optional[str] = typer.Option(None, "--agency", help="实施单位 (implementing agency)"),
     department: Optional[str] = typer.Option(None, "--department", help="主管部门"),
     year: Optional[int] = typer.Option(None, "--year", help="年度 (budget year)"),
+    nature: Optional[str] = typer.Option(None, "--nature", help="项目性质：经常性 或 一次性（经常性项目以本项目往年数据为基线）"),
     from_file: Optional[Path] = typer.Option(None, "--from", help="从 YAML/JSON 文件读取以上字段"),
     format: DraftFormat = typer.Option(DraftFormat.table, "--format", "-f", help="table | json | markdown | xlsx"),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="写入文件（原子写入）"),
@@ -68,9 +69,10 @@ def draft(
     try:
         if from_file is not None:
             request = load_request(from_file, {"name": name, "goal": goal, "funds": funds, "agency": agency,
-                                               "department": department, "year": year})
+                                               "department": department, "year": year,
+                                               "project_nature": nature})
         else:
-            request = build_request(name, goal, funds, agency, year, department)
+            request = build_request(name, goal, funds, agency, year, department, nature)
     except InputError as e:
         fail(str(e))
         return

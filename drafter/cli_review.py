@@ -136,7 +136,7 @@ def review(
 
 
 def _load_history(paths: List[str]):
-    """Earlier years' forms; an unreadable one stops the run (a silent gap would hide T30)."""
+    """Earlier years' forms; an unreadable one stops the run (a silent gap would hide T35)."""
     from drafter.cli import fail
     from drafter.errors import InputError
     from drafter.read import expand_paths, read_file

@@ -8,7 +8,6 @@ reader. tests/labels/measurability_targets.json labels every indicator of the bu
 from __future__ import annotations
 
 import pytest
-
 from measure_unmeasurable import REALFORMS, builtin_batch, realform_batch, score
 
 

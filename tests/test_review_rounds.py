@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
+from test_rules_support import add, good_target, ind, replace
 from typer.testing import CliRunner
 
 from drafter.cli import app
-from test_rules_support import add, good_target, ind, replace
 
 runner = CliRunner()
 

@@ -10,15 +10,16 @@ from __future__ import annotations
 import re
 
 import pytest
+from test_rules_support import add, good_target, ind, run
 
 from drafter.rules import all_rules
 from drafter.rules.registry import section
-from test_rules_support import add, good_target, ind, run
 
 _NOTE = re.compile(r"（([^（）]*)）$")
-# Rules about the whole form: their examples are a sentence, tested in test_rules_target.py and
+# Rules about the whole form (or, like T32, about a row against the form's dates): their examples
+# are a sentence, tested in test_rules_target.py, test_rules_peer.py and
 # test_rules_new_checks.py with forms built for them.
-FORM_LEVEL = {"T03", "T06", "T13", "T14", "T16", "T19", "T27", "T28", "T29", "T30"}
+FORM_LEVEL = {"T03", "T06", "T13", "T14", "T16", "T19", "T27", "T28", "T29", "T30", "T31", "T32", "T33", "T34", "T35"}
 
 
 def _row(line: str):
@@ -85,11 +86,12 @@ def test_t07_and_t04_examples_no_longer_draw_t09():
 
 
 # Form-level rules: their 示例 is a sentence; each is built here with the documented figures
-# (T13, T14, T16 in test_rules_target.py; T27–T30 in test_rules_new_checks.py use theirs too).
+# (T13, T14, T16 in test_rules_target.py; T27–T29 and T35 in test_rules_new_checks.py, T30–T34 in test_rules_peer.py use theirs too).
 
 def test_t03_documented_example_80_of_100():
-    from drafter.model import Budget
     from test_rules_support import good_self_eval
+
+    from drafter.model import Budget
     rows = [ind("产出指标", "数量指标", "培训人次", "≥1200(人次)", actual_raw="1250(人次)", weight=24, score=24),
             ind("产出指标", "质量指标", "培训考核合格率", "≥95(%)", actual_raw="96(%)", weight=30, score=30),
             ind("效益指标", "社会效益指标", "参训人员持证上岗率", "≥90(%)", actual_raw="92(%)", weight=1, score=1),

@@ -6,13 +6,13 @@ from __future__ import annotations
 import json
 
 import pytest
+from test_rules_support import add, good_self_eval, good_target, ind
 from typer.testing import CliRunner
 
 from drafter.cli import app
 from drafter.config import PRESETS, load_config
 from drafter.errors import InputError
 from drafter.rules import all_rules, review_forms
-from test_rules_support import good_self_eval, good_target, ind, add
 
 runner = CliRunner()
 
@@ -48,7 +48,7 @@ def test_presets_by_name_and_their_sources():
     assert sh.cost_required and sh.cost_standard_required
     assert load_config("national") == load_config(None)
     form = good_target(indicators=[i for i in good_target().indicators if i.level2 != "成本指标"])
-    t06 = lambda cfg: [f.severity for f in review_forms([("f", [form])], cfg, select=["T06"])]  # noqa: E731
+    t06 = lambda cfg: [f.severity for f in review_forms([("f", [form])], cfg, select=["T06"])]
     assert t06(load_config("national")) == ["warning"] and t06(sh) == ["error"]
 
 

@@ -7,13 +7,13 @@ Clean means: the reviewer-approved training forms of test_rules_support and the 
 from __future__ import annotations
 
 import pytest
+from test_rules_support import add, good_self_eval, good_target, ind, run
 
 from drafter.config import ReviewConfig
 from drafter.model import Budget, Funds
 from drafter.rules import review_forms
-from test_rules_support import add, good_self_eval, good_target, ind, run
 
-NEW_TARGET_RULES = ["T22", "T23", "T24", "T25", "T26", "T27", "T28", "T29", "T30"]
+NEW_TARGET_RULES = ["T22", "T23", "T24", "T25", "T26", "T27", "T28", "T29", "T35"]
 
 
 @pytest.mark.parametrize("code", NEW_TARGET_RULES)
@@ -29,7 +29,7 @@ def test_silent_on_the_built_in_corpus():
     from drafter.read import expand_paths, read_file
     from drafter.resources import corpus_dir
     batch = [(str(p), read_file(p)) for p in expand_paths([str(corpus_dir())])]
-    found = review_forms(batch, select=["T23", "T24", "T25", "T26", "T27", "T28", "T29", "T30", "S21"])
+    found = review_forms(batch, select=["T23", "T24", "T25", "T26", "T27", "T28", "T29", "T35", "S21"])
     assert found == []
 
 
@@ -126,7 +126,7 @@ def _history(actual: str, target: str = "≥1000(人次)"):
 
 
 def test_t30_target_below_last_years_actual_with_both_figures_and_source():
-    found = review_forms([("t.json", [good_target()])], select=["T30"], history=_history("1500(人次)"))
+    found = review_forms([("t.json", [good_target()])], select=["T35"], history=_history("1500(人次)"))
     # 持证上岗率: 2023 actual 92% against this year's ≥90% is reported too.
     assert {f.indicator_name for f in found} == {"培训人次", "参训人员持证上岗率"}
     [f] = [f for f in found if f.indicator_name == "培训人次"]
@@ -135,7 +135,7 @@ def test_t30_target_below_last_years_actual_with_both_figures_and_source():
 
 def test_t30_over_achieved_last_year_and_not_raised():
     # 2023: target 1200, actual 1680 (140 %); 2024 target 1200 again: not raised.
-    found = review_forms([("t.json", [good_target()])], select=["T30"],
+    found = review_forms([("t.json", [good_target()])], select=["T35"],
                          history=_history("1680(人次)", target="≥1200(人次)"))
     [f] = [f for f in found if f.indicator_name == "培训人次"]
     assert "完成 140%" in f.message and "未提高" in f.message and "1680人次" in f.message
@@ -143,7 +143,7 @@ def test_t30_over_achieved_last_year_and_not_raised():
     form = good_target()
     rows = list(form.indicators)
     rows[0] = ind("产出指标", "数量指标", "培训人次", "≥1680(人次)")
-    found = review_forms([("t.json", [form.model_copy(update={"indicators": rows})])], select=["T30"],
+    found = review_forms([("t.json", [form.model_copy(update={"indicators": rows})])], select=["T35"],
                          history=_history("1680(人次)", target="≥1200(人次)"))
     assert [f for f in found if f.indicator_name == "培训人次"] == []
 
@@ -152,14 +152,16 @@ def test_t30_ignores_other_projects_and_later_years():
     other = _history("1500(人次)")
     src, [past] = other[0]
     renamed = [(src, [past.model_copy(update={"project_name": "另一个项目"})])]
-    assert review_forms([("t.json", [good_target()])], select=["T30"], history=renamed) == []
+    assert review_forms([("t.json", [good_target()])], select=["T35"], history=renamed) == []
     later = [(src, [past.model_copy(update={"year": 2025})])]
-    assert review_forms([("t.json", [good_target()])], select=["T30"], history=later) == []
+    assert review_forms([("t.json", [good_target()])], select=["T35"], history=later) == []
 
 
 def test_history_option_on_the_command_line(tmp_path):
     import json
+
     from typer.testing import CliRunner
+
     from drafter.cli import app
     (src, forms), = _history("1500(人次)")
     past = tmp_path / "2023.json"
@@ -168,7 +170,7 @@ def test_history_option_on_the_command_line(tmp_path):
     now = tmp_path / "2024.json"
     now.write_text(json.dumps({"source": "2024", "forms": [good_target().model_dump(mode="json")]},
                               ensure_ascii=False), encoding="utf-8")
-    r = CliRunner().invoke(app, ["review", str(now), "--history", str(past), "--select", "T30", "-f", "json"])
+    r = CliRunner().invoke(app, ["review", str(now), "--history", str(past), "--select", "T35", "-f", "json"])
     findings = json.loads(r.stdout)["findings"]
     assert any("1500人次" in f["message"] and "2023.json" in f["message"] for f in findings)
     r = CliRunner().invoke(app, ["review", str(now), "--history", str(tmp_path / "none.json")])
@@ -178,21 +180,23 @@ def test_history_option_on_the_command_line(tmp_path):
 def test_history_from_the_store(tmp_path, monkeypatch):
     """Past forms of the same project that `drafter ingest` stored are compared like --history files."""
     import json
+
     from typer.testing import CliRunner
+
     from drafter.cli import app
     monkeypatch.setenv("DRAFTER_HOME", str(tmp_path / "home"))
     runner = CliRunner()
     now = tmp_path / "2024.json"
     now.write_text(json.dumps({"source": "2024", "forms": [good_target().model_dump(mode="json")]},
                               ensure_ascii=False), encoding="utf-8")
-    r = runner.invoke(app, ["review", str(now), "--history-from-store", "--select", "T30"])
+    r = runner.invoke(app, ["review", str(now), "--history-from-store", "--select", "T35"])
     assert r.exit_code == 0 and "未比较往年" in r.stderr  # no store yet: said, not fatal
     (src, forms), = _history("1500(人次)")
     past = tmp_path / "2023.json"
     past.write_text(json.dumps({"source": src, "forms": [f.model_dump(mode="json") for f in forms]},
                                ensure_ascii=False), encoding="utf-8")
     assert runner.invoke(app, ["ingest", str(past)]).exit_code == 0
-    r = runner.invoke(app, ["review", str(now), "--history-from-store", "--select", "T30", "-f", "json"])
+    r = runner.invoke(app, ["review", str(now), "--history-from-store", "--select", "T35", "-f", "json"])
     findings = json.loads(r.stdout)["findings"]
     assert any(f["indicator_name"] == "培训人次" and "1500人次" in f["message"] and "2023年" in f["message"]
                for f in findings)

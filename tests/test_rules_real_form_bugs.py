@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from test_rules_support import add, good_self_eval, good_target, ind, replace, run
+
 from drafter.config import ReviewConfig
 from drafter.suggest import suggest_for
-from test_rules_support import add, good_self_eval, good_target, ind, replace, run
 
 
 def test_t17_ignores_a_period_qualifier_in_the_name():

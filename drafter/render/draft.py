@@ -46,7 +46,8 @@ def draft_markdown(result: Any) -> str:
     form = result.form
     lines = [f"# {form.project_name or ''} 绩效目标草稿", "",
              f"- 起草引擎：{engine_label(result.engine)}"]
-    for label, value in (("年度", form.year), ("实施单位", form.agency), ("主管部门", form.department)):
+    for label, value in (("年度", form.year), ("实施单位", form.agency), ("主管部门", form.department),
+                         ("项目性质", form.project_nature)):
         if value:
             lines.append(f"- {label}：{value}")
     if form.funds and form.funds.total is not None:

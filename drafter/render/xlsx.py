@@ -74,8 +74,12 @@ def _write_form(ws, form: Form) -> dict[int, int]:
     ws.cell(1, 1, title).font = Font(bold=True, size=14)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
     ws.cell(1, 1).alignment = Alignment(horizontal="center")
-    header = [("项目名称", form.project_name), ("主管部门", form.department),
-              ("实施单位", form.agency), ("项目类别", form.project_type)]
+    header: list[tuple[str, object]] = [
+        ("项目名称", form.project_name), ("主管部门", form.department), ("实施单位", form.agency),
+        ("项目类别", form.project_type), ("项目性质", form.project_nature),
+        # ISO text, not a date cell: it reads the same in every locale and reads back as printed.
+        ("计划开始日期", form.planned_start and form.planned_start.isoformat()),
+        ("计划完成日期", form.planned_end and form.planned_end.isoformat())]
     if form.funds:
         unit = form.funds.unit or "元"
         header += [(f"年度资金总额（{unit}）", form.funds.total),

@@ -47,7 +47,7 @@ def review_forms(batch: Sequence[tuple[str, list[Form]]], config: ReviewConfig |
                  history: Sequence[tuple[str, list[Form]]] | None = None) -> list[Finding]:
     """Findings for every form of ``batch`` ((source, forms) pairs), sorted by place then code.
 
-    ``history`` holds earlier years' forms of the same projects, for the cross-year rule (T30).
+    ``history`` holds earlier years' forms of the same projects, for the cross-year rule (T35).
     """
     config = config or ReviewConfig()
     rules = rules if rules is not None else select_rules(select, ignore)

@@ -8,8 +8,9 @@ Pure functions over findings; the CLI reads the files.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import Any, Iterable
+from typing import Any
 
 from drafter.errors import InputError
 from drafter.rules.finding import Finding

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from drafter.rules import words as W
 from drafter.rules.registry import rule
@@ -13,7 +13,6 @@ from drafter.rules.view import FormView, Hit
 # ("**", "/") is a missing value, reported by T01.
 _TEMPLATE = re.compile(r"[(（]\s*[≥≤><=]?\s*\*+\s*[^()（）]{0,4}[)）]|\*\*|……|…{2,}|\.{6,}|"
                        r"(?<![A-Za-z])(?:XX|xx|××|ＸＸ)(?![A-Za-z])|^指标\s*\d+\s*[:：]?$|^指标\s*\d+\s*[:：]")
-_LONE_PLACEHOLDER = {"*", "**", "***", "/", "／", "—", "——", "-", "……", "…"}
 
 
 def _template(text: str | None) -> str | None:
@@ -47,11 +46,10 @@ def check(view: FormView) -> Iterator[Hit]:
     for it in view.items:
         found = _template(it.ind.name)
         where = "指标名称"
-        value = W.squash(it.ind.target_raw)
-        if not found and value not in _LONE_PLACEHOLDER:
+        if not found and not W.is_placeholder(it.ind.target_raw):
             found, where = _template(it.ind.target_raw), "指标值"
         if found:
             yield view.hit(it, f"{where}中留有表样模板文字「{found}」", "删去模板文字，填写真实内容；空行整行删除")
     goal = _template(view.form.annual_goal)
-    if goal and goal not in ("……", "…"):
+    if goal and not W.is_placeholder(view.form.annual_goal):
         yield view.hit(None, f"年度目标中留有表样模板文字「{goal}」", "把占位文字换成本项目的真实内容")

@@ -1,4 +1,4 @@
-"""Earlier years' forms of a project, rebuilt from the store for the cross-year rule (T30).
+"""Earlier years' forms of a project, rebuilt from the store for the cross-year rule (T35).
 
 Ingest keeps every indicator whole (its JSON in the metadata) with the form's source, kind, year,
 project and agency, so the forms of one project come back without re-reading any file.

@@ -1,20 +1,29 @@
-"""T30: this year's target against last year's result (--history)."""
+"""T35: this year's target against last year's result (--history)."""
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from drafter.model import Form
 from drafter.rules import words as W
 from drafter.rules.registry import rule
-from drafter.rules.view import BARE, NUMERIC, FormView, Hit, Item, classify, num, project_key
+from drafter.rules.view import (
+    BARE,
+    NUMERIC,
+    FormView,
+    Hit,
+    Item,
+    classify,
+    num,
+    project_key,
+)
 
 
 def _year(form: Form) -> str:
     return f"{form.year}年" if form.year else "往年"
 
 
-@rule("T30", "目标低于上年实际或超额完成后未调高", "warning", tags=("ambition", "baseline"), kinds=("target",),
+@rule("T35", "目标低于上年实际或超额完成后未调高", "warning", tags=("ambition", "baseline"), kinds=("target",),
       basis="财预〔2020〕10号（绩效目标设置明显偏低的，按偏离度扣减分值）；广西预算绩效管理系统（实际值 ≥ 目标 130%）；"
             "专项资金绩效评价管理办法第二十条（历史标准）")
 def check(view: FormView) -> Iterator[Hit]:
