@@ -84,3 +84,16 @@ def test_bad_accept_file_is_one_line_and_exit_2(tmp_path):
     assert r.exit_code == 2 and "reason" in r.stderr and "Traceback" not in r.stderr
     r = _review(path, "--baseline", str(tmp_path / "missing.json"))
     assert r.exit_code == 2 and "Traceback" not in r.stderr
+
+
+def test_baseline_without_project_names_matches_by_form_and_indicator():
+    from drafter.rules import review_forms
+    from drafter.rules.rounds import compare
+    first = _first_submission()
+    old = review_forms([("old", [first])])
+    for f in old:
+        f.project_name = None  # as an older drafter wrote its JSON
+    new = review_forms([("new", [_resubmission(first)])])
+    result = compare(new, old)
+    assert [f.code for f in result.fixed] == ["T17"]
+    assert {f.indicator_name for f in result.findings if f.status == "new"} == {"居住环境品质"}

@@ -200,3 +200,9 @@ def test_history_from_the_store(tmp_path, monkeypatch):
     findings = json.loads(r.stdout)["findings"]
     assert any(f["indicator_name"] == "培训人次" and "1500人次" in f["message"] and "2023年" in f["message"]
                for f in findings)
+
+
+def test_t23_amount_with_its_yuan_dropped():
+    form = add(good_target(), ind("成本指标", "经济成本指标", "每株补助成本", "≤28.40/株"))
+    [f] = run(form, "T23")
+    assert "缺少“元”" in f.message and "≤28.4元/株" in f.suggestion

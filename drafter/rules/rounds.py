@@ -63,7 +63,9 @@ def compare(new: list[Finding], old: Iterable[Finding]) -> RoundResult:
         pool[finding_key(f)].append(f)
     out: list[Finding] = []
     for f in new:
-        left = pool.get(finding_key(f))
+        key = finding_key(f)
+        # A baseline written before findings carried project_name knows forms by place only.
+        left = pool.get(key) or pool.get((f"#{f.form_index}", key[1], key[2]))
         if left:
             left.pop(0)
             out.append(replace(f, status=REMAINING))

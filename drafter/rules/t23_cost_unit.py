@@ -36,7 +36,11 @@ def check(view: FormView) -> Iterator[Hit]:
         v = it.target
         head, per = W.split_rate_unit(v.unit)
         saving = W.any_in(it.name, W.GOOD_DECREASE)
-        if v.unit != "%" and head not in W.MONEY_UNITS:
+        if v.unit != "%" and head in ("", "万", "千", "亿"):
+            # "≤28.40/株", "45万": an amount with its 元 dropped, not a count.
+            yield view.hit(it, f"成本指标的单位「{v.unit}」缺少“元”，金额单位不完整",
+                           f"写全金额单位，如「{v.op or '≤'}{num(v.value)}{head}元" + (f"/{per}」" if per else "」"))
+        elif v.unit != "%" and head not in W.MONEY_UNITS:
             yield view.hit(it, f"成本指标的单位是「{v.unit}」，不是金额",
                            f"改为金额或单位金额，如「≤{num(v.value)}元" + (f"/{per}」" if per else "」") +
                            "，并写明依据的支出标准")
