@@ -55,7 +55,7 @@ def review(
     suggest: bool = typer.Option(False, "--suggest", help="为不可衡量的指标给出改写建议（依据内置语料库）"),
     offline: bool = typer.Option(False, "--offline", help="不调用大模型（审核本身总是离线的）"),
     config: Optional[Path] = typer.Option(None, "--config", "-c",
-                                          help="配置文件 (TOML/YAML) 或预设名：national、shanghai-2025、guangxi、"
+                                          help="配置文件 (TOML/YAML) 或预设名：national、shanghai-2025、guangxi、shanxi、"
                                                "chongqing-fengjie（drafter rule --presets 列出出处）"),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="写入文件 (write to file)"),
     baseline: Optional[Path] = typer.Option(None, "--baseline", "-b",

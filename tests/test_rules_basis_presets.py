@@ -77,3 +77,12 @@ def test_unknown_preset_on_the_command_line_names_the_presets(tmp_path):
     assert r.exit_code == 2 and "shanghai-2025" in r.stderr and "Traceback" not in r.stderr
     r = runner.invoke(app, ["rule", "--presets"])
     assert r.exit_code == 0 and "上海市市级部门项目支出核心绩效目标和指标设置及取值指引" in r.stdout
+
+
+def test_shanxi_preset_caps_the_cost_part_without_a_cost_indicator():
+    cfg = load_config("shanxi")
+    assert cfg.cost_missing_cap == 5.0
+    rows = [i for i in good_self_eval().indicators if i.level2 != "成本指标"]
+    form = good_self_eval(indicators=rows, total_score=98.0)
+    assert review_forms([("f", [form])], cfg, select=["S18"])
+    assert review_forms([("f", [form])], load_config("national"), select=["S18"]) == []
