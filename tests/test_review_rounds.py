@@ -97,3 +97,15 @@ def test_baseline_without_project_names_matches_by_form_and_indicator():
     result = compare(new, old)
     assert [f.code for f in result.fixed] == ["T17"]
     assert {f.indicator_name for f in result.findings if f.status == "new"} == {"居住环境品质"}
+
+
+def test_xlsx_sheet_shows_the_round_status(tmp_path):
+    from openpyxl import load_workbook
+    old = _write(tmp_path, "old.json", _first_submission())
+    new = _write(tmp_path, "new.json", _resubmission(_first_submission()))
+    out = tmp_path / "r.xlsx"
+    assert _review(new, "--baseline", old, "-f", "xlsx", "-o", str(out)).exit_code == 0
+    ws = load_workbook(out)["审核意见"]
+    col = [c.value for c in ws[1]].index("问题")
+    texts = [row[col].value or "" for row in ws.iter_rows(min_row=2)]
+    assert any(t.startswith("［新增］") for t in texts) and any(t.startswith("［未修改］") for t in texts)
