@@ -109,3 +109,17 @@ def test_xlsx_sheet_shows_the_round_status(tmp_path):
     col = [c.value for c in ws[1]].index("问题")
     texts = [row[col].value or "" for row in ws.iter_rows(min_row=2)]
     assert any(t.startswith("［新增］") for t in texts) and any(t.startswith("［未修改］") for t in texts)
+
+
+def test_sarif_carries_baseline_state_and_suppressions(tmp_path):
+    old = _write(tmp_path, "old.json", _first_submission())
+    new = _write(tmp_path, "new.json", _resubmission(_first_submission()))
+    accept = tmp_path / "accept.yaml"
+    accept.write_text("accept:\n  - code: T09\n    indicator: 居民满意度\n    reason: 首次开展测评，暂无基线\n",
+                      encoding="utf-8")
+    r = _review(new, "--baseline", old, "--accept", str(accept), "-f", "sarif")
+    results = json.loads(r.stdout)["runs"][0]["results"]
+    by = {(x["ruleId"], x["locations"][0]["logicalLocations"][0]["name"]): x for x in results}
+    assert by[("T07", "居住环境品质")]["baselineState"] == "new"
+    assert by[("T07", "长效管理机制")]["baselineState"] == "unchanged"
+    assert by[("T09", "居民满意度")]["suppressions"][0]["justification"] == "首次开展测评，暂无基线"

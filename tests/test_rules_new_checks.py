@@ -206,3 +206,10 @@ def test_t23_amount_with_its_yuan_dropped():
     form = add(good_target(), ind("成本指标", "经济成本指标", "每株补助成本", "≤28.40/株"))
     [f] = run(form, "T23")
     assert "缺少“元”" in f.message and "≤28.4元/株" in f.suggestion
+
+
+def test_t27_counts_8_wan_renci_as_80000_renci():
+    form = good_target(annual_goal="全年服务群众8万人次，培训1200人次。",
+                       indicators=[ind("产出指标", "数量指标", "服务群众人次", "≥8(万人次)"),
+                                   ind("产出指标", "数量指标", "培训人次", "≥1200(人次)")])
+    assert run(form, "T27") == []

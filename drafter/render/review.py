@@ -12,6 +12,7 @@ Batch = Sequence[tuple[str, list[Form]]]
 _KIND_ZH = {"target": "绩效目标表", "self_eval": "绩效自评表"}
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 _SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+_SARIF_BASELINE = {"new": "new", "remaining": "unchanged"}
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
@@ -224,6 +225,11 @@ def findings_sarif(findings: list[Finding], rules, version: str) -> bytes:
         }
         if f.code in index:
             result["ruleIndex"] = index[f.code]
+        # Review rounds in SARIF's own terms, so code-review tools show them as such.
+        if f.status in _SARIF_BASELINE:
+            result["baselineState"] = _SARIF_BASELINE[f.status]
+        if f.status == "accepted":
+            result["suppressions"] = [{"kind": "external", "justification": f.accepted_reason or ""}]
         results.append(result)
     doc = {
         "$schema": SARIF_SCHEMA,

@@ -35,7 +35,7 @@ def check(view: FormView) -> Iterator[Hit]:
     goal = view.form.annual_goal
     if not goal or not view.items:
         return
-    measured = [(it.target.value, W.unit_key(it.target.unit), it.name) for it in view.items
+    measured = [(*W.in_base_unit(it.target.value, it.target.unit), it.name) for it in view.items
                 if it.kind == NUMERIC and it.target.value is not None]
     missing: list[str] = []
     for amount, unit, before in W.quantities(goal):

@@ -172,6 +172,14 @@ def unit_key(unit: str | None) -> str:
     return _SAME_UNIT.get(unit or "", unit or "")
 
 
+def in_base_unit(value: float, unit: str | None) -> tuple[float, str]:
+    """"8万人次" → (80000, "人次"), "3千米" → (3, "公里"): quantities compared across spellings."""
+    u = unit or ""
+    if len(u) > 1 and u[0] in _MULTIPLIER and u[1:] not in ("元",) and not u.endswith("元"):
+        return value * _MULTIPLIER[u[0]], unit_key(u[1:])
+    return value, unit_key(u)
+
+
 # Relative targets (T15): a change with a number but no level to start from.
 _RELATIVE = re.compile(r"(?:提高|提升|增长|增加|下降|降低|减少|缩短|压缩|增幅|降幅)(?![到至])[^，。]{0,4}\d|"
                        r"(?:较上年|较去年|比上年|同比|环比|较往年|较基期)")
