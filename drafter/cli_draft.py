@@ -68,6 +68,8 @@ def draft(
 
     try:
         if from_file is not None:
+            from drafter.cli import note_input
+            note_input(from_file)
             request = load_request(from_file, {"name": name, "goal": goal, "funds": funds, "agency": agency,
                                                "department": department, "year": year,
                                                "project_nature": nature})
@@ -135,18 +137,29 @@ def logs(
     path: bool = typer.Option(False, "--path", help="只打印日志数据库路径"),
 ) -> None:
     """LLM 调用日志：模型、词元、耗时、重试、缓存命中 (the LLM call log)."""
-    from drafter.cli import stdout_console, write_output
-    from drafter.llm.log import CallLog, db_path
+    from drafter.cli import fail, stdout_console, write_output
+    from drafter.errors import InputError
+    from drafter.llm.log import CallLog, LogError, db_path
     from drafter.render.draft import logs_json, print_logs_table
     from drafter.resources import home_dir
 
-    db = db_path(home_dir())
+    try:
+        db = db_path(home_dir())
+    except InputError as e:
+        fail(str(e))
+        return
     if path:
         write_output(str(db), None)
         return
-    log = CallLog(db)
-    rows = log.rows(None if n == 0 else n, run_id=run)
-    totals = log.usage(run_id=run)
+    log = CallLog(db, strict=True)
+    try:
+        rows = log.rows(None if n == 0 else n, run_id=run)
+        totals = log.usage(run_id=run)
+    except LogError as e:
+        fail(str(e))
+        return
+    for note in log.notes:
+        _say(note)
     if as_json or format == LogFormat.json:
         write_output(logs_json([] if usage else rows, totals), None)
         return

@@ -77,6 +77,9 @@ class Candidate:
 def draft_offline(request: DraftRequest, retrieval: Retrieval) -> tuple[DraftResponse, list[str]]:
     """A validated draft and the notes that explain its choices."""
     notes: list[str] = []
+    if not retrieval.forms and retrieval.error:
+        # The store is there but unusable: "run ingest" alone would hide what is wrong.
+        raise OfflineError(f"无法检索历史表单，无法离线起草：{retrieval.error}")
     if not retrieval.forms:
         raise OfflineError("没有可参考的历史表单，无法离线起草：请先运行 drafter ingest 导入历史表单")
     pool = _candidates(request, retrieval)

@@ -35,6 +35,22 @@ def forms_to_xlsx(forms: Sequence[Form], findings: Iterable[object] = ()) -> byt
         _annotate(ws, [f for f in findings if getattr(f, "form_index", None) == k], rows_of)
     if findings:
         _findings_sheet(wb, findings, forms)
+    return workbook_bytes(wb)
+
+
+def workbook_bytes(wb) -> bytes:
+    """The workbook as .xlsx bytes, every string cell stored as text.
+
+    openpyxl turns any string starting with ``=`` into a formula, so form text such as
+    ``=500.00(人)`` or ``=100%`` would become a live (and broken) formula, or one a hostile form
+    planted. drafter computes no formulas, so every formula cell here is text that was misread:
+    this is the one place every workbook drafter writes passes through before it is saved.
+    """
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f" and isinstance(cell.value, str):
+                    cell.data_type = "s"
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -124,8 +140,6 @@ def _write_form(ws, form: Form) -> dict[int, int]:
             values += [ind.baseline, ind.basis, ind.evidence, "；".join(ind.refs or [])]
         for j, v in enumerate(values, start=1):
             c = ws.cell(r, j, v)
-            if isinstance(v, str) and v.startswith("="):
-                c.data_type = "s"  # "=100%" is a value, not a formula
             c.border, c.alignment = border, wrap
     # 二级 first: once 一级 cells are merged, the rows below read as empty.
     _merge_runs(ws, table_top + 1, r, 2, within=1)
