@@ -70,41 +70,29 @@ def review(
 ) -> None:
     """审核绩效目标表和自评表 (run the review rules)."""
     from drafter.cli import emit_table, fail, note_input, read_sources, write_output
-    from drafter.config import load_config
     from drafter.errors import InputError
-    from drafter.rules import SelectionError, at_least, review_forms, select_rules, summarize
+    from drafter.rules import SelectionError, at_least
+    from drafter.services import review as service
 
     if config is not None:
         note_input(config)
     try:
-        cfg = load_config(config)
-    except InputError as e:
+        cfg = service.load_config(config)
+        rules = service.rules_for(select, ignore)
+    except (InputError, SelectionError) as e:
         fail(str(e))
     try:
-        rules = select_rules(select, ignore)
-    except SelectionError as e:
+        past = service.history_forms(history) if history else None
+        accepts = service.load_accepts(accept) if accept is not None else None
+        old = service.baseline_findings(baseline, cfg, rules) if baseline is not None else None
+    except InputError as e:
         fail(str(e))
-    accepts = _load_accepts(accept) if accept is not None else []
-    old = _load_baseline(baseline, cfg, rules) if baseline is not None else None
-    past = _load_history(history) if history else None
     good, bad = read_sources(paths)
     if history_store:
         past = (past or []) + _history_from_store(good)
-    findings = review_forms(good, cfg, rules=rules, history=past)
-    if suggest:
-        from drafter.suggest import add_suggestions
-        findings = add_suggestions(findings, good)
-    fixed = None
-    if old is not None:
-        from drafter.rules.rounds import compare
-        result = compare(findings, old)
-        findings, fixed = result.findings, result.fixed
-    if accepts:
-        from drafter.rules.rounds import apply_accepts
-        findings = apply_accepts(findings, accepts)
-    summary = summarize(findings, good)
-    if fixed is not None or accepts:
-        summary["round"] = _round_summary(findings, fixed, baseline)
+    result = service.review(good, config=cfg, rules=rules, suggest=suggest, history=past, baseline=old,
+                            baseline_name=str(baseline) if baseline is not None else None, accepts=accepts)
+    findings, summary, fixed = result.findings, result.summary, result.fixed
 
     from drafter.render import review as render
     if format == ReviewFormat.json:
@@ -138,30 +126,12 @@ def review(
         raise typer.Exit(1)
 
 
-def _load_history(paths: List[str]):
-    """Earlier years' forms; an unreadable one stops the run (a silent gap would hide T35)."""
-    from drafter.cli import fail
-    from drafter.errors import InputError
-    from drafter.read import expand_paths, read_file
-    files = expand_paths(paths)
-    if not files:
-        fail("没有找到往年的表 (no --history files)")
-    out = []
-    for f in files:
-        try:
-            out.append((str(f), read_file(f)))
-        except InputError as e:
-            fail(str(e))
-    return out
-
-
 def _history_from_store(good) -> list:
     """Stored forms of the projects under review; an empty store is a note, not a failure."""
+    from drafter.services.review import history_from_store
     from drafter.store import StoreError
-    from drafter.store.history import past_forms_from_store
-    projects = [f.project_name for _, forms in good for f in forms if f.kind == "target" and f.project_name]
     try:
-        found = past_forms_from_store(projects)
+        found = history_from_store(good)
     except StoreError as e:
         _note(f"未比较往年：{e}")
         return []
@@ -169,59 +139,11 @@ def _history_from_store(good) -> list:
     return found
 
 
-def _load_accepts(path: Path):
-    from drafter.cli import fail
-    from drafter.errors import InputError
-    from drafter.rules.rounds import accepts_from
-    from drafter.structured import read_structured
-    try:
-        return accepts_from(read_structured(path), str(path))
-    except InputError as e:
-        fail(str(e))
-
-
-def _load_baseline(path: Path, cfg, rules):
-    """Findings of the previous round: a review JSON as written, or the old form reviewed now."""
-    from drafter.cli import fail
-    from drafter.errors import InputError
-    from drafter.read import read_file
-    from drafter.rules import review_forms
-    from drafter.rules.rounds import finding_from_dict
-    from drafter.structured import read_structured
-    source = str(path)
-    try:
-        if path.suffix.lower() == ".json":
-            data = read_structured(path)
-            if isinstance(data, dict) and isinstance(data.get("findings"), list):
-                return [finding_from_dict(d, source) for d in data["findings"]]
-        return review_forms([(source, read_file(path))], cfg, rules=rules)
-    except InputError as e:
-        fail(str(e))
-
-
-def _round_summary(findings, fixed, baseline) -> dict:
-    counts = {"new": 0, "remaining": 0, "accepted": 0}
-    for f in findings:
-        if f.status in counts:
-            counts[f.status] += 1
-    return {"baseline": str(baseline) if baseline is not None else None,
-            "fixed": len(fixed) if fixed is not None else None, **counts}
-
-
 def _write_review_xlsx(good, findings, output) -> None:
     """The reviewed forms, findings as cell comments on their rows, and a 审核意见 sheet."""
-    from dataclasses import replace
     from drafter.cli import write_binary
-    from drafter.render.xlsx import forms_to_xlsx
-
-    forms, offset = [], {}
-    for source, source_forms in good:
-        offset[source] = len(forms)
-        forms.extend(source_forms)
-    placed = []
-    for f in findings:
-        placed.append(replace(f, form_index=offset.get(f.source, 0) + f.form_index))
-    write_binary(forms_to_xlsx(forms, placed), output)
+    from drafter.services.review import review_xlsx
+    write_binary(review_xlsx(good, findings), output)
 
 
 def rule(
@@ -233,35 +155,30 @@ def rule(
     import json
     from drafter.cli import fail, stdout_console, write_output
     from drafter.render.review import rule_doc, rules_table
-    from drafter.rules import all_rules, get_rule
+    from drafter.services.rules import catalogue, find_rule, presets as preset_list, rule_dict
 
     if presets:
-        from drafter.config import PRESETS
+        listed = preset_list()
         if format == RuleFormat.json:
-            write_output(json.dumps([{"name": p.name, "title": p.title, "source": p.source, "values": p.values}
-                                     for p in PRESETS.values()], ensure_ascii=False, indent=2), None)
+            write_output(json.dumps(listed, ensure_ascii=False, indent=2), None)
         else:
             write_output("\n\n".join(
-                f"{p.name}：{p.title}\n  设置：{', '.join(f'{k} = {v}' for k, v in p.values.items()) or '全部默认值'}"
-                f"\n  出处：{p.source}" for p in PRESETS.values()) + "\n", None)
+                f"{p['name']}：{p['title']}\n  设置：{', '.join(f'{k} = {v}' for k, v in p['values'].items()) or '全部默认值'}"
+                f"\n  出处：{p['source']}" for p in listed) + "\n", None)
         return
 
-    def as_dict(r):
-        return {"code": r.code, "name": r.name, "severity": r.severity, "tags": list(r.tags),
-                "kinds": list(r.kinds), "doc": r.doc, "basis": r.basis}
-
     if code is None:
-        rules = all_rules()
+        rules = catalogue()
         if format == RuleFormat.json:
-            write_output(json.dumps([as_dict(r) for r in rules], ensure_ascii=False, indent=2), None)
+            write_output(json.dumps([rule_dict(r) for r in rules], ensure_ascii=False, indent=2), None)
         else:
             rules_table(rules, stdout_console())
         return
-    r = get_rule(code)
+    r = find_rule(code)
     if r is None:
         fail(f"未知规则代码 (unknown rule code): {code}")
     if format == RuleFormat.json:
-        write_output(json.dumps(as_dict(r), ensure_ascii=False, indent=2), None)
+        write_output(json.dumps(rule_dict(r), ensure_ascii=False, indent=2), None)
     else:
         write_output(rule_doc(r), None)
 

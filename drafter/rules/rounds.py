@@ -75,6 +75,15 @@ def compare(new: list[Finding], old: Iterable[Finding]) -> RoundResult:
     return RoundResult(out, fixed)
 
 
+def round_summary(findings: list[Finding], fixed: list[Finding] | None, baseline: str | None) -> dict[str, Any]:
+    """The `round` object of the review summary: counts by status, and how many were fixed."""
+    counts = {NEW: 0, REMAINING: 0, ACCEPTED: 0}
+    for f in findings:
+        if f.status in counts:
+            counts[f.status] += 1
+    return {"baseline": baseline, "fixed": len(fixed) if fixed is not None else None, **counts}
+
+
 @dataclass(frozen=True)
 class Accept:
     code: str
