@@ -213,3 +213,9 @@ def test_t27_counts_8_wan_renci_as_80000_renci():
                        indicators=[ind("产出指标", "数量指标", "服务群众人次", "≥8(万人次)"),
                                    ind("产出指标", "数量指标", "培训人次", "≥1200(人次)")])
     assert run(form, "T27") == []
+
+
+def test_t22_and_t25_leave_changes_and_durations_alone():
+    form = add(good_target(), ind("效益指标", "生态效益指标", "化学农药使用量较上年减少", "≥10%"),
+               ind("产出指标", "时效指标", "时效", "≤1(年)"))
+    assert run(form, "T22") == [] and run(form, "T25") == []

@@ -10,7 +10,7 @@ from drafter.rules.registry import rule
 from drafter.rules.view import NUMERIC, FormView, Hit
 
 # Names about how long something lasts: there a number of years is right.
-_DURATION = re.compile(r"年限|期限|周期|寿命|时长|年数|时间|保修|质保|服务期|使用期|存续|有效期|持续")
+_DURATION = re.compile(r"年限|期限|周期|寿命|时长|年数|时间|时效|工期|保修|质保|服务期|使用期|存续|有效期|持续")
 _RATE = re.compile(r"(?:率|比例|占比|百分比)$")
 
 

@@ -74,7 +74,8 @@ def is_yes_no_check(text: str) -> bool:
 
 # A percentage needs a denominator: a rate, a share, a property measured over time or samples.
 _RATE_NAME = re.compile(r"率|比例|占比|百分比|份额|覆盖|程度|性|(?<!制)度|完成|达成|验收|稳定|正常|准确|可用|在线|"
-                        r"畅通")
+                        # A change against a level ("较上年减少 10%") is a percentage of that level.
+                        r"畅通|较|增长|增加|减少|提高|降低|下降")
 # What a value cell may add after its number to say what it counts ("100%合规"). Only the value:
 # a name that merely mentions 合格 somewhere ("…均合格") is no pass rate.
 _RATE_VALUE = re.compile(r"合格|达标|合规|完成|覆盖")
