@@ -37,7 +37,7 @@ class LLMDraft:
 
 def draft_messages(request: DraftRequest, retrieval: Retrieval, budget: int) -> tuple[list[dict[str, str]], int]:
     past, used = past_forms(retrieval, budget)
-    project = {"项目名称": request.name, "年度目标": request.goal}
+    project: dict[str, str | int] = {"项目名称": request.name, "年度目标": request.goal}
     if request.funds_wan is not None:
         project["项目资金"] = f"{num(request.funds_wan)}万元"
     for key, value in (("实施单位", request.agency), ("主管部门", request.department),

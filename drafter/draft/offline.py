@@ -154,7 +154,7 @@ class _Builder:
     def _cost(self) -> list[DraftIndicator]:
         funded = [p for p in self.retrieval.forms if p.form.funds and p.form.funds.total]
         ref = funded[0] if funded else self.top
-        if funded:
+        if funded and ref.form.funds is not None:
             f = ref.form.funds
             baseline = f"{ref.form.year or ''}年同类项目资金{num(_wan(f))}万元（{ref.ref_id}）"
         else:

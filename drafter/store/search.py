@@ -36,9 +36,9 @@ class Filters:
         conds: list[dict[str, Any]] = []
         if self.kind:
             conds.append({"kind": self.kind})
-        for key, values in (("level1", self.level1), ("level2", self.level2),
-                            ("agency", self.agency), ("year", self.year)):
-            values = list(dict.fromkeys(values))
+        for key, given in (("level1", self.level1), ("level2", self.level2),
+                           ("agency", self.agency), ("year", self.year)):
+            values: list[Any] = list(dict.fromkeys(given))
             if len(values) == 1:
                 conds.append({key: values[0]})
             elif values:
