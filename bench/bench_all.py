@@ -347,8 +347,8 @@ def scale_section(c: "Ctx") -> None:
         for name, cmd in (("review", [c.exe, "review", str(folder), "--format", "json", "-o",
                                       str(c.tmp / "scale_out.json"), "--fail-on", "never", *jobs]),
                           ("deductions", [c.exe, "deductions", str(folder), "--offline", "--format", "json",
-                                          "-o", str(c.tmp / "scale_out.json"), *jobs])):
-            note(f"scale: {name} {n:,} files{' ' + ' '.join(jobs) if jobs else ''}")
+                                          "-o", str(c.tmp / "scale_out.json")])):
+            note(f"scale: {name} {n:,} files{' ' + ' '.join(jobs) if jobs and name == 'review' else ''}")
             rows.append((n, name, checked(run(cmd, c.env, c.tmp))))
         shutil.rmtree(folder)
     first = {name: r for n, name, r in rows if n == c.scale[0]}
@@ -356,7 +356,7 @@ def scale_section(c: "Ctx") -> None:
         growth = r.maxrss_kib / max(first[name].maxrss_kib, 1)
         c.table.add(f"scale: {name} {n:,} files", f"{r.maxrss_kib / 1024:,.0f} MiB",
                     f"{r.seconds:.1f} s wall; peak ×{growth:.2f} of {c.scale[0]:,} files"
-                    + (f"; {' '.join(jobs)}" if jobs else ""))
+                    + (f"; {' '.join(jobs)}" if jobs and name == "review" else ""))
 
 
 def memory_section(c: "Ctx") -> None:
@@ -418,7 +418,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--scale", default=None,
                     help="file counts of the scale section, comma-separated (default 200,800,3200; --quick 50,200)")
     ap.add_argument("--jobs", type=int, default=0,
-                    help="pass --jobs N to review and deductions in the scale section (default: theirs)")
+                    help="pass --jobs N to review in the scale section (default: its own, the number of cores)")
     ap.add_argument("--quick", action="store_true", help="small sizes for a smoke run (< 60 s)")
     ap.add_argument("--keep", action="store_true", help="keep the temporary directory (its path is printed)")
     args = ap.parse_args(argv)
