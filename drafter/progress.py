@@ -57,7 +57,7 @@ class BatchProgress:
 
         self._bar = Progress(TextColumn(self.what), BarColumn(), MofNCompleteColumn(), TaskProgressColumn(),
                              TextColumn("{task.fields[info]}"),
-                             TimeRemainingColumn(), console=Console(file=sys.stderr), transient=True,
+                             TimeRemainingColumn(), console=Console(file=sys.stderr, force_terminal=True), transient=True,
                              auto_refresh=False)
         self._task = self._bar.add_task(self.what, total=self.total, info="")
         self._bar.start()

@@ -118,3 +118,33 @@ def test_spool_gives_back_every_record_intact_in_order():
     assert [r[0] for r in back] == list(range(200))
     assert all(r[1][0] is r[1][1] and r[1][0] == shared for r in back)
     assert back[-1][2] == "x" * (199 * 37)
+
+
+def test_progress_on_a_terminal_shows_files_and_counts_and_goes_away(monkeypatch):
+    import io
+    from drafter import progress as P
+
+    fake = io.StringIO()
+    monkeypatch.setattr(P.sys, "stderr", fake)
+    monkeypatch.setattr(P, "DELAY", 0.0)
+    monkeypatch.setattr(P, "REFRESH", 0.0)
+    bar = P.BatchProgress(3, enabled=True)
+    for _ in range(3):
+        bar.advance(forms=2, indicators=10, findings=4)
+    drawn = fake.getvalue()
+    bar.close()
+    assert "3/3" in drawn and "指标 30" in drawn and "问题 12" in drawn
+
+
+def test_no_progress_drawn_when_stderr_is_not_a_terminal(monkeypatch):
+    import io
+    from drafter import progress as P
+
+    fake = io.StringIO()
+    monkeypatch.setattr(P.sys, "stderr", fake)
+    monkeypatch.setattr(P, "DELAY", 0.0)
+    bar = P.BatchProgress(3)  # StringIO is no terminal
+    for _ in range(3):
+        bar.advance(forms=1)
+    bar.close()
+    assert fake.getvalue() == ""
