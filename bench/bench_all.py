@@ -460,8 +460,12 @@ def main(argv: list[str] | None = None) -> None:
                  "scale": scale_section}[name](c)
         total = time.perf_counter() - started
         print("\n".join(header))
-        print(f"forms: bench/synth.py (built-in corpus, numbers/names/agencies/years varied), drafter JSON, "
-              f"{c.per_file} forms per file")
+        if set(only) - {"scale"}:
+            print(f"forms: bench/synth.py (built-in corpus, numbers/names/agencies/years varied), drafter JSON, "
+                  f"{c.per_file} forms per file")
+        if "scale" in only:
+            print("scale: the built-in corpus files copied round-robin into folders of "
+                  + " / ".join(f"{n:,}" for n in c.scale) + " files")
         for line in c.notes:
             print(line)
         print()
