@@ -148,3 +148,33 @@ def test_no_progress_drawn_when_stderr_is_not_a_terminal(monkeypatch):
         bar.advance(forms=1)
     bar.close()
     assert fake.getvalue() == ""
+
+
+def test_ctrl_c_stops_workers_and_leaves_no_output(tmp_path):
+    """SIGINT to the whole process group, as a terminal's Ctrl-C sends it: exit 130, no file, no traces."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    folder = tmp_path / "big"
+    folder.mkdir()
+    seeds = sorted(CORPUS.glob("*.txt"))
+    for i in range(3000):  # far more than a few seconds of work, even on a fast machine
+        shutil.copyfile(seeds[i % len(seeds)], folder / f"{i:05d}_{seeds[i % len(seeds)].name}")
+    out = tmp_path / "out.json"
+    env = dict(os.environ, DRAFTER_HOME=str(tmp_path / "home"))
+    proc = subprocess.Popen([sys.executable, "-m", "drafter.cli", "review", str(folder), "-f", "json", "-o", str(out),
+                             "--jobs", "2"], stderr=subprocess.PIPE, env=env, start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    time.sleep(3)
+    assert proc.poll() is None, "the review finished before it could be interrupted"
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert b"Traceback" not in err
+    assert not out.exists() and not list(tmp_path.glob(".out.json*"))
+    time.sleep(0.5)
+    with pytest.raises(ProcessLookupError):
+        os.killpg(proc.pid, 0)  # no worker left behind in the group
