@@ -6,6 +6,7 @@ a command runs.
 
 from __future__ import annotations
 
+import contextlib
 from enum import Enum
 from pathlib import Path
 from typing import List, Optional
@@ -57,9 +58,11 @@ def review(
     offline: bool = typer.Option(False, "--offline", help="不调用大模型（审核本身总是离线的）"),
     config: Optional[Path] = typer.Option(None, "--config", "-c", help="配置文件 (TOML/YAML)：权重、等级、阈值"),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="写入文件 (write to file)"),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j",
+                                       help="同时处理的文件数（进程数；默认取 DRAFTER_JOBS，否则为 CPU 核数）"),
 ) -> None:
     """审核绩效目标表和自评表 (run the review rules)."""
-    from drafter.cli import emit_table, fail, note_input, read_sources, write_output
+    from drafter.cli import emit_table, fail, note_input, read_files, write_output
     from drafter.errors import InputError
     from drafter.rules import SelectionError, at_least
     from drafter.services import review as service
@@ -71,22 +74,47 @@ def review(
         rules = service.rules_for(select, ignore)
     except (InputError, SelectionError) as e:
         fail(str(e))
-    good, bad = read_sources(paths)
-    result = service.review(good, config=cfg, rules=rules, suggest=suggest)
-    findings, summary = result.findings, result.summary
+    from drafter.batch import process_jobs
+    from drafter.progress import BatchProgress
+    from drafter.rules.batch import BatchReview
+    try:
+        workers = process_jobs(jobs)
+    except InputError as e:
+        fail(str(e))
+    files = read_files(paths)
+    progress = BatchProgress(len(files))
+    try:
+        batch = BatchReview(files, cfg, rules, workers, suggest=suggest, progress=progress)
+    finally:
+        progress.close()
+    for line in batch.bad:
+        _note(line)
+    if not batch.good:
+        batch.close()
+        raise typer.Exit(2)
+    bad = batch.bad
 
     from drafter.render import review as render
-    if format == ReviewFormat.json:
-        write_output(render.findings_json(findings, summary), output)
-    elif format == ReviewFormat.markdown:
-        write_output(render.findings_markdown(findings, good, summary), output)
-    elif format == ReviewFormat.sarif:
-        write_output(render.findings_sarif(findings, rules, _version(), good), output)
-    elif format == ReviewFormat.xlsx:
-        _write_review_xlsx(good, findings, output)
-    else:
-        emit_table(lambda console: render.print_findings_table(findings, good, console), output,
-                   width=100)
+    with contextlib.closing(batch):
+        if format == ReviewFormat.json:
+            write_output(render.findings_json_stream((fs for _, _, fs in batch), batch.summary.as_dict), output)
+            findings = None
+        else:
+            # Table, Markdown, SARIF and xlsx put the whole batch in one document: they hold it.
+            good, findings = [], []
+            for source, forms, found in batch:
+                good.append((source, forms))
+                findings.extend(found)
+            if format == ReviewFormat.markdown:
+                write_output(render.findings_markdown(findings, good, batch.summary.as_dict()), output)
+            elif format == ReviewFormat.sarif:
+                write_output(render.findings_sarif(findings, rules, _version(), good), output)
+            elif format == ReviewFormat.xlsx:
+                _write_review_xlsx(good, findings, output)
+            else:
+                emit_table(lambda console: render.print_findings_table(findings, good, console), output,
+                           width=100)
+    summary = batch.summary.as_dict()
 
     sev = summary["by_severity"]
     _note(f"审核 {summary['forms']} 张表、{summary['indicators']} 项指标：错误 {sev['error']}，"
@@ -97,7 +125,7 @@ def review(
         _note("加 --suggest 可依据内置语料库给出可衡量的改写建议")
     if bad:
         raise typer.Exit(2)
-    if fail_on != FailOn.never and any(at_least(f.severity, fail_on.value) for f in findings):
+    if fail_on != FailOn.never and any(n and at_least(sev_name, fail_on.value) for sev_name, n in sev.items()):
         raise typer.Exit(1)
 
 
