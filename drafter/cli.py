@@ -175,6 +175,17 @@ def write_binary(data: bytes, output: Optional[Path]) -> None:
     typer.echo(f"已写入 {quote_name(output)}", err=True)
 
 
+def read_files(paths: List[str]) -> List[str]:
+    """The files ``paths`` name (directories expanded), each remembered as an input; exit 2 if none."""
+    from drafter.read import expand_paths
+    files = expand_paths(paths)
+    if not files:
+        fail("没有找到输入文件 (no input files)")
+    for f in files:
+        note_input(f)
+    return [str(f) for f in files]
+
+
 def read_sources(paths: List[str]):
     """(source, forms) for every readable file; bad files reported, exit 2 if none was good."""
     from drafter.read import expand_paths

@@ -6,6 +6,7 @@ a command runs.
 
 from __future__ import annotations
 
+import contextlib
 from enum import Enum
 from pathlib import Path
 from typing import List, Optional
@@ -67,9 +68,11 @@ def review(
                                        help="也从存储库取同一单位、同一项目的往年表（drafter ingest 导入的）"),
     accept: Optional[Path] = typer.Option(None, "--accept",
                                           help="接受清单 (TOML/YAML/JSON)：审核人同意保留的问题及理由，列为“已接受”而非待修改"),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j",
+                                       help="同时处理的文件数（进程数；默认取 DRAFTER_JOBS，否则为 CPU 核数）"),
 ) -> None:
     """审核绩效目标表和自评表 (run the review rules)."""
-    from drafter.cli import emit_table, fail, note_input, read_sources, write_output
+    from drafter.cli import emit_table, fail, note_input, read_files, write_output
     from drafter.errors import InputError
     from drafter.rules import SelectionError, at_least
     from drafter.services import review as service
@@ -81,6 +84,82 @@ def review(
         rules = service.rules_for(select, ignore)
     except (InputError, SelectionError) as e:
         fail(str(e))
+    if baseline is not None or accept is not None or history or history_store:
+        # A review round or a cross-year comparison: one resubmission and its past, read whole.
+        findings, summary, bad = _review_round(paths, cfg, rules, suggest, format, output,
+                                               baseline, accept, history, history_store)
+    else:
+        from drafter.batch import process_jobs
+        from drafter.progress import BatchProgress
+        from drafter.rules.batch import BatchReview
+        try:
+            workers = process_jobs(jobs)
+        except InputError as e:
+            fail(str(e))
+        files = read_files(paths)
+        progress = BatchProgress(len(files))
+        try:
+            batch = BatchReview(files, cfg, rules, workers, suggest=suggest, progress=progress)
+        finally:
+            progress.close()
+        for line in batch.bad:
+            _note(line)
+        if not batch.good:
+            batch.close()
+            raise typer.Exit(2)
+        bad = batch.bad
+
+        from drafter.render import review as render
+        with contextlib.closing(batch):
+            if format == ReviewFormat.json:
+                write_output(render.findings_json_stream((fs for _, _, fs in batch), batch.summary.as_dict), output)
+                findings = None
+            else:
+                # Table, Markdown, SARIF and xlsx put the whole batch in one document: they hold it.
+                good, findings = [], []
+                for source, forms, found in batch:
+                    good.append((source, forms))
+                    findings.extend(found)
+                if format == ReviewFormat.markdown:
+                    write_output(render.findings_markdown(findings, good, batch.summary.as_dict()), output)
+                elif format == ReviewFormat.sarif:
+                    write_output(render.findings_sarif(findings, rules, _version(), good), output)
+                elif format == ReviewFormat.xlsx:
+                    _write_review_xlsx(good, findings, output)
+                else:
+                    emit_table(lambda console: render.print_findings_table(findings, good, console), output,
+                               width=100)
+        summary = batch.summary.as_dict()
+
+    sev = summary["by_severity"]
+    _note(f"审核 {summary['forms']} 张表、{summary['indicators']} 项指标：错误 {sev['error']}，"
+          f"警告 {sev['warning']}，提示 {sev['info']}；不可衡量的指标 {summary['unmeasurable_indicators']} 项")
+    if "round" in summary:
+        r = summary["round"]
+        _note(f"与上一轮相比：已修改 {r['fixed']}，未修改 {r['remaining']}，新增 {r['new']}，已接受 {r['accepted']}"
+              if r["fixed"] is not None else f"已接受 {r['accepted']} 项（见接受清单）")
+    if suggest:
+        _note("修改建议为离线生成：依据内置语料库中的同类指标（或通用写法），未调用大模型，请结合项目实际核定数值")
+    elif summary["unmeasurable_indicators"] and format == ReviewFormat.table:
+        _note("加 --suggest 可依据内置语料库给出可衡量的改写建议")
+    if bad:
+        raise typer.Exit(2)
+    # An accepted finding is settled: it no longer fails the run.
+    if findings is not None and any(f.status == "accepted" for f in findings):
+        sev = {k: sum(1 for f in findings if f.severity == k and f.status != "accepted") for k in sev}
+    if fail_on != FailOn.never and any(n and at_least(sev_name, fail_on.value) for sev_name, n in sev.items()):
+        raise typer.Exit(1)
+
+
+def _review_round(paths, cfg, rules, suggest, format, output, baseline, accept, history, history_store):
+    """Review in one piece with the previous round, accepted findings and earlier years' forms.
+
+    Returns (findings, summary, unreadable lines); the report is written here, in ``format``.
+    """
+    from drafter.cli import emit_table, fail, read_sources, write_output
+    from drafter.errors import InputError
+    from drafter.render import review as render
+    from drafter.services import review as service
     try:
         past = service.history_forms(history) if history else None
         accepts = service.load_accepts(accept) if accept is not None else None
@@ -93,8 +172,6 @@ def review(
     result = service.review(good, config=cfg, rules=rules, suggest=suggest, history=past, baseline=old,
                             baseline_name=str(baseline) if baseline is not None else None, accepts=accepts)
     findings, summary, fixed = result.findings, result.summary, result.fixed
-
-    from drafter.render import review as render
     if format == ReviewFormat.json:
         write_output(render.findings_json(findings, summary, fixed), output)
     elif format == ReviewFormat.markdown:
@@ -106,24 +183,7 @@ def review(
     else:
         emit_table(lambda console: render.print_findings_table(findings, good, console, fixed=fixed), output,
                    width=100)
-
-    sev = summary["by_severity"]
-    _note(f"审核 {summary['forms']} 张表、{summary['indicators']} 项指标：错误 {sev['error']}，"
-          f"警告 {sev['warning']}，提示 {sev['info']}；不可衡量的指标 {summary['unmeasurable_indicators']} 项")
-    if "round" in summary:
-        r = summary["round"]
-        _note(f"与上一轮相比：已修改 {r['fixed']}，未修改 {r['remaining']}，新增 {r['new']}，已接受 {r['accepted']}"
-              if fixed is not None else f"已接受 {r['accepted']} 项（见接受清单）")
-    if suggest:
-        _note("修改建议为离线生成：依据内置语料库中的同类指标（或通用写法），未调用大模型，请结合项目实际核定数值")
-    elif summary["unmeasurable_indicators"] and format == ReviewFormat.table:
-        _note("加 --suggest 可依据内置语料库给出可衡量的改写建议")
-    if bad:
-        raise typer.Exit(2)
-    # An accepted finding is settled: it no longer fails the run.
-    if fail_on != FailOn.never and any(at_least(f.severity, fail_on.value) for f in findings
-                                       if f.status != "accepted"):
-        raise typer.Exit(1)
+    return findings, summary, bad
 
 
 def _history_from_store(good) -> list:

@@ -32,12 +32,18 @@ def _expected_docs() -> int:
     return sum(len(documents_for(source_key(f, corpus_dir()), read_file(f))) for f in corpus_files())
 
 
+def _library_rows() -> int:
+    from drafter.draft.library import load_shipped
+    return len(load_shipped().rows)
+
+
 def test_ingest_corpus_offline_then_again_adds_nothing(offline_home: Path):
+    # With no paths: the five corpus files and the shipped indicator library (one document a row).
     first = invoke_json("ingest")
-    expected = _expected_docs()
-    assert first["files"] == 5 and first["skipped"] == []
+    expected = _expected_docs() + _library_rows()
+    assert first["files"] == 6 and first["skipped"] == []
     assert first["documents"] == first["added"] == expected
-    assert first["indicators"] == sum(len(f.indicators) for p in corpus_files() for f in read_file(p))
+    assert first["indicators"] == sum(len(f.indicators) for p in corpus_files() for f in read_file(p)) + _library_rows()
     assert first["embedder"] == "zh-hash-v1" and first["collection"] == "forms__zh-hash-v1"
     assert first["store"] == str(offline_home / "chroma")
 

@@ -47,7 +47,7 @@ def draft_markdown(result: Any) -> str:
     lines = [f"# {_md(form.project_name or '')} 绩效目标草稿", "",
              f"- 起草引擎：{_md(engine_label(result.engine))}"]
     for label, value in (("年度", form.year), ("实施单位", form.agency), ("主管部门", form.department),
-                         ("项目性质", form.project_nature)):
+                         ("项目类型", form.project_type), ("项目性质", form.project_nature)):
         if value:
             lines.append(f"- {label}：{_md(value)}")
     if form.funds and form.funds.total is not None:

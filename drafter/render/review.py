@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from drafter.model import Form, Indicator
 from drafter.rules.finding import SEVERITY_ZH, Finding
@@ -47,6 +47,26 @@ def findings_json(findings: list[Finding], summary: dict, fixed: list[Finding] |
         more = start + CHUNK < len(findings)
         yield b"  " + part.replace(b"\n", b"\n  ") + (b",\n" if more else b"\n")
     yield b'  ],\n  "summary": ' + _dumps(summary).replace(b"\n", b"\n  ") + b"\n}"
+
+
+def findings_json_stream(parts: Iterable[Sequence[Finding]], summary: Callable[[], dict]) -> Iterator[bytes]:
+    """:func:`findings_json` for findings that arrive a file at a time, byte for byte the same.
+
+    ``summary()`` is called once every part has been consumed (it is accumulated from them).
+    """
+    from pydantic_core import to_json
+    started = False
+    for part in parts:
+        if not part:
+            continue
+        for start in range(0, len(part), CHUNK):
+            text = to_json(list(part[start:start + CHUNK]), indent=2)[2:-2]
+            yield (b",\n  " if started else b'{\n  "findings": [\n  ') + text.replace(b"\n", b"\n  ")
+            started = True
+    if not started:
+        yield _dumps({"findings": [], "summary": summary()})
+        return
+    yield b'\n  ],\n  "summary": ' + _dumps(summary()).replace(b"\n", b"\n  ") + b"\n}"
 
 
 def _grouped(findings: list[Finding], batch: Batch):
