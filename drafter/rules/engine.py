@@ -43,11 +43,15 @@ def select_rules(select: Sequence[str] | None = None, ignore: Sequence[str] | No
 
 def review_forms(batch: Sequence[tuple[str, list[Form]]], config: ReviewConfig | None = None,
                  select: Sequence[str] | None = None, ignore: Sequence[str] | None = None,
-                 rules: list[Rule] | None = None) -> list[Finding]:
-    """Findings for every form of ``batch`` ((source, forms) pairs), sorted by place then code."""
+                 rules: list[Rule] | None = None,
+                 history: Sequence[tuple[str, list[Form]]] | None = None) -> list[Finding]:
+    """Findings for every form of ``batch`` ((source, forms) pairs), sorted by place then code.
+
+    ``history`` holds earlier years' forms of the same projects, for the cross-year rule (T35).
+    """
     config = config or ReviewConfig()
     rules = rules if rules is not None else select_rules(select, ignore)
-    run = Run(list(batch))
+    run = Run(list(batch), list(history or []))
     out: list[Finding] = []
     for source, forms in run.batch:
         for fi, form in enumerate(forms):
@@ -75,7 +79,8 @@ def check_form(view: FormView, rules: Sequence[Rule]) -> list[Finding]:
                 code=r.code, severity=hit.severity or r.severity, source=view.source,
                 form_index=view.form_index, indicator_index=idx, indicator_name=name,
                 message=hit.message, suggestion=hit.suggestion,
-                tags=list(hit.tags if hit.tags is not None else r.tags)))
+                tags=list(hit.tags if hit.tags is not None else r.tags), basis=r.basis or None,
+                project_name=form.project_name))
     found.sort(key=finding_order)
     return found
 
