@@ -1,7 +1,8 @@
 """Readers: every input kind becomes the same :class:`drafter.model.Form` list.
 
-``read_file`` picks the reader by content: drafter's own JSON (``parse --format json`` output,
-so every command accepts its own output), otherwise text as extracted from PDFs and spreadsheets.
+``read_file`` picks the reader by content: PDF, Word and Excel files, scans and images become rows
+of cells for the one table reader (drafter/read/kinds.py); drafter's own JSON (``parse --format
+json`` output, so every command accepts its own output); otherwise text as pasted or extracted.
 """
 
 from __future__ import annotations
@@ -19,24 +20,30 @@ from drafter.read.clean import strip_controls
 from drafter.read.decode import decode_bytes
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".tsv", ".csv", ".text", ".json", ""}
+# Kinds read by converting them to rows of cells (drafter/read/kinds.py); a folder holds them too.
+OFFICE_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".docx", ".doc", ".pdf"}
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp"}
 MAX_BYTES = 50 * 1024 * 1024
-# Every zip archive, so every .xlsx, starts with a local file header; "PK" alone can begin a text.
-_ZIP_MAGIC = b"PK\x03\x04"
+STDIN = "-"
 
 
 def read_file(path: str | Path) -> list[Form]:
-    """Forms in one file, or InputError with a one-line reason."""
-    p = Path(path)
+    """Forms in one file (``-``: standard input), or InputError with a one-line reason.
+
+    The kind is told by content first (a PDF or workbook saved as .txt, or piped in, still
+    reads), by suffix only where content cannot tell (an old .xls and .doc share one format).
+    """
     source = str(path)
-    data = read_bytes(p, source)
-    if p.suffix.lower() in (".xlsx", ".xlsm") or data[:4] == _ZIP_MAGIC:
-        from drafter.read.xlsx import read_xlsx
-        forms = read_xlsx(p, source)
-        if not forms:
-            raise InputError("工作簿中没有指标表 (no indicator table in workbook)", source)
+    if source == STDIN:
+        data = read_stdin()
+        p = Path("stdin")
+    else:
+        p = Path(path)
+        data = read_bytes(p, source)
+    from drafter.read.kinds import read_office
+    forms = read_office(data, p.suffix.lower(), source)
+    if forms is not None:
         return forms
-    if p.suffix.lower() == ".xls":
-        raise InputError("不支持旧版 .xls，请另存为 .xlsx (save as .xlsx)", source)
     text = decode_bytes(data, source)
     stripped = text.lstrip("\ufeff \t\r\n")
     if stripped.startswith(("{", "[")):
@@ -47,6 +54,20 @@ def read_file(path: str | Path) -> list[Form]:
     if not forms:
         raise InputError("未找到绩效目标表或自评表 (no form found)", source)
     return forms
+
+
+def read_stdin() -> bytes:
+    """Standard input as bytes, bounded like a file: a paste, a pipe, or a PDF piped in."""
+    import sys
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:  # replaced by a text stream (tests, embedding)
+        text = sys.stdin.read(MAX_BYTES + 1) if sys.stdin else ""
+        data = text.encode("utf-8")
+    else:
+        data = stream.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise InputError("输入过大 (larger than 50 MB)", STDIN)
+    return data
 
 
 def read_bytes(p: Path, source: str) -> bytes:
@@ -76,13 +97,16 @@ def expand_paths(paths: list[str]) -> list[Path]:
     out: list[Path] = []
     for raw in paths:
         p = Path(raw)
+        if raw == STDIN:  # standard input: read_file knows the name
+            out.append(p)
+            continue
         try:
             is_dir = p.is_dir()
         except (OSError, ValueError):  # e.g. a name too long: read_file says so for this path
             is_dir = False
         if is_dir:
             out.extend(sorted(f for f in p.rglob("*") if f.is_file() and not f.name.startswith(".")
-                              and f.suffix.lower() in TEXT_SUFFIXES | {".xlsx"}))
+                              and f.suffix.lower() in TEXT_SUFFIXES | OFFICE_SUFFIXES | IMAGE_SUFFIXES))
         else:
             out.append(p)
     return out

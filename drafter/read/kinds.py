@@ -1,0 +1,110 @@
+"""Input kinds that are not text: told apart by their first bytes, turned into rows of cells.
+
+Every kind (PDF, Word, Excel, old binary Office files through LibreOffice, scans and images
+through the OCR extra) ends in :func:`drafter.read.text.read_rows`, the one table reader, so a
+layout handled for one kind is handled for all of them.
+"""
+
+from __future__ import annotations
+
+import io
+
+from drafter.errors import InputError
+from drafter.model import Form
+from drafter.read.rows import Row
+
+# Every zip archive, so every .xlsx and .docx, starts with a local file header; "PK" alone can
+# begin a text.
+_ZIP_MAGIC = b"PK\x03\x04"
+# Compound File Binary: .doc, .xls, and also .docx/.xlsx saved with a password (the package is
+# then an "EncryptedPackage" stream inside it).
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
+
+
+def read_office(data: bytes, suffix: str, source: str) -> list[Form] | None:
+    """Forms from a non-text file, InputError saying why none, or None when the bytes are text."""
+    kind = sniff(data, suffix, source)
+    if kind is None:
+        return None
+    if kind == "encrypted":
+        raise InputError("文件已加密，请去掉密码后再读取 (password-protected file)", source)
+    if kind == "pdf":
+        from drafter.read.pdf import pdf_rows
+        read = pdf_rows(data, source)
+        return _forms(read.rows, source, "PDF 中没有找到指标表 (no indicator table in PDF)",
+                      aligned=read.aligned, ocr=read.ocr)
+    if kind == "image":
+        from drafter.read.ocr import image_rows
+        rows = image_rows(data, source)
+        return _forms(rows, source, "图片中没有识别出指标表 (no indicator table recognised in image)",
+                      aligned=False, ocr=True)
+    if kind in ("doc", "xls"):
+        from drafter.read.convert import convert
+        data = convert(data, kind, source)
+        kind = "docx" if kind == "doc" else "xlsx"
+    if kind == "docx":
+        from drafter.read.docx import docx_rows
+        return _forms(docx_rows(data, source), source,
+                      "Word 文件中没有找到指标表 (no indicator table in Word file)")
+    from drafter.read.xlsx import read_xlsx
+    forms = read_xlsx(io.BytesIO(data), source)
+    if not forms:
+        raise InputError("工作簿中没有指标表 (no indicator table in workbook)", source)
+    return forms
+
+
+def sniff(data: bytes, suffix: str, source: str | None = None) -> str | None:
+    """pdf, xlsx, docx, doc, xls, image, encrypted; None for text (and text named .xls or .doc:
+    many systems "export to Excel" as an HTML or tab-separated page)."""
+    head = data[:1024]
+    if b"%PDF-" in head:
+        return "pdf"
+    if data.startswith(_ZIP_MAGIC):
+        return "docx" if _zip_has(data, "word/document.xml") else "xlsx"
+    if suffix in (".xlsx", ".xlsm"):
+        return "xlsx"  # not a zip: the workbook reader says so in its words
+    if data.startswith(_OLE_MAGIC):
+        if _ole_has(data, "EncryptedPackage"):
+            return "encrypted"
+        if _ole_has(data, "WordDocument"):
+            return "doc"
+        if _ole_has(data, "Workbook") or _ole_has(data, "Book"):
+            return "xls"
+        return "doc" if suffix == ".doc" else "xls"
+    if data.startswith(_IMAGE_MAGIC) or (data[:4] == b"RIFF" and data[8:12] == b"WEBP") or \
+            (suffix == ".bmp" and data.startswith(b"BM")):
+        return "image"
+    if suffix == ".pdf":
+        raise InputError("不是有效的 PDF 文件 (not a PDF)", source)
+    if suffix == ".docx":
+        raise InputError("不是有效的 Word 文件 (not a .docx document)", source)
+    return None
+
+
+def _zip_has(data: bytes, member: str) -> bool:
+    import zipfile
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            return member in z.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return False
+
+
+def _ole_has(data: bytes, stream: str) -> bool:
+    # Directory entries hold stream names in UTF-16LE; a name is followed by its NUL terminator.
+    return (stream.encode("utf-16-le") + b"\x00\x00") in data
+
+
+def _forms(rows: list[Row], source: str, none_found: str, aligned: bool = True,
+           ocr: bool = False) -> list[Form]:
+    """``aligned``: cells sit in their true columns (a ruled table); rows from text lines or OCR
+    are read by what their cells hold instead."""
+    from drafter.read.text import read_rows
+    forms = read_rows(rows, aligned=aligned)
+    if not forms:
+        raise InputError(none_found, source)
+    if ocr:
+        for form in forms:
+            form.ocr = True
+    return forms
