@@ -32,13 +32,21 @@ def read_office(data: bytes, suffix: str, source: str) -> list[Form] | None:
     if kind == "pdf":
         from drafter.read.pdf import pdf_rows
         read = pdf_rows(data, source)
-        return _forms(read.rows, source, "PDF 中没有找到指标表 (no indicator table in PDF)",
-                      aligned=read.aligned, ocr=read.ocr)
+        try:
+            return _forms(read.rows, source, "PDF 中没有找到指标表 (no indicator table in PDF)",
+                          aligned=read.aligned, ocr=read.ocr)
+        except InputError:
+            if not read.text_rows:
+                raise
+        # Ruled boxes that are not the indicator table (a frame, the header block only): the
+        # page's text lines may still hold it.
+        return _forms(read.text_rows, source, "PDF 中没有找到指标表 (no indicator table in PDF)",
+                      aligned=False)
     if kind == "image":
         from drafter.read.ocr import image_rows
-        rows = image_rows(data, source)
+        rows, aligned = image_rows(data, source)
         return _forms(rows, source, "图片中没有识别出指标表 (no indicator table recognised in image)",
-                      aligned=False, ocr=True)
+                      aligned=aligned, ocr=True)
     if kind in ("doc", "xls"):
         from drafter.read.convert import convert
         data = convert(data, kind, source)

@@ -95,7 +95,8 @@ def _read_pages(pages: list[Any], data: bytes, source: str) -> PdfRead:
         blocks.append(_PAGE_BREAK)
     if scanned and not text_rows:
         from drafter.read.ocr import pdf_page_rows
-        return PdfRead(rows=pdf_page_rows(data, scanned, source), aligned=False, ocr=True)
+        rows, aligned = pdf_page_rows(data, scanned, source)
+        return PdfRead(rows=rows, aligned=aligned, ocr=True)
     if not text_rows:
         raise InputError("PDF 中没有文字 (no text in PDF)", source)
     if not any_table:
