@@ -20,14 +20,15 @@ def read_structured(path: str | Path) -> Any:
     come back without control characters or lone surrogates (JSON and YAML escapes can spell
     them), which no terminal, UTF-8 file or workbook can take.
     """
-    from drafter.read import read_bytes
+    from drafter.read import STDIN, read_bytes, read_stdin
     from drafter.read.decode import decode_bytes
 
     p = Path(path)
     source = str(path)
     # The form readers' bytes and decoding: the same words for a missing, empty, binary or
     # GBK/UTF-16 file, and no Python codec message on the terminal.
-    text = decode_bytes(read_bytes(p, source), source).lstrip("\ufeff")
+    data = read_stdin() if source == STDIN else read_bytes(p, source)
+    text = decode_bytes(data, source).lstrip("\ufeff")
     try:
         return _clean(_parse(text, p.suffix.lower(), source), {})
     except RecursionError:  # a YAML structure nested deeper than the stack

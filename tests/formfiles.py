@@ -114,7 +114,7 @@ def grid(form: dict[str, Any], layout: str) -> Grid:
             while end + 1 < len(inds) and \
                     (inds[end + 1].get("level1"), inds[end + 1].get("level2"))[: col + 1] == key:
                 end += 1
-            if end > start:
+            if end > start and key[-1]:  # empty label cells are not merged
                 merges.append((b0 + start, col, b0 + end, col))
                 for k in range(start + 1, end + 1):
                     rows[b0 + k][col] = ""
@@ -132,7 +132,8 @@ def write_xlsx(g: Grid, path: Path) -> None:
     for r, row in enumerate(g.rows, start=1):
         for c, text in enumerate(row, start=1):
             if text:
-                ws.cell(r, c, text)
+                cell = ws.cell(r, c, text)
+                cell.data_type = "s"  # "=100%" is a typed value, not a formula
     for r0, c0, r1, c1 in g.merges:
         ws.merge_cells(start_row=r0 + 1, start_column=c0 + 1, end_row=r1 + 1, end_column=c1 + 1)
     wb.save(path)
@@ -181,7 +182,7 @@ def write_pdf(g: Grid, path: Path, split_in_row: bool = False, page_height: floa
     table = Table(data, colWidths=widths, repeatRows=0, splitInRow=1 if split_in_row else 0)
     table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black),
                                ("FONTNAME", (0, 0), (-1, -1), "STSong-Light"),
-                               ("VALIGN", (0, 0), (-1, -1), "MIDDLE")] + spans))
+                               ("VALIGN", (0, 0), (-1, -1), "TOP" if split_in_row else "MIDDLE")] + spans))
     doc.build([title, table])
 
 

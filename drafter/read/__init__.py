@@ -59,10 +59,18 @@ def read_file(path: str | Path) -> list[Form]:
 def read_stdin() -> bytes:
     """Standard input as bytes, bounded like a file: a paste, a pipe, or a PDF piped in."""
     import sys
+    if sys.stdin is None:
+        raise InputError("没有标准输入 (no standard input)", STDIN)
+    with_tty = False
+    try:
+        with_tty = sys.stdin.isatty()
+    except (AttributeError, ValueError, OSError):
+        pass
+    if with_tty:
+        sys.stderr.write("从标准输入读取表单，粘贴后按 Ctrl-D 结束 (reading stdin; end with Ctrl-D)\n")
     stream = getattr(sys.stdin, "buffer", None)
     if stream is None:  # replaced by a text stream (tests, embedding)
-        text = sys.stdin.read(MAX_BYTES + 1) if sys.stdin else ""
-        data = text.encode("utf-8")
+        data = sys.stdin.read(MAX_BYTES + 1).encode("utf-8", "surrogateescape")
     else:
         data = stream.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:

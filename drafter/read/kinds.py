@@ -70,8 +70,6 @@ def sniff(data: bytes, suffix: str, source: str | None = None) -> str | None:
         return "pdf"
     if data.startswith(_ZIP_MAGIC):
         return "docx" if _zip_has(data, "word/document.xml") else "xlsx"
-    if suffix in (".xlsx", ".xlsm"):
-        return "xlsx"  # not a zip: the workbook reader says so in its words
     if data.startswith(_OLE_MAGIC):
         if _ole_has(data, "EncryptedPackage"):
             return "encrypted"
@@ -80,6 +78,8 @@ def sniff(data: bytes, suffix: str, source: str | None = None) -> str | None:
         if _ole_has(data, "Workbook") or _ole_has(data, "Book"):
             return "xls"
         return "doc" if suffix == ".doc" else "xls"
+    if suffix in (".xlsx", ".xlsm"):
+        return "xlsx"  # not a zip: the workbook reader says so in its words
     if data.startswith(_IMAGE_MAGIC) or (data[:4] == b"RIFF" and data[8:12] == b"WEBP") or \
             (suffix == ".bmp" and data.startswith(b"BM")):
         return "image"

@@ -78,7 +78,7 @@ def _read_pages(pages: list[Any], data: bytes, source: str) -> PdfRead:
             if page.images:
                 scanned.append(number)
             continue
-        tables = page.find_tables()
+        tables = page.find_tables(table_settings=_settings(page))
         any_table = any_table or bool(tables)
         boxes = [t.bbox for t in tables]
         items: list[tuple[float, list[Row] | Row]] = []
@@ -120,6 +120,22 @@ class _Counter:
     def row(self, raw: list[str]) -> Row:
         self.n += 1
         return Row(cells=[clean_cell(c) for c in raw], raw=raw, line=self.n)
+
+
+def _settings(page: Any) -> dict[str, Any]:
+    """Close a table that a page break left open: a row cut by the break has no bottom rule on
+    this page (no top rule on the next), so its cells would not be rectangles at all."""
+    v = [e for e in page.edges if e["orientation"] == "v"]
+    h = [e for e in page.edges if e["orientation"] == "h"]
+    if not v or not h:
+        return {}
+    extra = []
+    lowest, highest = max(e["bottom"] for e in v), min(e["top"] for e in v)
+    if lowest > max(e["top"] for e in h) + 2 * _TOL:
+        extra.append(lowest)
+    if highest < min(e["top"] for e in h) - 2 * _TOL:
+        extra.append(highest)
+    return {"explicit_horizontal_lines": extra} if extra else {}
 
 
 def _inside(top: float, boxes: list[tuple[float, float, float, float]]) -> bool:
@@ -240,6 +256,8 @@ def _join_page_breaks(blocks: list[Any]) -> list[Row]:
             rows.append(row)
             last_table_row = row
         after_break = False
+    for n, row in enumerate(rows, start=1):  # numbered in reading order, for messages
+        row.line = n
     return rows
 
 
