@@ -15,10 +15,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from formfiles import LAYOUTS, REALFORMS, WRITERS, Score, gold_forms, grid, match, right  # noqa: E402
+from formfiles import LAYOUTS, REALFORMS, WRITERS, Score, gold_forms, grid, match, right
 
-from drafter.errors import InputError  # noqa: E402
-from drafter.read import read_file  # noqa: E402
+from drafter.errors import InputError
+from drafter.read import read_file
 
 
 def main() -> int:

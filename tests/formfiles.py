@@ -110,7 +110,7 @@ def grid(form: dict[str, Any], layout: str) -> Grid:
         start = 0
         while start < len(inds):
             end = start
-            key = [(inds[k].get("level1"), inds[k].get("level2"))[: col + 1] for k in (start,)][0]
+            key = (inds[start].get("level1"), inds[start].get("level2"))[: col + 1]
             while end + 1 < len(inds) and \
                     (inds[end + 1].get("level1"), inds[end + 1].get("level2"))[: col + 1] == key:
                 end += 1

@@ -3,21 +3,20 @@ same table reader, so a form reads the same whatever file it came in."""
 
 from __future__ import annotations
 
-import io
+import os
 import shutil
 import subprocess
 import sys
-import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import SEEDS
+from formfiles import LAYOUTS, REALFORMS, WRITERS, Score, gold_forms, grid, write_pdf
 from typer.testing import CliRunner
 
-from conftest import SEEDS
 from drafter.cli import app
 from drafter.errors import InputError
 from drafter.read import read_file
-from formfiles import LAYOUTS, REALFORMS, WRITERS, Score, gold_forms, grid, write_docx, write_pdf, write_xlsx
 
 runner = CliRunner()
 REPO = Path(__file__).resolve().parents[1]
@@ -192,7 +191,7 @@ def test_old_doc_and_xls_read_through_libreoffice(tmp_path, modern, old):
 
 
 def test_old_office_file_without_libreoffice_says_so(tmp_path, monkeypatch):
-    import drafter.read.convert as convert
+    from drafter.read import convert
     monkeypatch.setattr(convert, "soffice", lambda: None)
     path = tmp_path / "old.doc"
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600 + "WordDocument".encode("utf-16-le") + b"\x00\x00")
@@ -218,7 +217,7 @@ def _scan(tmp_path: Path, dpi: int = 200) -> Path:
 
 
 def test_scanned_pdf_without_the_ocr_extra_says_how_to_enable_it(tmp_path, monkeypatch):
-    import drafter.read.ocr as ocr
+    from drafter.read import ocr
     monkeypatch.setattr(ocr, "available", lambda: False)
     scan = _scan(tmp_path)
     res = runner.invoke(app, ["parse", str(scan)])
@@ -228,7 +227,7 @@ def test_scanned_pdf_without_the_ocr_extra_says_how_to_enable_it(tmp_path, monke
 
 
 def test_image_without_the_ocr_extra_is_reported_not_skipped(tmp_path, monkeypatch):
-    import drafter.read.ocr as ocr
+    from drafter.read import ocr
     monkeypatch.setattr(ocr, "available", lambda: False)
     folder = tmp_path / "in"
     folder.mkdir()
@@ -311,7 +310,7 @@ def test_a_pdf_piped_into_parse(tmp_path):
     pdf = _write("pdf", "split", tmp_path)
     res = subprocess.run([sys.executable, "-m", "drafter.cli", "parse", "-", "--format", "json"],
                          input=pdf.read_bytes(), capture_output=True, cwd=REPO, timeout=120,
-                         env={**__import__("os").environ, "PYTHONPATH": str(REPO)})
+                         env={**os.environ, "PYTHONPATH": str(REPO)}, check=False)
     assert res.returncode == 0, res.stderr.decode()
     assert "新建集中供水工程处数" in res.stdout.decode()
 

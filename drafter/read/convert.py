@@ -7,7 +7,10 @@ LibreOffice window).
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -37,13 +40,23 @@ def convert(data: bytes, kind: str, source: str) -> bytes:
         cmd = [exe, f"-env:UserInstallation={(d / 'profile').as_uri()}", "--headless",
                "--norestore", "--convert-to", target, "--outdir", str(out), str(src)]
         try:
-            subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL, timeout=TIMEOUT_S, check=False)
-        except subprocess.TimeoutExpired:
-            raise InputError(f"LibreOffice 转换超时 (conversion took longer than {TIMEOUT_S} s)",
-                             source) from None
+            # A session of its own: soffice is a launcher that starts soffice.bin, and a
+            # timeout must stop both, not leave the converter running.
+            proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.DEVNULL, start_new_session=True)
         except OSError as e:
             raise InputError(f"无法运行 LibreOffice (cannot run soffice: {e.strerror})", source) from None
+        try:
+            proc.wait(timeout=TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                if hasattr(os, "killpg"):
+                    os.killpg(proc.pid, signal.SIGKILL)
+                else:  # Windows: no process groups
+                    proc.kill()
+            proc.wait()
+            raise InputError(f"LibreOffice 转换超时 (conversion took longer than {TIMEOUT_S} s)",
+                             source) from None
         result = out / f"input.{target}"
         if not result.is_file():
             raise InputError(f"LibreOffice 无法转换此 {label} 文件，可能已损坏或加密 "

@@ -177,12 +177,11 @@ def _cells_text(grid: _Grid, boxes: list[Box]) -> list[list[str]]:
     below: list[Box] = []
     for box in boxes:
         cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
-        r = _slot(grid.ys, cy)
-        c = _slot(grid.xs, cx)
-        if r is None or c is None:
+        at_r, at_c = _slot(grid.ys, cy), _slot(grid.xs, cx)
+        if at_r is None or at_c is None:
             (above if cy < grid.ys[0] else below).append(box)
-            continue
-        parts.setdefault(owner[r][c], []).append(box)
+        else:
+            parts.setdefault(owner[at_r][at_c], []).append(box)
     text = {key: _join_boxes(bs) for key, bs in parts.items()}
     out = [cells for cells in _text_lines(above)]
     for r in range(nr):

@@ -68,7 +68,7 @@ def _open_error(e: Exception) -> str:
 
 
 def _read_pages(pages: list[Any], data: bytes, source: str) -> PdfRead:
-    blocks: list[list[Row] | Row] = []  # a table grid (list of rows) or a text line
+    blocks: list[Any] = []  # a table grid (list of rows), a text line, or _PAGE_BREAK
     text_rows: list[Row] = []
     scanned: list[int] = []
     counter, lines = _Counter(), _Counter()
@@ -156,7 +156,7 @@ def _grid(table: Any, counter: _Counter) -> list[Row]:
         for cell, text in zip(row.cells, texts[i] if i < len(texts) else []):
             if cell is None or not text:
                 continue
-            x0, top, x1, bottom = cell
+            x0, bottom = cell[0], cell[3]
             j = _index(lefts, x0)
             if j is None or i >= len(grid):
                 continue
