@@ -1,7 +1,7 @@
 """Office files in their own layouts: 8 labelled real forms written as .xlsx, .docx and PDF (tests/
 formfiles.py), read back, compared with the labels (name + operator + value + unit).
 
-usage: PYTHONPATH=. python bench/bench_input_kinds.py [--keep DIR] [-v]
+usage: PYTHONPATH=. python bench/bench_input_kinds.py [--keep DIR] [-v] [--ocr]
 Needs ../shared/realforms (the labelled forms); prints one line per kind and the layouts' misses.
 """
 
@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from formfiles import LAYOUTS, REALFORMS, WRITERS, Score, gold_forms, grid, match, right
+from formfiles import LAYOUTS, REALFORMS, WRITERS, Score, gold_forms, grid, match, right, write_scan
 
 from drafter.errors import InputError
 from drafter.read import read_file
@@ -25,6 +25,8 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--keep", type=Path, help="write the generated files here")
     ap.add_argument("-v", "--verbose", action="store_true", help="print each miss")
+    ap.add_argument("--ocr", action="store_true",
+                    help="also scans of the PDFs at 200 dpi, read by the OCR extra (~20 s a page)")
     args = ap.parse_args()
     if not REALFORMS.is_dir():
         print(f"no labelled forms at {REALFORMS}", file=sys.stderr)
@@ -32,7 +34,10 @@ def main() -> int:
     forms = gold_forms()
     out = args.keep or Path(tempfile.mkdtemp(prefix="drafter-kinds-"))
     out.mkdir(parents=True, exist_ok=True)
-    for kind, write in WRITERS.items():
+    writers = dict(WRITERS)
+    if args.ocr:
+        writers["scan.pdf"] = write_scan
+    for kind, write in writers.items():
         score = Score()
         t0 = time.perf_counter()
         for k, form in enumerate(forms):

@@ -133,7 +133,9 @@ def write_binary(data: bytes, output: Optional[Path]) -> None:
 def read_sources(paths: List[str]):
     """(source, forms) for every readable file; bad files reported, exit 2 if none was good."""
     from drafter.read import expand_paths, read_file
-    files = expand_paths(paths)
+    skipped: list[Path] = []
+    files = expand_paths(paths, skipped)
+    note_skipped(skipped)
     if not files:
         fail("没有找到输入文件 (no input files)")
     good, bad = [], []
@@ -149,6 +151,14 @@ def read_sources(paths: List[str]):
     if not good:
         raise typer.Exit(2)
     return good, bad
+
+
+def note_skipped(skipped: List[Path]) -> None:
+    """Say on stderr which files in the folders given were not read, and why."""
+    from drafter.read import skipped_note
+    line = skipped_note(skipped)
+    if line:
+        typer.echo(f"drafter: {safe(line)}", err=True)
 
 
 @app.command()

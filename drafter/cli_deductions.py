@@ -90,10 +90,15 @@ def deductions(
 
 def _unique(paths: List[str]) -> List[str]:
     """Each file once, even when named directly and again inside a directory: no double counting."""
+    from drafter.cli import note_skipped
     from drafter.read import expand_paths
     seen: set[Path] = set()
     out: List[str] = []
-    for f in expand_paths(paths):
+    skipped: List[Path] = []
+    files = expand_paths(paths, skipped)
+    if files:  # else read_sources expands the same folders again and says it
+        note_skipped(skipped)
+    for f in files:
         try:
             key = f.resolve() if f.exists() else f
         except (OSError, RuntimeError):  # a name too long, a symlink loop: read_file says why

@@ -37,14 +37,16 @@ def ingest(
 
     重复导入同一文件不会新增文档；文件内容变化时替换其旧文档。
     """
-    from drafter.cli import fail, write_output
+    from drafter.cli import fail, note_skipped, write_output
     from drafter.read import expand_paths
     from drafter.resources import corpus_dir, home_dir
     from drafter.store import StoreError
     from drafter.store.lock import store_lock
 
     corpus = corpus_dir()
-    files = expand_paths(paths or [str(corpus)])
+    skipped: List[Path] = []
+    files = expand_paths(paths or [str(corpus)], skipped)
+    note_skipped(skipped)
     if not files:
         fail("没有找到输入文件 (no input files)")
     try:

@@ -186,6 +186,24 @@ def write_pdf(g: Grid, path: Path, split_in_row: bool = False, page_height: floa
     doc.build([title, table])
 
 
+def write_scan(g: Grid, path: Path, dpi: int = 200) -> None:
+    """A scanned PDF of the form: its PDF rendered page by page, blurred, thresholded like a
+    photocopy, and saved as images with no text layer (needs a Chinese system font to render
+    reportlab's non-embedded STSong-Light)."""
+    import tempfile
+
+    import pypdfium2 as pdfium
+    from PIL import ImageFilter
+    with tempfile.TemporaryDirectory() as d:
+        src = Path(d) / "form.pdf"
+        write_pdf(g, src)
+        pdf = pdfium.PdfDocument(str(src))
+        pages = [pdf[i].render(scale=dpi / 72).to_pil().convert("L") for i in range(len(pdf))]
+        pdf.close()
+    pages = [p.filter(ImageFilter.GaussianBlur(0.6)).point(lambda v: 30 if v < 128 else 235) for p in pages]
+    pages[0].save(path, "PDF", resolution=dpi, save_all=True, append_images=pages[1:])
+
+
 WRITERS = {"xlsx": write_xlsx, "docx": write_docx, "pdf": write_pdf}
 
 

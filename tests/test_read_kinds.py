@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 from conftest import SEEDS
-from formfiles import LAYOUTS, REALFORMS, WRITERS, Score, gold_forms, grid, write_pdf
+from formfiles import LAYOUTS, REALFORMS, WRITERS, Score, gold_forms, grid, write_pdf, write_scan
 from typer.testing import CliRunner
 
 from drafter.cli import app
 from drafter.errors import InputError
 from drafter.read import read_file
+from drafter.read.ocr import available as ocr_available
 
 runner = CliRunner()
 REPO = Path(__file__).resolve().parents[1]
@@ -202,17 +203,10 @@ def test_old_office_file_without_libreoffice_says_so(tmp_path, monkeypatch):
 
 # -- scans and images -----------------------------------------------------------------------
 
-def _scan(tmp_path: Path, dpi: int = 200) -> Path:
-    """A 'scanned' PDF: the generated form rendered to an image, greyed, and put back into a
-    PDF with no text layer."""
-    import pypdfium2 as pdfium
-    from PIL import ImageFilter
-    form = {**FORM, "indicators": FORM["indicators"][:4]}
-    src = _write("pdf", "merged", tmp_path, form=form)
-    img = pdfium.PdfDocument(str(src))[0].render(scale=dpi / 72).to_pil().convert("L")
-    img = img.filter(ImageFilter.GaussianBlur(0.6)).point(lambda v: 30 if v < 128 else 235)
+def _scan(tmp_path: Path) -> Path:
+    """A 'scanned' PDF of the first rows of the form: images only, no text layer."""
     out = tmp_path / "scan.pdf"
-    img.save(out, "PDF", resolution=dpi)
+    write_scan(grid({**FORM, "indicators": FORM["indicators"][:4]}, "merged"), out)
     return out
 
 
@@ -240,8 +234,17 @@ def test_image_without_the_ocr_extra_is_reported_not_skipped(tmp_path, monkeypat
     assert "公房资产监管" in res.stdout  # the readable file is still printed
 
 
-@pytest.mark.skipif(not __import__("drafter.read.ocr", fromlist=["available"]).available(),
-                    reason='the OCR extra (pip install "drafter[ocr]") is not installed')
+def _cjk_font() -> bool:
+    """The generated PDF uses reportlab's STSong-Light, which is not embedded: rendering it into a
+    'scan' needs a Chinese system font."""
+    if shutil.which("fc-list") is None:
+        return False
+    out = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True, check=False)
+    return bool(out.stdout.strip())
+
+
+@pytest.mark.skipif(not ocr_available(), reason='the OCR extra (pip install "drafter[ocr]") is not installed')
+@pytest.mark.skipif(not _cjk_font(), reason="no Chinese font (fonts-wqy-zenhei) to render a scan with")
 def test_scanned_pdf_is_read_by_ocr_and_marked(tmp_path):
     (form,) = read_file(_scan(tmp_path))
     assert form.ocr is True
@@ -362,3 +365,15 @@ def test_real_forms_read_the_same_from_every_office_kind(tmp_path):
     for kind, s in scores.items():
         assert s.found == s.gold == 81, kind
         assert s.right >= 64 and s.precision >= 0.79, (kind, s)
+
+
+@pytest.mark.parametrize("command", [["parse"], ["review", "--offline"], ["deductions", "--offline"]])
+def test_folder_names_the_files_it_does_not_read(tmp_path, command):
+    folder = tmp_path / "forms"
+    folder.mkdir()
+    shutil.copy(SEEDS["self_eval_2024"], folder / "seed.txt")
+    (folder / "archive.zip").write_bytes(b"PK\x05\x06" + b"\x00" * 18)
+    (folder / ".hidden").write_text("x")
+    res = runner.invoke(app, [*command, str(folder)])
+    assert "跳过 1 个不支持的文件类型" in res.stderr and "archive.zip" in res.stderr
+    assert ".hidden" not in res.stderr

@@ -100,9 +100,14 @@ def read_bytes(p: Path, source: str) -> bytes:
     return data
 
 
-def expand_paths(paths: list[str]) -> list[Path]:
-    """Files named, and the readable files inside directories named (sorted, recursive)."""
+def expand_paths(paths: list[str], skipped: list[Path] | None = None) -> list[Path]:
+    """Files named, and the readable files inside directories named (sorted, recursive).
+
+    Files in a directory whose type no reader takes (.zip, .exe, …) are left out, and added to
+    ``skipped`` when a list is given, so that the caller can say so rather than skip silently.
+    """
     out: list[Path] = []
+    readable = TEXT_SUFFIXES | OFFICE_SUFFIXES | IMAGE_SUFFIXES
     for raw in paths:
         p = Path(raw)
         if raw == STDIN:  # standard input: read_file knows the name
@@ -113,11 +118,22 @@ def expand_paths(paths: list[str]) -> list[Path]:
         except (OSError, ValueError):  # e.g. a name too long: read_file says so for this path
             is_dir = False
         if is_dir:
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and not f.name.startswith(".")
-                              and f.suffix.lower() in TEXT_SUFFIXES | OFFICE_SUFFIXES | IMAGE_SUFFIXES))
+            for f in sorted(f for f in p.rglob("*") if f.is_file() and not f.name.startswith(".")):
+                if f.suffix.lower() in readable:
+                    out.append(f)
+                elif skipped is not None:
+                    skipped.append(f)
         else:
             out.append(p)
     return out
+
+
+def skipped_note(skipped: list[Path]) -> str | None:
+    """One line naming the files a directory held that no reader takes."""
+    if not skipped:
+        return None
+    names = ", ".join(str(p) for p in skipped[:5]) + (" …" if len(skipped) > 5 else "")
+    return f"跳过 {len(skipped)} 个不支持的文件类型 (skipped {len(skipped)} files of unsupported types): {names}"
 
 
 def _read_json(text: str, source: str) -> list[Form]:
