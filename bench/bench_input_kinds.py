@@ -39,16 +39,18 @@ def main() -> int:
         writers["scan.pdf"] = write_scan
     for kind, write in writers.items():
         score = Score()
-        t0 = time.perf_counter()
+        reading = 0.0
         for k, form in enumerate(forms):
             layout = LAYOUTS[k % len(LAYOUTS)]
             path = out / f"{Path(form['source']).stem}-{layout}.{kind}"
             write(grid(form, layout), path)
+            t0 = time.perf_counter()
             try:
                 pred = [i.model_dump() for f in read_file(path) for i in f.indicators]
             except InputError as e:
                 pred = []
                 print(f"  {path.name}: {e}", file=sys.stderr)
+            reading += time.perf_counter() - t0
             before = (score.right, score.gold)
             score.add(form["indicators"], pred)
             if args.verbose:
@@ -59,10 +61,9 @@ def main() -> int:
                     if p is None or not right(g, p):
                         got = (p["name"], p["op"], p["value"], p["unit"], p["target_raw"]) if p else None
                         print(f"    miss {g['name']} {g['op']} {g['value']} {g['unit']} -> {got}")
-        dt = time.perf_counter() - t0
         print(f"{kind}: fully right {score.fully_right:.2f} ({score.right}/{score.gold}), found "
               f"{score.found}/{score.gold}, precision {score.precision:.2f} ({score.right}/{score.read}); "
-              f"write+read {dt:.1f} s")
+              f"read in {reading:.2f} s ({score.read / max(reading, 1e-9):.0f} indicators/s)")
     return 0
 
 

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from conftest import SEEDS
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from formfiles import LAYOUTS, REALFORMS, WRITERS, Score, gold_forms, grid, write_pdf, write_scan
 from typer.testing import CliRunner
 
@@ -377,3 +379,61 @@ def test_folder_names_the_files_it_does_not_read(tmp_path, command):
     res = runner.invoke(app, [*command, str(folder)])
     assert "跳过 1 个不支持的文件类型" in res.stderr and "archive.zip" in res.stderr
     assert ".hidden" not in res.stderr
+
+
+def test_pdf_with_a_scanned_page_and_no_table_in_its_text_says_which_page(tmp_path, monkeypatch):
+    from PIL import Image
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    picture = tmp_path / "page.png"
+    Image.new("L", (400, 300), 200).save(picture)
+    path = tmp_path / "mixed.pdf"
+    c = canvas.Canvas(str(path))
+    c.setFont("STSong-Light", 12)
+    c.drawString(72, 720, "附件：2023年度项目支出绩效自评表（扫描件）")
+    c.showPage()
+    c.drawImage(str(picture), 72, 300, 400, 300)
+    c.save()
+    with pytest.raises(InputError, match="第 2 页是扫描图片") as e:
+        read_file(path)
+    assert "\n" not in str(e.value)
+
+
+# -- damaged files: forms or one InputError, nothing else -------------------------------------
+
+_EDITS = st.lists(st.tuples(st.floats(0, 1), st.sampled_from(["flip", "delete", "insert"]),
+                            st.binary(min_size=0, max_size=12)), min_size=1, max_size=6)
+
+
+def _mutate(data: bytes, edits) -> bytes:
+    out = bytearray(data)
+    for where, op, chunk in edits:
+        i = min(int(where * len(out)), max(len(out) - 1, 0))
+        if op == "flip" and out:
+            out[i] ^= (chunk[:1] or b"\x01")[0] or 1
+        elif op == "delete":
+            del out[i:i + 1 + len(chunk)]
+        else:
+            out[i:i] = chunk
+    return bytes(out)
+
+
+@pytest.fixture(scope="module")
+def office_bytes(tmp_path_factory):
+    d = tmp_path_factory.mktemp("office")
+    return {kind: _write(kind, "merged", d).read_bytes() for kind in ("pdf", "docx")}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(kind=st.sampled_from(["pdf", "docx"]), edits=_EDITS, suffix=st.sampled_from([".pdf", ".docx", ".txt"]))
+def test_damaged_pdf_and_docx_give_forms_or_one_line(office_bytes, tmp_path_factory, kind, edits, suffix):
+    path = tmp_path_factory.mktemp("damaged") / f"form{suffix}"
+    path.write_bytes(_mutate(office_bytes[kind], edits))
+    try:
+        forms = read_file(path)
+    except InputError as e:
+        assert str(e).startswith(str(path)) and "\n" not in str(e)
+        return
+    assert all(f.indicators for f in forms)

@@ -32,16 +32,19 @@ def read_office(data: bytes, suffix: str, source: str) -> list[Form] | None:
     if kind == "pdf":
         from drafter.read.pdf import pdf_rows
         read = pdf_rows(data, source)
+        none_found = "PDF 中没有找到指标表 (no indicator table in PDF)"
+        if read.scanned:
+            pages = "、".join(str(n) for n in read.scanned[:5]) + ("…" if len(read.scanned) > 5 else "")
+            none_found = (f"PDF 中没有找到指标表；第 {pages} 页是扫描图片，未识别 "
+                          f"(no indicator table in the text; pages {pages} are scans)")
         try:
-            return _forms(read.rows, source, "PDF 中没有找到指标表 (no indicator table in PDF)",
-                          aligned=read.aligned, ocr=read.ocr)
+            return _forms(read.rows, source, none_found, aligned=read.aligned, ocr=read.ocr)
         except InputError:
             if not read.text_rows:
                 raise
         # Ruled boxes that are not the indicator table (a frame, the header block only): the
         # page's text lines may still hold it.
-        return _forms(read.text_rows, source, "PDF 中没有找到指标表 (no indicator table in PDF)",
-                      aligned=False)
+        return _forms(read.text_rows, source, none_found, aligned=False)
     if kind == "image":
         from drafter.read.ocr import image_rows
         rows, aligned = image_rows(data, source)

@@ -33,6 +33,7 @@ class PdfRead:
     aligned: bool  # False: no ruled table, rows are text lines split at gaps
     ocr: bool = False
     text_rows: list[Row] = field(default_factory=list)  # every text line, for a second reading
+    scanned: list[int] = field(default_factory=list)  # pages left unread: images or unmapped glyphs
 
 
 def pdf_rows(data: bytes, source: str) -> PdfRead:
@@ -74,8 +75,8 @@ def _read_pages(pages: list[Any], data: bytes, source: str) -> PdfRead:
     counter, lines = _Counter(), _Counter()
     any_table = False
     for number, page in enumerate(pages, start=1):
-        if not page.chars:
-            if page.images:
+        if not page.chars or _unmapped(page.chars):
+            if page.images or page.chars:
                 scanned.append(number)
             continue
         tables = page.find_tables(table_settings=_settings(page))
@@ -94,14 +95,21 @@ def _read_pages(pages: list[Any], data: bytes, source: str) -> PdfRead:
         blocks.extend(item for _, item in items)
         blocks.append(_PAGE_BREAK)
     if scanned and not text_rows:
+        # Only images, or glyphs without a Unicode map: the page must be read from its picture.
         from drafter.read.ocr import pdf_page_rows
         rows, aligned = pdf_page_rows(data, scanned, source)
         return PdfRead(rows=rows, aligned=aligned, ocr=True)
     if not text_rows:
         raise InputError("PDF 中没有文字 (no text in PDF)", source)
     if not any_table:
-        return PdfRead(rows=text_rows, aligned=False)
-    return PdfRead(rows=_join_page_breaks(blocks), aligned=True, text_rows=text_rows)
+        return PdfRead(rows=text_rows, aligned=False, scanned=scanned)
+    return PdfRead(rows=_join_page_breaks(blocks), aligned=True, text_rows=text_rows, scanned=scanned)
+
+
+def _unmapped(chars: list[dict[str, Any]]) -> bool:
+    """Text whose font has no Unicode map: pdfminer can only say "(cid:1234)" for each glyph."""
+    cid = sum(1 for c in chars if str(c.get("text", "")).startswith("(cid:"))
+    return cid * 2 > len(chars)
 
 
 class _PageBreak:
