@@ -36,8 +36,18 @@ def read_structured(path: str | Path) -> Any:
 
 
 def _parse(text: str, suffix: str, source: str) -> Any:
-    if suffix == ".json" or (suffix not in (".toml", ".yaml", ".yml") and text.lstrip().startswith(("{", "["))):
+    if suffix == ".json" or (suffix not in (".toml", ".yaml", ".yml") and text.lstrip().startswith("{")):
         return _json(text, source)
+    if suffix not in (".toml", ".yaml", ".yml") and text.lstrip().startswith("["):
+        # A JSON list, or a TOML file opening with a [table] (standard input has no suffix).
+        try:
+            return _json(text, source)
+        except InputError:
+            try:
+                return _toml(text, source)
+            except InputError:
+                pass
+            raise
     if suffix in (".yaml", ".yml"):
         return _yaml(text, source)
     if suffix == ".toml":

@@ -3,6 +3,7 @@ same table reader, so a form reads the same whatever file it came in."""
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import subprocess
@@ -11,9 +12,18 @@ from pathlib import Path
 
 import pytest
 from conftest import SEEDS
+from formfiles import (
+    LAYOUTS,
+    REALFORMS,
+    WRITERS,
+    Score,
+    gold_forms,
+    grid,
+    write_pdf,
+    write_scan,
+)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from formfiles import LAYOUTS, REALFORMS, WRITERS, Score, gold_forms, grid, write_pdf, write_scan
 from typer.testing import CliRunner
 
 from drafter.cli import app
@@ -437,3 +447,26 @@ def test_damaged_pdf_and_docx_give_forms_or_one_line(office_bytes, tmp_path_fact
         assert str(e).startswith(str(path)) and "\n" not in str(e)
         return
     assert all(f.indicators for f in forms)
+
+
+@pytest.mark.parametrize("text,check", [
+    ("tolerance: 0.05\ngrade_bands: {优: 80, 良: 70, 中: 60, 差: 0}\n", lambda c: c.grade_for(85) == "优"),
+    # TOML opening with a [table]: no suffix tells it from a JSON list on standard input.
+    ("[review]\ncost_required = true\n", lambda c: c.cost_required is True),
+])
+def test_config_from_standard_input(monkeypatch, text, check):
+    from drafter.config import load_config
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(text.encode("utf-8")), encoding="utf-8"))
+    assert check(load_config(Path("-")))
+
+
+def test_draft_request_from_standard_input(tmp_path):
+    request = "name: 社区养老服务补贴\ngoal: 为1200名老人提供上门服务，满意度不低于90%\n"
+    f = tmp_path / "req.yaml"
+    f.write_text(request, encoding="utf-8")
+    from_file = runner.invoke(app, ["draft", "--from", str(f), "--offline", "--format", "json"])
+    from_stdin = runner.invoke(app, ["draft", "--from", "-", "--offline", "--format", "json"],
+                               input=request.encode("utf-8"))
+    assert from_file.exit_code == from_stdin.exit_code == 0, from_stdin.stderr
+    import json
+    assert json.loads(from_stdin.stdout)["form"] == json.loads(from_file.stdout)["form"]
