@@ -470,3 +470,52 @@ def test_draft_request_from_standard_input(tmp_path):
     assert from_file.exit_code == from_stdin.exit_code == 0, from_stdin.stderr
     import json
     assert json.loads(from_stdin.stdout)["form"] == json.loads(from_file.stdout)["form"]
+
+
+def test_docx_table_inside_a_content_control_is_read(tmp_path):
+    from docx import Document
+    from docx.oxml.ns import qn
+    from docx.oxml.parser import OxmlElement
+    src = _write("docx", "merged", tmp_path)
+    doc = Document(str(src))
+    tbl = doc.tables[0]._tbl
+    sdt, content = OxmlElement("w:sdt"), OxmlElement("w:sdtContent")
+    tbl.addprevious(sdt)
+    sdt.append(content)
+    content.append(tbl)  # moves the table into the control
+    assert doc.element.body.find(qn("w:tbl")) is None
+    path = tmp_path / "control.docx"
+    doc.save(str(path))
+    assert _facts(read_file(path)) == _expected("merged")
+
+
+def _picture_docx(tmp_path: Path) -> Path:
+    """A Word file holding the form only as a pasted picture (a scan)."""
+    import pypdfium2 as pdfium
+    from docx import Document
+    from docx.shared import Cm
+    scan = _scan(tmp_path)
+    png = tmp_path / "scan.png"
+    pdfium.PdfDocument(str(scan))[0].render(scale=1).to_pil().save(png)
+    doc = Document()
+    doc.add_paragraph("附件：绩效自评表")
+    doc.add_picture(str(png), width=Cm(25))
+    path = tmp_path / "picture.docx"
+    doc.save(str(path))
+    return path
+
+
+@pytest.mark.skipif(not _cjk_font(), reason="no Chinese font (fonts-wqy-zenhei) to render a scan with")
+def test_docx_with_the_form_as_a_picture_without_ocr_says_so(tmp_path, monkeypatch):
+    from drafter.read import ocr
+    monkeypatch.setattr(ocr, "available", lambda: False)
+    with pytest.raises(InputError, match=r"Word 文件中的表是图片.*drafter\[ocr\]"):
+        read_file(_picture_docx(tmp_path))
+
+
+@pytest.mark.skipif(not ocr_available(), reason='the OCR extra (pip install "drafter[ocr]") is not installed')
+@pytest.mark.skipif(not _cjk_font(), reason="no Chinese font (fonts-wqy-zenhei) to render a scan with")
+def test_docx_with_the_form_as_a_picture_is_read_by_ocr(tmp_path):
+    (form,) = read_file(_picture_docx(tmp_path))
+    assert form.ocr is True
+    assert [(i.name, i.value) for i in form.indicators] == [(g["name"], g["value"]) for g in FORM["indicators"][:4]]

@@ -9,6 +9,7 @@ once per grid column it spans, so its repeats are dropped.
 from __future__ import annotations
 
 import io
+import zipfile
 from typing import Any
 
 from drafter.errors import InputError
@@ -27,17 +28,29 @@ def docx_rows(data: bytes, source: str) -> list[Row]:
     except Exception as e:  # python-docx and lxml raise many kinds for damaged packages
         raise InputError(f"Word 文件已损坏，无法读取 (broken .docx: {type(e).__name__})", source) from None
     rows: list[Row] = []
-    body = doc.element.body
-    for child in body.iterchildren():
-        tag = child.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            text = Paragraph(child, doc).text
-            if text.strip():
-                rows.append(_row([text], len(rows) + 1))
-        elif tag == "tbl":
-            for cells in _table_cells(Table(child, doc)):
-                rows.append(_row(cells, len(rows) + 1))
+
+    def walk(element: Any) -> None:
+        for child in element.iterchildren():
+            tag = child.tag.rsplit("}", 1)[-1]
+            if tag == "p":
+                text = Paragraph(child, doc).text
+                if text.strip():
+                    rows.append(_row([text], len(rows) + 1))
+            elif tag == "tbl":
+                for cells in _table_cells(Table(child, doc)):
+                    rows.append(_row(cells, len(rows) + 1))
+            elif tag in ("sdt", "sdtContent", "customXml"):
+                walk(child)  # content controls and custom XML wrap whole tables in forms
+
+    walk(doc.element.body)
     return rows
+
+
+def docx_images(data: bytes) -> list[bytes]:
+    """The pictures in a Word file: a scanned form is often pasted into one as an image."""
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        names = sorted(n for n in z.namelist() if n.startswith("word/media/"))
+        return [z.read(n) for n in names]
 
 
 def _table_cells(table: Any) -> list[list[str]]:

@@ -56,12 +56,37 @@ def read_office(data: bytes, suffix: str, source: str) -> list[Form] | None:
         kind = "docx" if kind == "doc" else "xlsx"
     if kind == "docx":
         from drafter.read.docx import docx_rows
-        return _forms(docx_rows(data, source), source,
-                      "Word 文件中没有找到指标表 (no indicator table in Word file)")
+        none_found = "Word 文件中没有找到指标表 (no indicator table in Word file)"
+        try:
+            return _forms(docx_rows(data, source), source, none_found)
+        except InputError:
+            return _docx_pictures(data, source, none_found)
     from drafter.read.xlsx import read_xlsx
     forms = read_xlsx(io.BytesIO(data), source)
     if not forms:
         raise InputError("工作簿中没有指标表 (no indicator table in workbook)", source)
+    return forms
+
+
+def _docx_pictures(data: bytes, source: str, none_found: str) -> list[Form]:
+    """A Word file whose form is a pasted scan: its pictures read by OCR (with the extra)."""
+    from drafter.read.docx import docx_images
+    from drafter.read.ocr import available, image_rows
+    images = docx_images(data)
+    if not images:
+        raise InputError(none_found, source)
+    if not available():
+        from drafter.read.ocr import HOW_TO_ENABLE
+        raise InputError(f"Word 文件中的表是图片；{HOW_TO_ENABLE}", source)
+    forms: list[Form] = []
+    for image in images:
+        try:
+            rows, aligned = image_rows(image, source)
+            forms.extend(_forms(rows, source, none_found, aligned=aligned, ocr=True))
+        except InputError:
+            continue  # a logo or a signature, not the form
+    if not forms:
+        raise InputError(none_found, source)
     return forms
 
 
