@@ -135,7 +135,8 @@ def test_pdf_row_cut_by_a_page_break_is_one_row(tmp_path):
         [(g["name"], g["value"], g["score"], g["note"]) for g in form_data["indicators"]]
 
 
-def test_pdf_without_ruled_table_falls_back_to_its_text_lines(tmp_path):
+@pytest.mark.parametrize("frame", [False, True], ids=["bare", "framed"])
+def test_pdf_without_ruled_table_falls_back_to_its_text_lines(tmp_path, frame):
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.pdfgen import canvas
@@ -149,6 +150,9 @@ def test_pdf_without_ruled_table_falls_back_to_its_text_lines(tmp_path):
     for k, cells in enumerate(lines):
         for j, text in enumerate(cells):
             c.drawString(40 + 130 * j, 780 - 20 * k, text)
+    if frame:  # a ruled box in two parts around everything: a table, but not the indicator table
+        c.rect(30, 670, 540, 130)
+        c.line(30, 770, 570, 770)
     c.save()
     (form,) = read_file(path)
     assert [(i.level2, i.name, i.op, i.value, i.unit) for i in form.indicators] == [
