@@ -8,6 +8,7 @@ layout handled for one kind is handled for all of them.
 from __future__ import annotations
 
 import io
+import re
 
 from drafter.errors import InputError
 from drafter.model import Form
@@ -94,7 +95,7 @@ def sniff(data: bytes, suffix: str, source: str | None = None) -> str | None:
     """pdf, xlsx, docx, doc, xls, image, encrypted; None for text (and text named .xls or .doc:
     many systems "export to Excel" as an HTML or tab-separated page)."""
     head = data[:1024]
-    if b"%PDF-" in head:
+    if re.search(rb"%PDF-\d", head):
         return "pdf"
     if data.startswith(_ZIP_MAGIC):
         return "docx" if _zip_has(data, "word/document.xml") else "xlsx"
