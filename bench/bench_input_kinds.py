@@ -26,7 +26,8 @@ def main() -> int:
     ap.add_argument("--keep", type=Path, help="write the generated files here")
     ap.add_argument("-v", "--verbose", action="store_true", help="print each miss")
     ap.add_argument("--ocr", action="store_true",
-                    help="also scans of the PDFs at 200 dpi, read by the OCR extra (~20 s a page)")
+                    help="also scans of the PDFs, read by the OCR extra (~20 s a page)")
+    ap.add_argument("--dpi", type=int, default=200, help="resolution of the scans (default 200)")
     args = ap.parse_args()
     if not REALFORMS.is_dir():
         print(f"no labelled forms at {REALFORMS}", file=sys.stderr)
@@ -36,7 +37,7 @@ def main() -> int:
     out.mkdir(parents=True, exist_ok=True)
     writers = dict(WRITERS)
     if args.ocr:
-        writers["scan.pdf"] = write_scan
+        writers["scan.pdf"] = lambda g, path: write_scan(g, path, dpi=args.dpi)
     for kind, write in writers.items():
         score = Score()
         reading = 0.0

@@ -250,13 +250,14 @@ def test_image_without_the_ocr_extra_is_reported_not_skipped(tmp_path, monkeypat
     assert "公房资产监管" in res.stdout  # the readable file is still printed
 
 
-def _cjk_font() -> bool:
-    """The generated PDF uses reportlab's STSong-Light, which is not embedded: rendering it into a
-    'scan' needs a Chinese system font."""
+def _cjk_font() -> str | None:
+    """A Chinese system font file. The generated PDF uses reportlab's STSong-Light, which is not
+    embedded: rendering it into a 'scan' needs one."""
     if shutil.which("fc-list") is None:
-        return False
-    out = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True, check=False)
-    return bool(out.stdout.strip())
+        return None
+    out = subprocess.run(["fc-list", ":lang=zh", "file"], capture_output=True, text=True, check=False)
+    files = sorted(line.split(":")[0].strip() for line in out.stdout.splitlines() if line.strip())
+    return files[0] if files else None
 
 
 @pytest.mark.skipif(not ocr_available(), reason='the OCR extra (pip install "drafter[ocr]") is not installed')
@@ -523,3 +524,24 @@ def test_docx_with_the_form_as_a_picture_is_read_by_ocr(tmp_path):
     (form,) = read_file(_picture_docx(tmp_path))
     assert form.ocr is True
     assert [(i.name, i.value) for i in form.indicators] == [(g["name"], g["value"]) for g in FORM["indicators"][:4]]
+
+
+@pytest.mark.skipif(not ocr_available(), reason='the OCR extra (pip install "drafter[ocr]") is not installed')
+@pytest.mark.skipif(not _cjk_font(), reason="no Chinese font (fonts-wqy-zenhei) to render a scan with")
+def test_image_of_a_form_without_ruling_lines_is_read_as_text_lines(tmp_path):
+    from PIL import Image, ImageDraw, ImageFont
+    font = ImageFont.truetype(_cjk_font(), 28)
+    img = Image.new("L", (1400, 360), 255)
+    draw = ImageDraw.Draw(img)
+    lines = [["项目名称：社区养老服务补贴"], ["一级指标", "二级指标", "三级指标", "指标值"],
+             ["产出指标", "数量指标", "补贴发放人数", "≥1200人"], ["", "质量指标", "服务合格率", "≥95%"],
+             ["满意度指标", "服务对象满意度指标", "老人满意度", "≥90%"]]
+    for k, cells in enumerate(lines):
+        for j, text in enumerate(cells):
+            draw.text((30 + 330 * j, 30 + 60 * k), text, font=font, fill=0)
+    path = tmp_path / "photo.jpg"
+    img.save(path, quality=85)
+    (form,) = read_file(path)
+    assert form.ocr and form.project_name == "社区养老服务补贴"
+    assert [(i.name, i.op, i.value, i.unit) for i in form.indicators] == [
+        ("补贴发放人数", "≥", 1200.0, "人"), ("服务合格率", "≥", 95.0, "%"), ("老人满意度", "≥", 90.0, "%")]
