@@ -12,6 +12,7 @@ import re
 
 from drafter.errors import InputError
 from drafter.model import Form
+from drafter.read.extracted import Extracted
 from drafter.read.rows import Row
 
 # Every zip archive, so every .xlsx and .docx, starts with a local file header; "PK" alone can
@@ -38,19 +39,11 @@ def read_office(data: bytes, suffix: str, source: str) -> list[Form] | None:
             pages = "、".join(str(n) for n in read.scanned[:5]) + ("…" if len(read.scanned) > 5 else "")
             none_found = (f"PDF 中没有找到指标表；第 {pages} 页是扫描图片，未识别 "
                           f"(no indicator table in the text; pages {pages} are scans)")
-        try:
-            return _forms(read.rows, source, none_found, aligned=read.aligned, ocr=read.ocr)
-        except InputError:
-            if not read.text_rows:
-                raise
-        # Ruled boxes that are not the indicator table (a frame, the header block only): the
-        # page's text lines may still hold it.
-        return _forms(read.text_rows, source, none_found, aligned=False)
+        return _read(read, source, none_found)
     if kind == "image":
         from drafter.read.ocr import image_rows
-        rows, aligned = image_rows(data, source)
-        return _forms(rows, source, "图片中没有识别出指标表 (no indicator table recognised in image)",
-                      aligned=aligned, ocr=True)
+        return _read(image_rows(data, source), source,
+                     "图片中没有识别出指标表 (no indicator table recognised in image)")
     if kind in ("doc", "xls"):
         from drafter.read.convert import convert
         data = convert(data, kind, source)
@@ -82,8 +75,7 @@ def _docx_pictures(data: bytes, source: str, none_found: str) -> list[Form]:
     forms: list[Form] = []
     for image in images:
         try:
-            rows, aligned = image_rows(image, source)
-            forms.extend(_forms(rows, source, none_found, aligned=aligned, ocr=True))
+            forms.extend(_read(image_rows(image, source), source, none_found))
         except InputError:
             continue  # a logo or a signature, not the form
     if not forms:
@@ -131,6 +123,20 @@ def _zip_has(data: bytes, member: str) -> bool:
 def _ole_has(data: bytes, stream: str) -> bool:
     # Directory entries hold stream names in UTF-16LE; a name is followed by its NUL terminator.
     return (stream.encode("utf-16-le") + b"\x00\x00") in data
+
+
+def _read(ext: Extracted, source: str, none_found: str) -> list[Form]:
+    """Forms from the extracted rows; when their cells gave none, from the text lines alone.
+
+    Ruled boxes that are not the indicator table (a frame, the header block only), or a scan's
+    faint rules that merged cells wrongly, leave the table reader nothing it can use, while the
+    same text read line by line may still hold the form."""
+    try:
+        return _forms(ext.rows, source, none_found, aligned=ext.aligned, ocr=ext.ocr)
+    except InputError:
+        if not ext.text_rows:
+            raise
+    return _forms(ext.text_rows, source, none_found, aligned=False, ocr=ext.ocr)
 
 
 def _forms(rows: list[Row], source: str, none_found: str, aligned: bool = True,

@@ -15,6 +15,7 @@ from typing import Any
 
 from drafter.errors import InputError
 from drafter.read.clean import clean_cell
+from drafter.read.extracted import Extracted
 from drafter.read.rows import Row
 
 HOW_TO_ENABLE = ('没有文字层的扫描件或图片需要 OCR 扩展：pip install "drafter[ocr]" '
@@ -46,8 +47,8 @@ def _engine() -> Any:
     return RapidOCR(params={"Global.log_level": "error", "Global.use_cls": False})
 
 
-def image_rows(data: bytes, source: str) -> tuple[list[Row], bool]:
-    """An image file as rows; ``aligned`` when its ruling lines gave the cells' columns."""
+def image_rows(data: bytes, source: str) -> Extracted:
+    """An image file as rows (aligned when its ruling lines gave the cells' columns)."""
     _require(source)
     import cv2
     import numpy as np
@@ -57,7 +58,7 @@ def image_rows(data: bytes, source: str) -> tuple[list[Row], bool]:
     return _page_rows([img], source)
 
 
-def pdf_page_rows(data: bytes, pages: list[int], source: str) -> tuple[list[Row], bool]:
+def pdf_page_rows(data: bytes, pages: list[int], source: str) -> Extracted:
     """The scanned pages (1-based numbers) of a PDF, rendered at 300 dpi and recognised."""
     _require(source)
     import numpy as np
@@ -75,21 +76,25 @@ def pdf_page_rows(data: bytes, pages: list[int], source: str) -> tuple[list[Row]
     return _page_rows(images, source)
 
 
-def _page_rows(images: list[Any], source: str) -> tuple[list[Row], bool]:
+def _page_rows(images: list[Any], source: str) -> Extracted:
+    """Rows by the ruling lines where a page has them; every page's text lines as well, for a
+    second reading when faint or broken rules gave wrong cells."""
     rows: list[Row] = []
+    lines: list[Row] = []
     aligned = True
     for img in images:
         boxes = _recognise(img)
+        page_lines = _text_lines(boxes)
+        lines.extend(_row(cells, len(lines) + 1) for cells in page_lines)
         grid = _ruled_grid(img)
         if grid is not None:
-            texts = _cells_text(grid, boxes)
-            rows.extend(_row(cells, len(rows) + 1) for cells in texts)
+            rows.extend(_row(cells, len(rows) + 1) for cells in _cells_text(grid, boxes))
         else:
             aligned = False
-            rows.extend(_row(cells, len(rows) + 1) for cells in _text_lines(boxes))
-    if not any(r.cells for r in rows):
+            rows.extend(_row(cells, len(rows) + 1) for cells in page_lines)
+    if not any(r.cells for r in lines):
         raise InputError("扫描件中没有识别出文字 (no text recognised in the scan)", source)
-    return rows, aligned
+    return Extracted(rows=rows, aligned=aligned, ocr=True, text_rows=lines if aligned else [])
 
 
 def _row(raw: list[str], line: int) -> Row:

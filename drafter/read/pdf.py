@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from drafter.errors import InputError
+from drafter.read.extracted import Extracted
 from drafter.read.clean import clean_cell
 from drafter.read.rows import Row
 
@@ -27,16 +27,7 @@ _ROLES_WITH_VALUES = ("target", "actual", "weight", "score", "unit", "op")
 _ASCII_WORD = re.compile(r"[A-Za-z]")
 
 
-@dataclass
-class PdfRead:
-    rows: list[Row]  # tables (aligned cells) and the text between them, in reading order
-    aligned: bool  # False: no ruled table, rows are text lines split at gaps
-    ocr: bool = False
-    text_rows: list[Row] = field(default_factory=list)  # every text line, for a second reading
-    scanned: list[int] = field(default_factory=list)  # pages left unread: images or unmapped glyphs
-
-
-def pdf_rows(data: bytes, source: str) -> PdfRead:
+def pdf_rows(data: bytes, source: str) -> Extracted:
     import pdfplumber
 
     try:
@@ -68,7 +59,7 @@ def _open_error(e: Exception) -> str:
     return f"PDF 文件已损坏，无法读取 (broken PDF: {type(inner or e).__name__})"
 
 
-def _read_pages(pages: list[Any], data: bytes, source: str) -> PdfRead:
+def _read_pages(pages: list[Any], data: bytes, source: str) -> Extracted:
     blocks: list[Any] = []  # a table grid (list of rows), a text line, or _PAGE_BREAK
     text_rows: list[Row] = []
     scanned: list[int] = []
@@ -97,13 +88,12 @@ def _read_pages(pages: list[Any], data: bytes, source: str) -> PdfRead:
     if scanned and not text_rows:
         # Only images, or glyphs without a Unicode map: the page must be read from its picture.
         from drafter.read.ocr import pdf_page_rows
-        rows, aligned = pdf_page_rows(data, scanned, source)
-        return PdfRead(rows=rows, aligned=aligned, ocr=True)
+        return pdf_page_rows(data, scanned, source)
     if not text_rows:
         raise InputError("PDF 中没有文字 (no text in PDF)", source)
     if not any_table:
-        return PdfRead(rows=text_rows, aligned=False, scanned=scanned)
-    return PdfRead(rows=_join_page_breaks(blocks), aligned=True, text_rows=text_rows, scanned=scanned)
+        return Extracted(rows=text_rows, aligned=False, scanned=scanned)
+    return Extracted(rows=_join_page_breaks(blocks), aligned=True, text_rows=text_rows, scanned=scanned)
 
 
 def _unmapped(chars: list[dict[str, Any]]) -> bool:
