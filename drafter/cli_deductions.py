@@ -55,6 +55,8 @@ def deductions(
 
     from drafter.deductions.analyse import analyse
     report = analyse(good, client=client, note=_say)
+    if client is not None:
+        report.notes.extend(client.log.notes)  # the call log moved aside or skipped
     for line in report.notes:
         _say(line)
     if report.summary["forms"] == 0:

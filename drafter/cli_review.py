@@ -41,7 +41,8 @@ def _version() -> str:
 
 
 def _note(text: str) -> None:
-    typer.echo(f"drafter: {text}", err=True)
+    from drafter.errors import one_line
+    typer.echo(f"drafter: {one_line(text)}", err=True)
 
 
 def review(
@@ -58,11 +59,13 @@ def review(
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="写入文件 (write to file)"),
 ) -> None:
     """审核绩效目标表和自评表 (run the review rules)."""
-    from drafter.cli import emit_table, fail, read_sources, write_output
+    from drafter.cli import emit_table, fail, note_input, read_sources, write_output
     from drafter.config import load_config
     from drafter.errors import InputError
     from drafter.rules import SelectionError, at_least, review_forms, select_rules, summarize
 
+    if config is not None:
+        note_input(config)
     try:
         cfg = load_config(config)
     except InputError as e:

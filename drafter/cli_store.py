@@ -38,6 +38,7 @@ def ingest(
     重复导入同一文件不会新增文档；文件内容变化时替换其旧文档。
     """
     from drafter.cli import fail, note_skipped, write_output
+    from drafter.errors import InputError, quote_name
     from drafter.read import expand_paths
     from drafter.resources import corpus_dir, home_dir
     from drafter.store import StoreError
@@ -53,7 +54,7 @@ def ingest(
         home = home_dir()
         with store_lock(home):
             summary = _ingest_locked(files, corpus, home)
-    except StoreError as e:
+    except (StoreError, InputError) as e:
         fail(str(e))
         return
     except OSError as e:
@@ -70,7 +71,7 @@ def ingest(
         # The readable files are in the store; the exit code still says that some were not,
         # like parse, review and deductions do.
         for s in summary.skipped:
-            typer.echo(f"drafter: {s.source}: {s.reason}", err=True)
+            typer.echo(f"drafter: {quote_name(s.source)}: {s.reason}", err=True)
         raise typer.Exit(2)
 
 
@@ -78,6 +79,7 @@ def _ingest_locked(files: List[Path], corpus: Path, home: Path) -> Any:
     import time
 
     from drafter.cli import fail
+    from drafter.errors import quote_name
     from drafter.store import StoreError, client, embedders
     from drafter.store import ingest as sync
 
@@ -88,7 +90,7 @@ def _ingest_locked(files: List[Path], corpus: Path, home: Path) -> Any:
         sources, skipped = sync.parse_files(files, corpus, on_file=lambda _: progress.advance(reading))
         if not sources:
             for s in skipped:
-                typer.echo(f"drafter: {s.source}: {s.reason}", err=True)
+                typer.echo(f"drafter: {quote_name(s.source)}: {s.reason}", err=True)
             return None
         summary = sync.Summary(store=client.location(home), collection=client.collection_name(ef),
                                embedder=getattr(ef, "label", ef.name()), skipped=skipped)
@@ -103,6 +105,8 @@ def _ingest_locked(files: List[Path], corpus: Path, home: Path) -> Any:
                   "写入存储库失败，存储库保持导入前的状态 ")
                  + f"(store write failed: {type(e).__name__}: {' '.join(str(e).split())[:200]})")
     summary.seconds = time.perf_counter() - started
+    for note in summary.notes:
+        typer.echo(f"drafter: {note}", err=True)
     return summary
 
 
@@ -119,6 +123,7 @@ def search(
 ) -> None:
     """在存储库中查找相似的历史指标和项目 (similar past indicators and projects)."""
     from drafter.cli import emit_table, fail, write_output
+    from drafter.errors import InputError
     from drafter.render.search import print_search_table, search_json
     from drafter.store import StoreError
     from drafter.store.search import Filters, search_store
@@ -129,7 +134,7 @@ def search(
                       agency=agency, year=year)
     try:
         hits = search_store(query, k, filters)
-    except StoreError as e:
+    except (StoreError, InputError) as e:
         fail(str(e))
         return
     except _store_failures() as e:

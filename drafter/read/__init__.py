@@ -132,7 +132,8 @@ def skipped_note(skipped: list[Path]) -> str | None:
     """One line naming the files a directory held that no reader takes."""
     if not skipped:
         return None
-    names = ", ".join(str(p) for p in skipped[:5]) + (" …" if len(skipped) > 5 else "")
+    from drafter.errors import quote_name
+    names = ", ".join(quote_name(p) for p in skipped[:5]) + (" …" if len(skipped) > 5 else "")
     return f"跳过 {len(skipped)} 个不支持的文件类型 (skipped {len(skipped)} files of unsupported types): {names}"
 
 
