@@ -9,6 +9,8 @@ STSong-Light (no font file needed). The layouts:
 - ``split``: separate 指标性质 / 指标值 / 度量单位 columns (the value printed as a bare number).
 - ``midterm``: a two-row heading with 中期指标值 and 年度指标值 under one 指标值 (annual is the target).
 - ``score_first``: 分值 printed before 年度指标值; target forms get a 指标值说明 column instead.
+
+The ".xls" written here is an HTML table, as many budget systems export it.
 """
 
 from __future__ import annotations
@@ -204,7 +206,29 @@ def write_scan(g: Grid, path: Path, dpi: int = 200) -> None:
     pages[0].save(path, "PDF", resolution=dpi, save_all=True, append_images=pages[1:])
 
 
-WRITERS = {"xlsx": write_xlsx, "docx": write_docx, "pdf": write_pdf}
+def write_html(g: Grid, path: Path) -> None:
+    """The form as an HTML table with rowspan/colspan, as budget systems "export to Excel"
+    (saved under the name .xls)."""
+    import html
+    covered = {(r, c) for r0, c0, r1, c1 in g.merges for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)
+               if (r, c) != (r0, c0)}
+    spans = {(r0, c0): (r1 - r0 + 1, c1 - c0 + 1) for r0, c0, r1, c1 in g.merges}
+    out = ["<html><head><meta charset=\"utf-8\"></head><body>", f"<p>{html.escape(g.title)}</p>",
+           "<table border=\"1\">"]
+    for r, row in enumerate(g.rows[1:], start=1):
+        tds = []
+        for c, text in enumerate(row):
+            if (r, c) in covered:
+                continue
+            rs, cs = spans.get((r, c), (1, 1))
+            attrs = (f' rowspan="{rs}"' if rs > 1 else "") + (f' colspan="{cs}"' if cs > 1 else "")
+            tds.append(f"<td{attrs}>{html.escape(text)}</td>")
+        out.append("<tr>" + "".join(tds) + "</tr>")
+    out.append("</table></body></html>")
+    path.write_text("\n".join(out), encoding="utf-8")
+
+
+WRITERS = {"xlsx": write_xlsx, "docx": write_docx, "pdf": write_pdf, "xls": write_html}
 
 
 # -- scoring (the same matching as ../shared/tools/score-realforms) --------------------------

@@ -83,7 +83,7 @@ def _write(kind: str, layout: str, tmp_path: Path, form=FORM, **kw) -> Path:
     return path
 
 
-@pytest.mark.parametrize("kind", ["xlsx", "docx", "pdf"])
+@pytest.mark.parametrize("kind", ["xlsx", "docx", "pdf", "xls"])  # .xls: an HTML table
 @pytest.mark.parametrize("layout", ["merged", "split", "score_first"])
 def test_office_kinds_read_every_field_of_every_row(tmp_path, kind, layout):
     (form,) = read_file(_write(kind, layout, tmp_path))
@@ -363,7 +363,8 @@ needs_realforms = pytest.mark.skipif(not REALFORMS.is_dir(),
 
 @needs_realforms
 def test_real_forms_read_the_same_from_every_office_kind(tmp_path):
-    """The file kind loses nothing: each form reads the same from .xlsx, .docx and PDF, and the
+    """The file kind loses nothing: each form reads the same from .xlsx, .docx, PDF and an HTML
+    "Excel export", and the
     set stays at least as right as measured when these readers were added (bench/bench_input_kinds.py;
     misses are the table reader's layouts, such as 中期/年度 value blocks)."""
     forms = gold_forms()
@@ -378,7 +379,8 @@ def test_real_forms_read_the_same_from_every_office_kind(tmp_path):
             read[kind] = [i.model_dump(include={"name", "op", "value", "unit", "target_raw"})
                           for f in read_file(path) for i in f.indicators]
             scores[kind].add(form["indicators"], read[kind])
-        assert read["docx"] == read["xlsx"] and read["pdf"] == read["xlsx"], form["source"]
+        assert read["docx"] == read["xlsx"] and read["pdf"] == read["xlsx"] and read["xls"] == read["xlsx"], \
+            form["source"]
     for kind, s in scores.items():
         assert s.found == s.gold == 81, kind
         assert s.right >= 64 and s.precision >= 0.79, (kind, s)
@@ -545,3 +547,33 @@ def test_image_of_a_form_without_ruling_lines_is_read_as_text_lines(tmp_path):
     assert form.ocr and form.project_name == "社区养老服务补贴"
     assert [(i.name, i.op, i.value, i.unit) for i in form.indicators] == [
         ("补贴发放人数", "≥", 1200.0, "人"), ("服务合格率", "≥", 95.0, "%"), ("老人满意度", "≥", 90.0, "%")]
+
+
+def test_html_table_saved_as_xls_with_spans(tmp_path):
+    page = """<html><head><title>x</title><style>td {border: 1px}</style></head><body>
+<p>2024年度项目支出绩效目标申报表</p>
+<table>
+<tr><td>项目名称</td><td colspan="3">社区养老服务补贴</td></tr>
+<tr><th>一级指标</th><th>二级指标</th><th>三级指标</th><th>指标值</th></tr>
+<tr><td rowspan="3">产出指标</td><td rowspan="2">数量指标</td><td>补贴发放人数</td><td>&ge;1200人</td></tr>
+<tr><td>上门服务<br>次数</td><td>≥5000次</td></tr>
+<tr><td>质量指标</td><td>服务合格率</td><td>≥95%</td></tr>
+<tr><td>满意度指标</td><td>服务对象满意度指标</td><td>老人满意度</td><td>≥90%</td></tr>
+</table></body></html>"""
+    path = tmp_path / "export.xls"
+    path.write_bytes(page.encode("gb18030"))  # GBK, as these exports usually are
+    (form,) = read_file(path)
+    assert (form.year, form.project_name) == (2024, "社区养老服务补贴")
+    assert [(i.level1, i.level2, i.name, i.op, i.value, i.unit) for i in form.indicators] == [
+        ("产出指标", "数量指标", "补贴发放人数", "≥", 1200.0, "人"),
+        ("产出指标", "数量指标", "上门服务次数", "≥", 5000.0, "次"),
+        ("产出指标", "质量指标", "服务合格率", "≥", 95.0, "%"),
+        ("满意度指标", "服务对象满意度指标", "老人满意度", "≥", 90.0, "%")]
+
+
+def test_html_with_hostile_spans_is_bounded(tmp_path):
+    cell = '<td rowspan="100000" colspan="100000">x</td>'
+    path = tmp_path / "spans.html"
+    path.write_text("<table>" + "<tr>" + cell * 2000 + "</tr>" * 50 + "</table>", encoding="utf-8")
+    with pytest.raises(InputError):
+        read_file(path)

@@ -19,7 +19,7 @@ from drafter.model import Form
 from drafter.read.clean import strip_controls
 from drafter.read.decode import decode_bytes
 
-TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".tsv", ".csv", ".text", ".json", ""}
+TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".tsv", ".csv", ".text", ".json", ".html", ".htm", ""}
 # Kinds read by converting them to rows of cells (drafter/read/kinds.py); a folder holds them too.
 OFFICE_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".docx", ".doc", ".pdf"}
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp"}
@@ -48,12 +48,24 @@ def read_file(path: str | Path) -> list[Form]:
     stripped = text.lstrip("\ufeff \t\r\n")
     if stripped.startswith(("{", "[")):
         forms = _read_json(stripped, source)
+    elif (forms := _read_html(text)):
+        return forms
     else:
         from drafter.read.text import read_text
         forms = read_text(text)
     if not forms:
         raise InputError("未找到绩效目标表或自评表 (no form found)", source)
     return forms
+
+
+def _read_html(text: str) -> list[Form]:
+    """Forms from the HTML tables of a saved page or an "Excel export" that is HTML; none when
+    the text holds no table (or no form in its tables: then it is read as text)."""
+    from drafter.read.html import html_rows, looks_like_html_table
+    if not looks_like_html_table(text):
+        return []
+    from drafter.read.text import read_rows
+    return read_rows(html_rows(text), aligned=True)
 
 
 def read_stdin() -> bytes:
