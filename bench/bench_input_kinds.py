@@ -1,5 +1,6 @@
-"""Office files in their own layouts: 8 labelled real forms written as .xlsx, .docx and PDF (tests/
-formfiles.py), read back, compared with the labels (name + operator + value + unit).
+"""Office files in their own layouts: 8 labelled real forms written as .xlsx, .docx, PDF and an
+HTML ".xls" (tests/formfiles.py), read back, compared with the labels (name + operator + value +
+unit).
 
 usage: PYTHONPATH=. python bench/bench_input_kinds.py [--keep DIR] [-v] [--ocr]
 Needs ../shared/realforms (the labelled forms); prints one line per kind and the layouts' misses.
