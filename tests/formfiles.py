@@ -129,13 +129,25 @@ def grid(form: dict[str, Any], layout: str) -> Grid:
 
 def write_xlsx(g: Grid, path: Path) -> None:
     from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Side
+    from openpyxl.utils import get_column_letter
     wb = Workbook()
     ws = wb.active
+    thin = Side(style="thin")
     for r, row in enumerate(g.rows, start=1):
         for c, text in enumerate(row, start=1):
+            cell = ws.cell(r, c, text or None)
             if text:
-                cell = ws.cell(r, c, text)
                 cell.data_type = "s"  # "=100%" is a typed value, not a formula
+            if r > 1:  # ruled and wrapped, as forms are printed
+                cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+                cell.alignment = Alignment(wrap_text=True, vertical="center")
+    for c, w in enumerate(g.widths, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = 7 * w
+    # Printed landscape, one page wide, as forms are (LibreOffice prints a PDF from this).
+    ws.page_setup.orientation = "landscape"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     for r0, c0, r1, c1 in g.merges:
         ws.merge_cells(start_row=r0 + 1, start_column=c0 + 1, end_row=r1 + 1, end_column=c1 + 1)
     wb.save(path)

@@ -205,6 +205,13 @@ def test_old_doc_and_xls_read_through_libreoffice(tmp_path, modern, old):
     converted = _soffice_convert(src, old, tmp_path)
     assert converted.read_bytes()[:4] == b"\xd0\xcf\x11\xe0"
     assert _facts(read_file(converted)) == _expected("merged")
+    # WPS Office's own names for these compound files, in a folder with the rest.
+    folder = tmp_path / "wps"
+    folder.mkdir()
+    shutil.copy(converted, folder / f"form.{'wps' if old == 'doc' else 'et'}")
+    res = runner.invoke(app, ["parse", str(folder), "--format", "json"])
+    assert res.exit_code == 0, res.stderr
+    assert "新建集中供水工程处数" in res.stdout
 
 
 def test_old_office_file_without_libreoffice_says_so(tmp_path, monkeypatch):

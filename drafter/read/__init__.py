@@ -21,7 +21,9 @@ from drafter.read.decode import decode_bytes
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".tsv", ".csv", ".text", ".json", ".html", ".htm", ""}
 # Kinds read by converting them to rows of cells (drafter/read/kinds.py); a folder holds them too.
-OFFICE_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".docx", ".doc", ".pdf"}
+# .wps and .et (WPS Office, 金山) are compound files like .doc and .xls and go through LibreOffice
+# the same way; what LibreOffice cannot open is refused in one line.
+OFFICE_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".docx", ".doc", ".pdf", ".wps", ".et"}
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp"}
 MAX_BYTES = 50 * 1024 * 1024
 STDIN = "-"

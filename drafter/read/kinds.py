@@ -98,7 +98,7 @@ def sniff(data: bytes, suffix: str, source: str | None = None) -> str | None:
             return "doc"
         if _ole_has(data, "Workbook") or _ole_has(data, "Book"):
             return "xls"
-        return "doc" if suffix == ".doc" else "xls"
+        return "doc" if suffix in (".doc", ".wps") else "xls"
     if suffix in (".xlsx", ".xlsm"):
         return "xlsx"  # not a zip: the workbook reader says so in its words
     if data.startswith(_IMAGE_MAGIC) or (data[:4] == b"RIFF" and data[8:12] == b"WEBP") or \
