@@ -175,7 +175,8 @@ def write_docx(g: Grid, path: Path) -> None:
     doc.save(str(path))
 
 
-def write_pdf(g: Grid, path: Path, split_in_row: bool = False, page_height: float | None = None) -> None:
+def write_pdf(g: Grid, path: Path, split_in_row: bool = False, page_height: float | None = None,
+              repeat_heading: bool = False) -> None:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
@@ -193,7 +194,10 @@ def write_pdf(g: Grid, path: Path, split_in_row: bool = False, page_height: floa
     title = Paragraph(g.title, ParagraphStyle("title", fontName="STSong-Light", fontSize=14, leading=18))
     data = [[Paragraph(t, style) if t else "" for t in row] for row in g.rows[1:]]
     spans = [("SPAN", (c0, r0 - 1), (c1, r1 - 1)) for r0, c0, r1, c1 in g.merges if r0 > 0]
-    table = Table(data, colWidths=widths, repeatRows=0, splitInRow=1 if split_in_row else 0)
+    # repeat_heading: the 一级/二级/三级 heading row printed again at the top of every page.
+    heading = next((k for k, row in enumerate(g.rows[1:]) if "三级指标" in row), None)
+    repeat = (heading,) if repeat_heading and heading is not None else 0
+    table = Table(data, colWidths=widths, repeatRows=repeat, splitInRow=1 if split_in_row else 0)
     table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black),
                                ("FONTNAME", (0, 0), (-1, -1), "STSong-Light"),
                                ("VALIGN", (0, 0), (-1, -1), "TOP" if split_in_row else "MIDDLE")] + spans))
