@@ -177,24 +177,21 @@ def write_binary(data: bytes, output: Optional[Path]) -> None:
 
 def read_sources(paths: List[str]):
     """(source, forms) for every readable file; bad files reported, exit 2 if none was good."""
-    from drafter.read import expand_paths, read_file
+    from drafter.read import expand_paths
+    from drafter.services.sources import read_named
     skipped: list[Path] = []
     files = expand_paths(paths, skipped)
     note_skipped(skipped)
     if not files:
         fail("没有找到输入文件 (no input files)")
-    good, bad = [], []
     for f in files:
         note_input(f)
-        try:
-            good.append((str(f), read_file(f)))
-        except InputError as e:
-            bad.append(str(e))
-    for line in bad:
+    got = read_named([(f, str(f)) for f in files])
+    for line in got.bad:
         typer.echo(f"drafter: {safe(line)}", err=True)
-    if not good:
+    if not got.good:
         raise typer.Exit(2)
-    return good, bad
+    return got.good, got.bad
 
 
 def note_skipped(skipped: List[Path]) -> None:
@@ -231,7 +228,7 @@ def _register_extensions() -> None:
     """Commands that live in their own modules (review, store, …) add themselves here."""
     import importlib
     for name in ("drafter.cli_review", "drafter.cli_store", "drafter.cli_draft",
-                 "drafter.cli_deductions"):
+                 "drafter.cli_deductions", "drafter.cli_serve"):
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as e:

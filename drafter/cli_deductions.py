@@ -48,17 +48,23 @@ def deductions(
 
     if format == DeductionFormat.xlsx and output is None:
         fail("xlsx 格式需要用 -o 指定输出文件 (--format xlsx needs -o FILE)")
-    good, bad = read_sources(_unique(paths))
-    client = None if offline else _client()
-    if offline:
-        _say("使用离线规则引擎（使用了 --offline）")
+    from drafter.llm.profiles import ConfigError
+    from drafter.services.deductions import analyse_deductions
+    from drafter.services.sources import unique_paths
 
-    from drafter.deductions.analyse import analyse
-    report = analyse(good, client=client, note=_say)
-    if client is not None:
-        report.notes.extend(client.log.notes)  # the call log moved aside or skipped
-    for line in report.notes:
-        _say(line)
+    files = unique_paths(paths)
+    if files != list(paths):  # folders were expanded here: say what they held that is not read
+        from drafter.cli import note_skipped
+        from drafter.read import expand_paths
+        skipped: list[Path] = []
+        expand_paths(list(paths), skipped)
+        note_skipped(skipped)
+    good, bad = read_sources(files)
+    try:
+        report = analyse_deductions(good, offline=offline, note=_say)
+    except ConfigError as e:
+        fail(str(e))
+        return
     if report.summary["forms"] == 0:
         fail("输入中没有绩效自评表，无法分析扣分 (no self-evaluation forms in the input)")
 
@@ -88,42 +94,3 @@ def deductions(
         emit_table(lambda console: print_table(report, console), output, width=160)
     if bad:
         raise typer.Exit(2)
-
-
-def _unique(paths: List[str]) -> List[str]:
-    """Each file once, even when named directly and again inside a directory: no double counting."""
-    from drafter.cli import note_skipped
-    from drafter.read import expand_paths
-    seen: set[Path] = set()
-    out: List[str] = []
-    skipped: List[Path] = []
-    files = expand_paths(paths, skipped)
-    if files:  # else read_sources expands the same folders again and says it
-        note_skipped(skipped)
-    for f in files:
-        try:
-            key = f.resolve() if f.exists() else f
-        except (OSError, RuntimeError):  # a name too long, a symlink loop: read_file says why
-            key = f
-        if key not in seen:
-            seen.add(key)
-            out.append(str(f))
-    return out or paths
-
-
-def _client():
-    """The LLM client when configuration names one; None (offline, announced) otherwise."""
-    from drafter.cli import fail
-    from drafter.llm.profiles import ConfigError, resolve
-
-    try:
-        settings, reason = resolve()
-    except ConfigError as e:
-        fail(str(e))
-        return None
-    if settings is None:
-        _say(f"使用离线规则引擎（{reason}）")
-        return None
-    from drafter.llm.client import LLMClient
-    _say(f"使用大模型 {settings.model}（{settings.profile}）分类并生成改进措施")
-    return LLMClient(settings)

@@ -90,25 +90,14 @@ def draft(
 def _run_draft(request: Any, offline: bool, no_cache: bool) -> Any:
     from drafter.cli import fail
     from drafter.draft.offline import OfflineError
-    from drafter.draft.pipeline import draft as run
+    from drafter.services.draft import run_draft
     from drafter.store import StoreError
 
-    client = None
-    if not offline and no_cache:
-        from drafter.llm.client import LLMClient
-        from drafter.llm.profiles import resolve
-        settings, _ = resolve()
-        if settings is not None:
-            client = LLMClient(settings, use_cache=False)
     try:
-        result = run(request, offline=offline, announce=_say, client=client)
+        return run_draft(request, offline=offline, no_cache=no_cache, announce=_say)
     except (OfflineError, StoreError) as e:
         fail(str(e))
         raise  # unreachable: fail() exits
-    if result.calls:  # LLM requests were made, even if the draft fell back to offline
-        tokens = "—" if result.tokens is None else str(result.tokens)
-        _say(f"{result.engine}：请求 {result.calls} 次，词元 {tokens}（详见 drafter logs）")
-    return result
 
 
 def _write_draft(result: Any, format: DraftFormat, output: Optional[Path]) -> None:

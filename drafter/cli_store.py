@@ -125,20 +125,14 @@ def search(
     from drafter.cli import emit_table, fail, write_output
     from drafter.errors import InputError
     from drafter.render.search import print_search_table, search_json
+    from drafter.services.search import search as run_search
     from drafter.store import StoreError
-    from drafter.store.search import Filters, search_store
 
-    if not query.strip():
-        fail("查询内容为空 (empty query)")
-    filters = Filters(kind=kind.value if kind else None, level1=level1, level2=level2,
-                      agency=agency, year=year)
     try:
-        hits = search_store(query, k, filters)
-    except (StoreError, InputError) as e:
+        hits = run_search(query, k, kind=kind.value if kind else None, level1=level1,
+                          level2=level2, agency=agency, year=year)
+    except (InputError, StoreError) as e:
         fail(str(e))
-        return
-    except _store_failures() as e:
-        fail(f"查询存储库失败 (search failed: {type(e).__name__}: {' '.join(str(e).split())[:200]})")
         return
     if not hits:
         typer.echo("drafter: 没有匹配的结果，可放宽筛选条件 (no matching results)", err=True)
@@ -149,10 +143,8 @@ def search(
 
 
 def _store_failures() -> tuple[type[BaseException], ...]:
-    """Errors from Chroma or the network that deserve one line, not a traceback."""
-    import httpx  # always installed: chromadb's HTTP client depends on it
-    from chromadb.errors import ChromaError
-    return (ChromaError, OSError, httpx.HTTPError)
+    from drafter.services.search import store_failures
+    return store_failures()
 
 
 def _progress() -> Any:
