@@ -207,8 +207,13 @@ def parse(
     paths: List[str] = typer.Argument(..., help="表单文件或目录 (files or directories)"),
     format: Format = typer.Option(Format.table, "--format", "-f", help="table | json"),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="写入文件 (write to file)"),
+    explain: bool = typer.Option(False, "--explain",
+                                 help="逐行说明读成了什么及原因 (each line: what the reader took it for, and why)"),
 ) -> None:
     """读取表单并显示 (read forms and print them)."""
+    if explain:
+        _explain(paths, output)
+        return
     from drafter.model import ParsedFile
     from drafter.render.forms import forms_json, print_forms_table
     good, bad = read_sources(paths)
@@ -222,6 +227,58 @@ def parse(
         emit_table(lambda console: print_forms_table(parsed, console), output, width=160)
     if bad:
         raise typer.Exit(2)
+
+
+def _explain(paths: List[str], output: Optional[Path]) -> None:
+    """Every line of every input with the role the reader gave it; exit 2 if a file gave no form."""
+    from drafter.read import expand_paths, read_file, read_bytes
+    from drafter.read.decode import decode_bytes
+    from drafter.read.explain import explain_rows, explain_text
+    files = expand_paths(paths)
+    if not files:
+        fail("没有找到输入文件 (no input files)")
+    out: list[str] = []
+    failed = False
+    for f in files:
+        out.append(f"== {f}")
+        try:
+            forms = read_file(f)
+            n = sum(len(x.indicators) for x in forms)
+            summary = f"读到 {len(forms)} 张表、{n} 项指标 (read {len(forms)} forms, {n} indicators)"
+        except InputError as e:
+            forms, failed = [], True
+            summary = str(e)
+            typer.echo(f"drafter: {safe(summary)}", err=True)
+        try:
+            data = read_bytes(Path(f), str(f))
+            if data[:4] == b"PK\x03\x04" or Path(f).suffix.lower() in (".xlsx", ".xlsm"):
+                from drafter.read.text import read_rows
+                from drafter.read.xlsx import workbook_rows
+                for sheet, rows in workbook_rows(Path(f), str(f)):
+                    out.append(f"-- {sheet}")
+                    out.extend(_explained_lines(explain_rows(rows, read_rows(rows, aligned=True))))
+                out.append(f"   {summary}")
+                continue
+            text = decode_bytes(data, str(f))
+        except InputError as e:
+            out.append(f"   {e}")
+            out.append(f"   {summary}")
+            continue
+        out.extend(_explained_lines(explain_text(text, forms)))
+        out.append(f"   {summary}")
+    write_output("\n".join(out), output)
+    if failed:
+        raise typer.Exit(2)
+
+
+def _explained_lines(explained: Iterable) -> list[str]:
+    from drafter.read.explain import ROLE_ZH
+    out = []
+    for e in explained:
+        line = " ".join(e.text.split())
+        line = line if len(line) <= 60 else line[:59] + "…"
+        out.append(f"{e.line:>5}  {ROLE_ZH[e.role]}({e.role})  {e.why}  | {safe(line)}")
+    return out
 
 
 def _register_extensions() -> None:
