@@ -234,6 +234,7 @@ def _explain(paths: List[str], output: Optional[Path]) -> None:
     from drafter.read import expand_paths, read_file, read_bytes
     from drafter.read.decode import decode_bytes
     from drafter.read.explain import explain_rows, explain_text
+    from drafter.read.kinds import office_rows
     files = expand_paths(paths)
     if not files:
         fail("没有找到输入文件 (no input files)")
@@ -251,12 +252,13 @@ def _explain(paths: List[str], output: Optional[Path]) -> None:
             typer.echo(f"drafter: {safe(summary)}", err=True)
         try:
             data = read_bytes(Path(f), str(f))
-            if data[:4] == b"PK\x03\x04" or Path(f).suffix.lower() in (".xlsx", ".xlsm"):
+            # Workbooks, PDFs, Word files and scans: the rows each part gave the table reader.
+            parts = office_rows(data, Path(f).suffix.lower(), str(f))
+            if parts is not None:
                 from drafter.read.text import read_rows
-                from drafter.read.xlsx import workbook_rows
-                for sheet, rows in workbook_rows(Path(f), str(f)):
-                    out.append(f"-- {sheet}")
-                    out.extend(_explained_lines(explain_rows(rows, read_rows(rows, aligned=True))))
+                for name, rows, aligned in parts:
+                    out.append(f"-- {name}")
+                    out.extend(_explained_lines(explain_rows(rows, read_rows(rows, aligned=aligned))))
                 out.append(f"   {summary}")
                 continue
             text = decode_bytes(data, str(f))

@@ -597,3 +597,13 @@ def test_html_with_hostile_spans_is_bounded(tmp_path):
     path.write_text("<table>" + "<tr>" + cell * 2000 + "</tr>" * 50 + "</table>", encoding="utf-8")
     with pytest.raises(InputError):
         read_file(path)
+
+
+@pytest.mark.parametrize("kind", ["pdf", "docx", "xlsx"])
+def test_explain_shows_the_rows_each_kind_gave_the_reader(tmp_path, kind):
+    path = _write(kind, "merged", tmp_path)
+    res = runner.invoke(app, ["parse", "--explain", str(path)])
+    assert res.exit_code == 0, res.stderr
+    indicator_lines = [ln for ln in res.stdout.splitlines() if "(indicator)" in ln]
+    assert len(indicator_lines) == len(FORM["indicators"])
+    assert "新建集中供水工程处数" in indicator_lines[0]

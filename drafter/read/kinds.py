@@ -62,6 +62,37 @@ def read_office(data: bytes, suffix: str, source: str) -> list[Form] | None:
     return forms
 
 
+def office_rows(data: bytes, suffix: str, source: str) -> list[tuple[str, list[Row], bool]] | None:
+    """What each part of a non-text file hands the table reader, for ``parse --explain``:
+    (part name, rows, aligned) per sheet, document or PDF; None when the bytes are text."""
+    kind = sniff(data, suffix, source)
+    if kind is None:
+        return None
+    if kind == "encrypted":
+        raise InputError("文件已加密，请去掉密码后再读取 (password-protected file)", source)
+    if kind == "pdf":
+        from drafter.read.pdf import pdf_rows
+        ext = pdf_rows(data, source)
+        from drafter.read.text import read_rows
+        if ext.text_rows and not read_rows(ext.rows, aligned=ext.aligned):
+            # The tables gave nothing, so the text lines are what was read (see _read).
+            return [("PDF 表格 (tables)", ext.rows, ext.aligned), ("PDF 文字行 (text lines)", ext.text_rows, False)]
+        return [("PDF", ext.rows, ext.aligned)]
+    if kind == "image":
+        from drafter.read.ocr import image_rows
+        ext = image_rows(data, source)
+        return [("OCR", ext.rows, ext.aligned)]
+    if kind in ("doc", "xls"):
+        from drafter.read.convert import convert
+        data = convert(data, kind, source)
+        kind = "docx" if kind == "doc" else "xlsx"
+    if kind == "docx":
+        from drafter.read.docx import docx_rows
+        return [("Word", docx_rows(data, source), True)]
+    from drafter.read.xlsx import workbook_rows
+    return [(sheet, rows, True) for sheet, rows in workbook_rows(io.BytesIO(data), source)]
+
+
 def _docx_pictures(data: bytes, source: str, none_found: str) -> list[Form]:
     """A Word file whose form is a pasted scan: its pictures read by OCR (with the extra)."""
     from drafter.read.docx import docx_images

@@ -70,7 +70,10 @@ def _read_pages(pages: list[Any], data: bytes, source: str) -> Extracted:
             if page.images or page.chars:
                 scanned.append(number)
             continue
-        tables = page.find_tables(table_settings=_settings(page))
+        # A ruled box of one column is a frame around text, not a table: its lines are read as
+        # the page's text lines (one cell holding a whole form would be read as one value).
+        tables = [t for t in page.find_tables(table_settings=_settings(page))
+                  if len({c[0] for c in t.cells}) >= 2]
         any_table = any_table or bool(tables)
         boxes = [t.bbox for t in tables]
         items: list[tuple[float, list[Row] | Row]] = []
