@@ -10,7 +10,7 @@ import contextlib
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Any, Iterable, Iterator, List, Optional
+from typing import Any, Iterable, Iterator, List, NoReturn, Optional
 
 import typer
 import typer.core
@@ -77,7 +77,7 @@ class Format(str, Enum):
     xlsx = "xlsx"
 
 
-def fail(message: str, code: int = 2) -> None:
+def fail(message: str, code: int = 2) -> NoReturn:
     typer.echo(f"drafter: {safe(message)}", err=True)
     raise typer.Exit(code)
 

@@ -35,6 +35,7 @@ def register(app: typer.Typer) -> None:
     app.command("draft")(draft)
     app.command("logs")(logs)
     app.command("eval")(evaluate)
+    app.command("library")(library)
 
 
 def _say(message: str) -> None:
@@ -49,6 +50,8 @@ def draft(
     agency: Optional[str] = typer.Option(None, "--agency", help="实施单位 (implementing agency)"),
     department: Optional[str] = typer.Option(None, "--department", help="主管部门"),
     year: Optional[int] = typer.Option(None, "--year", help="年度 (budget year)"),
+    project_type: Optional[str] = typer.Option(None, "--type", help="项目类型，如 基础设施建设、培训（默认按名称和目标推断）"),
+    sector: Optional[str] = typer.Option(None, "--sector", help="行业，如 农业农村、卫生健康（默认按名称和目标推断）"),
     nature: Optional[str] = typer.Option(None, "--nature", help="项目性质：经常性 或 一次性（经常性项目以本项目往年数据为基线）"),
     from_file: Optional[Path] = typer.Option(None, "--from", help="从 YAML/JSON 文件读取以上字段"),
     format: DraftFormat = typer.Option(DraftFormat.table, "--format", "-f", help="table | json | markdown | xlsx"),
@@ -67,14 +70,17 @@ def draft(
     from drafter.llm.profiles import ConfigError
 
     try:
+        _check_placement(project_type, sector)
         if from_file is not None:
             from drafter.cli import note_input
             note_input(from_file)
             request = load_request(from_file, {"name": name, "goal": goal, "funds": funds, "agency": agency,
                                                "department": department, "year": year,
-                                               "project_nature": nature})
+                                               "project_nature": nature, "project_type": project_type,
+                                               "sector": sector})
         else:
-            request = build_request(name, goal, funds, agency, year, department, nature)
+            request = build_request(name, goal, funds, agency, year, department, nature,
+                                    project_type=project_type, sector=sector)
     except InputError as e:
         fail(str(e))
         return
@@ -85,6 +91,64 @@ def draft(
         fail(str(e))
         return
     _write_draft(result, format, output)
+
+
+def _check_placement(project_type: Optional[str], sector: Optional[str]) -> None:
+    """--type and --sector must name a type and a sector the library knows."""
+    from drafter.draft import library as lib
+    from drafter.errors import InputError
+
+    if project_type is None and sector is None:
+        return
+    known = lib.load()
+    if project_type is not None and project_type not in known.types:
+        raise InputError(f"未知的项目类型：{project_type}（可用：{'、'.join(known.types)}）")
+    if sector is not None and sector not in known.sectors:
+        raise InputError(f"未知的行业：{sector}（可用：{'、'.join(known.sectors)}）")
+
+
+def library(
+    query: Optional[str] = typer.Argument(None, help="关键词，如 高标准农田、培训、满意度"),
+    sector: Optional[str] = typer.Option(None, "--sector", "-s", help="行业（可写一部分，如 农业）"),
+    project_type: Optional[str] = typer.Option(None, "--type", "-t", help="项目类型，如 培训、基础设施建设"),
+    limit: Optional[int] = typer.Option(None, "--limit", "-n", min=1, help="最多显示 N 条"),
+    format: LogFormat = typer.Option(LogFormat.table, "--format", "-f", help="table | json"),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="写入文件"),
+) -> None:
+    """浏览指标库：按行业、项目类型和关键词查找指标 (browse the indicator library).
+
+    不带参数时列出各行业、各项目类型的条数；自己的指标库文件放在 DRAFTER_HOME/library/*.jsonl。
+    """
+    from drafter.cli import emit_table, fail, write_output
+    from drafter.draft import library as lib
+    from drafter.errors import InputError
+    from drafter.render.library import library_json, print_overview, print_rows
+
+    try:
+        known = lib.load()
+    except InputError as e:
+        fail(str(e))
+        return
+    if sector and not any(sector in s for s in known.sectors):
+        fail(f"没有这个行业：{sector}（可用：{'、'.join(known.sectors)}）")
+    if project_type and not any(project_type in t for t in known.types):
+        fail(f"没有这个项目类型：{project_type}（可用：{'、'.join(known.types)}）")
+    if not (query or sector or project_type):
+        if format == LogFormat.json:
+            write_output(library_json(known.rows[:limit] if limit else known.rows), output)
+        else:
+            emit_table(lambda console: print_overview(known, console), output, width=200)
+        return
+    rows = lib.search(known, query, sector, project_type, limit)
+    if not rows:
+        _say("指标库中没有匹配的条目，可换个关键词或放宽筛选 (no matching rows)")
+        if format != LogFormat.json and output is None:
+            return
+    if format == LogFormat.json:
+        write_output(library_json(rows), output)
+        return
+    title = "指标库 " + " · ".join(x for x in (query and f"“{query}”", sector, project_type) if x) + f"（{len(rows)} 条）"
+    emit_table(lambda console: print_rows(rows, title, console), output, width=200)
 
 
 def _run_draft(request: Any, offline: bool, no_cache: bool) -> Any:
@@ -158,14 +222,18 @@ def logs(
 
 
 def evaluate(
+    paths: Optional[list[str]] = typer.Argument(None, help="另加评估的表单文件或文件夹（如 ../shared/realforms）"),
+    no_corpus: bool = typer.Option(False, "--no-corpus", help="不评估内置语料，只评估给出的文件"),
     engine: EvalEngine = typer.Option(EvalEngine.offline, "--engine", "-e", help="offline | llm | all"),
     limit: Optional[int] = typer.Option(None, "--limit", min=1, help="只评估前 N 个项目"),
     format: LogFormat = typer.Option(LogFormat.table, "--format", "-f", help="table | json"),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="写入文件"),
 ) -> None:
-    """留一法评估起草质量：类别覆盖率、不可衡量指标数 (leave-one-out evaluation over the corpus).
+    """留一法评估起草质量：是否贴合项目，以及类别齐全、可衡量 (leave-one-out evaluation).
 
-    依次把内置语料中的每个目标表项目留出，用其余表单为它起草，再用审核规则检查草稿。
+    依次把每个真实项目（内置语料的目标表，以及给出的文件夹中的目标表和自评表）留出，
+    只凭项目名称、年度目标和资金为它起草，再与真实表单对照：真实指标覆盖率、相关行占比、
+    引自他行业的行数、年度目标中的数量是否成为指标值、明显不合理的行、占位行。
     """
     import json
 
@@ -182,9 +250,20 @@ def evaluate(
             return
         if settings is None:
             fail(f"没有可用的大模型配置：{reason}")
-    cases = corpus_cases(limit)
+    from drafter.draft.evaluate import folder_cases
+
+    cases = [] if no_corpus else corpus_cases()
+    if paths:
+        for p in paths:
+            if not Path(p).exists():
+                fail(f"{p}: 文件或文件夹不存在")
+        more, skipped = folder_cases(paths)
+        for skip in skipped:
+            _say(f"跳过（读不出带项目名称和指标的表单）：{skip}")
+        cases += more
+    cases = cases[:limit] if limit else cases
     if not cases:
-        fail("内置语料中没有可评估的目标表 (no target forms in the corpus)")
+        fail("没有可评估的表单 (no forms with a project name and indicators)")
     summaries = run(cases, engines, progress=lambda s: _say(f"评估 {s}"))
     if format == LogFormat.json:
         write_output(json.dumps({"summaries": [s.to_json() for s in summaries]}, ensure_ascii=False, indent=2),
@@ -193,14 +272,32 @@ def evaluate(
     from rich import box
     from rich.table import Table
 
-    table = Table(box=box.SIMPLE_HEAVY, title=f"留一法评估（{len(cases)} 个历史项目）", title_justify="left")
-    for col in ("引擎", "草稿", "失败", "改用离线", "六类齐全", "类别覆盖", "不可衡量", "每稿不可衡量",
-                "引用覆盖", "每稿请求", "每稿词元"):
-        table.add_column(col, justify="right" if col != "引擎" else "left")
+    # One column per engine, one row per measure: fits a terminal however many measures there are.
+    table = Table(box=box.SIMPLE_HEAVY, title=f"留一法评估（{len(cases)} 个真实项目）", title_justify="left")
+    table.add_column("指标")
     for s in summaries:
-        j = s.to_json()
-        table.add_row(s.engine, str(s.drafts), str(s.failed), str(s.fallbacks), f"{s.full_coverage}/{s.drafts}",
-                      f"{s.category_coverage:.0%}", str(s.unmeasurable), f"{j['unmeasurable_per_draft']:.2f}",
-                      f"{s.refs_coverage:.0%}", f"{j['calls_per_draft']:.1f}",
-                      "—" if j["tokens_per_draft"] is None else f"{j['tokens_per_draft']:.0f}")
-    emit_table(lambda console: console.print(table), output, width=160)
+        table.add_column(s.engine, justify="right")
+    for label, cell in _EVAL_ROWS:
+        table.add_row(label, *(cell(s, s.to_json()) for s in summaries))
+    emit_table(lambda console: console.print(table), output, width=120)
+
+
+def _pct(x: Any) -> str:
+    return "—" if x is None else f"{x:.0%}"
+
+
+_EVAL_ROWS: list[tuple[str, Any]] = [
+    ("草稿数（失败 / 改用离线）", lambda s, j: f"{s.drafts}（{s.failed} / {s.fallbacks}）"),
+    ("真实表单指标被草稿覆盖", lambda s, j: _pct(s.fit.get("coverage"))),
+    ("草稿行与项目相关", lambda s, j: _pct(s.fit.get("relevant"))),
+    ("引自他行业表单的行", lambda s, j: str(s.fit.get("carried_rows", 0))),
+    ("年度目标中的数量成为指标值", lambda s, j: f"{_pct(s.fit.get('goal_quantities_captured'))}"
+                                      f"（共 {s.fit.get('goal_quantities', 0)} 个）"),
+    ("每稿不合理行", lambda s, j: f"{s.fit.get('absurd_per_draft', 0):.1f}"),
+    ("待补充占位行", lambda s, j: str(s.fit.get("placeholders", 0))),
+    ("六类齐全", lambda s, j: f"{s.full_coverage}/{s.drafts}"),
+    ("不可衡量（每稿）", lambda s, j: f"{s.unmeasurable}（{j['unmeasurable_per_draft']:.2f}）"),
+    ("注明来源的指标", lambda s, j: _pct(s.refs_coverage)),
+    ("每稿请求 / 词元", lambda s, j: f"{j['calls_per_draft']:.1f} / "
+                                 + ("—" if j["tokens_per_draft"] is None else f"{j['tokens_per_draft']:.0f}")),
+]

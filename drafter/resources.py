@@ -1,6 +1,6 @@
 """Where the built-in corpus, the prompts and drafter's own data live.
 
-A wheel carries ``corpus/`` and ``prompts/`` inside the package (``drafter/_data``); a source
+A wheel carries ``corpus/``, ``library/`` and ``prompts/`` inside the package (``drafter/_data``); a source
 checkout has them at the repository root. User data (store, LLM log, cache) goes under
 ``DRAFTER_HOME``, by default a per-user data directory.
 """
@@ -23,6 +23,11 @@ def _data_dir(name: str) -> Path:
 def corpus_dir() -> Path:
     """The built-in corpus: the five public seed forms shipped with drafter."""
     return _data_dir("corpus")
+
+
+def library_dir() -> Path:
+    """The curated indicator library (library.jsonl, sectors.json, types.json)."""
+    return _data_dir("library")
 
 
 def prompts_dir() -> Path:

@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from drafter.read.clean import clean_cell
 
+if TYPE_CHECKING:
+    from drafter.model import Op
+
 # Longest spellings first so that "≥=" wins over "≥" and "不低于" over nothing.
-_PREFIX_OPS: list[tuple[str, str]] = [
+_PREFIX_OPS: list[tuple[str, Op]] = [
     ("≥=", "≥"), (">=", "≥"), ("=>", "≥"), ("≥", "≥"), ("≤=", "≤"), ("<=", "≤"), ("=<", "≤"),
     ("≤", "≤"), ("==", "="), ("=", "="), (">", ">"), ("<", "<"),
     ("大于或等于", "≥"), ("大于等于", "≥"), ("不低于", "≥"), ("不少于", "≥"), ("不小于", "≥"),
@@ -22,7 +26,7 @@ _PREFIX_OPS: list[tuple[str, str]] = [
     ("不高于", "≤"), ("不多于", "≤"), ("不大于", "≤"), ("最多", "≤"), ("控制在", "≤"),
     ("大于", ">"), ("高于", ">"), ("超过", ">"), ("小于", "<"), ("低于", "<"), ("等于", "="),
 ]
-_SUFFIX_OPS: list[tuple[str, str]] = [
+_SUFFIX_OPS: list[tuple[str, Op]] = [
     ("及以上", "≥"), ("以上", "≥"), ("及以下", "≤"), ("以下", "≤"), ("以内", "≤"), ("之内", "≤"),
 ]
 _NUMBER = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
@@ -39,7 +43,7 @@ _MAX_NUMERIC_LEN = 64
 
 @dataclass(frozen=True)
 class Value:
-    op: str | None = None
+    op: Op | None = None
     value: float | None = None
     unit: str | None = None
     qualitative: str | None = None
@@ -61,7 +65,7 @@ def parse_value(raw: str | None) -> Value:
 
 
 def _parse_numeric(text: str) -> Value | None:
-    op = None
+    op: Op | None = None
     for spelling, symbol in _PREFIX_OPS:
         if text.startswith(spelling):
             op, text = symbol, text[len(spelling):]

@@ -295,7 +295,7 @@ class TableReader:
             col, text = cells[0]
             cols = getattr(self, "_cols", {})
             beyond = col >= cols.get("score", 99) or (
-                self.header.col("deviation") is not None and col >= self.header.col("deviation") - 1)
+                (dev := self.header.col("deviation")) is not None and col >= dev - 1)
             if (last.deviation or beyond) and match_label(squash(text)) is None and len(text) > 3 \
                     and col not in cols.get("name", []):
                 last.deviation = _join_text(last.deviation, text)
@@ -445,6 +445,8 @@ class TableReader:
         for c in label_cols[-1:]:
             for t in c.split():
                 m = match_label(squash(t))
+                if m is None:  # never: label_cols holds only cells whose every token is a label
+                    continue
                 fam = LEVEL2_WORDS.get(m.word) if m.level == 2 else None
                 if fam and pos > base:
                     pos = next((r for r in range(pos, len(self.result.indicators))

@@ -136,7 +136,7 @@ def _read_form(preamble: list[Row], body: list[Row], aligned: bool = False) -> t
         header.self_eval = True
     indicators = []
     total = grade = None
-    if header is not None:
+    if header is not None and header_at is not None:
         reader = TableReader(header, aligned=aligned)
         for row in body[header_at + header_rows:]:
             reader.feed(row)
@@ -207,7 +207,7 @@ def _find_header(body: list[Row]) -> tuple[int | None, Header | None, int]:
             if merged is not None and len(merged.roles) > len(single.roles):
                 return i, merged, 2
             return i, single, 1
-        if merged is not None and read_header(nxt) is None:
+        if merged is not None and nxt is not None and read_header(nxt) is None:
             return i, merged, 2
     return None, None, 0
 

@@ -205,7 +205,7 @@ def findings_sarif(findings: list[Finding], rules, version: str, batch: Batch | 
         line = _line_of(f, forms_of.get(f.source))
         if line is not None:  # the line (or sheet row) the indicator was read from
             physical["region"] = {"startLine": line}
-        result = {
+        result: dict[str, Any] = {
             "ruleId": f.code,
             "level": _SARIF_LEVEL[f.severity],
             "message": {"text": f.message + (f"\n建议：{f.suggestion}" if f.suggestion else "")},
