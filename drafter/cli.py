@@ -178,7 +178,9 @@ def write_binary(data: bytes, output: Optional[Path]) -> None:
 def read_files(paths: List[str]) -> List[str]:
     """The files ``paths`` name (directories expanded), each remembered as an input; exit 2 if none."""
     from drafter.read import expand_paths
-    files = expand_paths(paths)
+    skipped: list[Path] = []
+    files = expand_paths(paths, skipped)
+    note_skipped(skipped)
     if not files:
         fail("没有找到输入文件 (no input files)")
     for f in files:
