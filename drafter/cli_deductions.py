@@ -12,6 +12,8 @@ from typing import List, Optional
 
 import typer
 
+from drafter.jobs import jobs_option
+
 
 class DeductionFormat(str, Enum):
     table = "table"
@@ -36,6 +38,8 @@ def deductions(
                                            help="table | json | markdown | html | xlsx"),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="写入文件（原子写入；xlsx 必须指定）"),
     offline: bool = typer.Option(False, "--offline", help="不调用大模型，用离线规则分类并生成措施"),
+    jobs: Optional[int] = jobs_option(),
+    no_cache: bool = typer.Option(False, "--no-cache", help="不使用 LLM 响应缓存"),
 ) -> None:
     """分析自评表的扣分：原因分类、跨单位汇总和改进措施 (extract, classify and summarise deductions).
 
@@ -48,13 +52,19 @@ def deductions(
 
     if format == DeductionFormat.xlsx and output is None:
         fail("xlsx 格式需要用 -o 指定输出文件 (--format xlsx needs -o FILE)")
+    from drafter.errors import InputError
+    from drafter.jobs import resolve_jobs
+    try:
+        workers = resolve_jobs(jobs)
+    except InputError as e:
+        fail(str(e))
     good, bad = read_sources(_unique(paths))
-    client = None if offline else _client()
+    client = None if offline else _client(use_cache=not no_cache)
     if offline:
         _say("使用离线规则引擎（使用了 --offline）")
 
     from drafter.deductions.analyse import analyse
-    report = analyse(good, client=client, note=_say)
+    report = analyse(good, client=client, note=_say, jobs=workers)
     for line in report.notes:
         _say(line)
     if report.summary["forms"] == 0:
@@ -104,7 +114,7 @@ def _unique(paths: List[str]) -> List[str]:
     return out or paths
 
 
-def _client():
+def _client(use_cache: bool = True):
     """The LLM client when configuration names one; None (offline, announced) otherwise."""
     from drafter.cli import fail
     from drafter.llm.profiles import ConfigError, resolve
@@ -119,4 +129,4 @@ def _client():
         return None
     from drafter.llm.client import LLMClient
     _say(f"使用大模型 {settings.model}（{settings.profile}）分类并生成改进措施")
-    return LLMClient(settings)
+    return LLMClient(settings, use_cache=use_cache)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -22,6 +23,7 @@ from typing import Any
 from drafter.llm.scrub import scrub, scrub_obj
 
 DB_NAME = "llm.db"
+_MIGRATING = threading.Lock()
 
 MIGRATIONS = (
     """
@@ -109,7 +111,9 @@ class CallLog:
         # the writer instead of failing with "database is locked".
         conn = sqlite3.connect(str(self.path), timeout=30)
         conn.row_factory = sqlite3.Row
-        _migrate(conn)
+        # Concurrent calls (--jobs) of one process would otherwise race to create the tables.
+        with _MIGRATING:
+            _migrate(conn)
         return conn
 
     def record(self, rows: list[CallRow]) -> None:
