@@ -12,6 +12,8 @@ from typing import List, Optional
 
 import typer
 
+from drafter.jobs import jobs_option, resolve_jobs
+
 
 class ReviewFormat(str, Enum):
     table = "table"
@@ -53,7 +55,10 @@ def review(
     ignore: Optional[List[str]] = typer.Option(None, "--ignore", "-i", help="不运行这些规则 (codes, prefixes or tags)"),
     fail_on: FailOn = typer.Option(FailOn.error, "--fail-on", help="达到该级别时退出码为 1 (error | warning | never)"),
     suggest: bool = typer.Option(False, "--suggest", help="为不可衡量的指标给出改写建议（依据内置语料库）"),
-    offline: bool = typer.Option(False, "--offline", help="不调用大模型（审核本身总是离线的）"),
+    llm: bool = typer.Option(False, "--llm", help="审核规则之后由大模型复核指标（L01… 意见，需配置大模型）"),
+    offline: bool = typer.Option(False, "--offline", help="不调用大模型（审核规则本身总是离线的）"),
+    jobs: Optional[int] = jobs_option(),
+    no_cache: bool = typer.Option(False, "--no-cache", help="不使用 LLM 响应缓存"),
     config: Optional[Path] = typer.Option(None, "--config", "-c", help="配置文件 (TOML/YAML)：权重、等级、阈值"),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="写入文件 (write to file)"),
 ) -> None:
@@ -69,10 +74,22 @@ def review(
         fail(str(e))
     try:
         rules = select_rules(select, ignore)
-    except SelectionError as e:
+        workers = resolve_jobs(jobs)
+    except (SelectionError, InputError) as e:
         fail(str(e))
+    client = _model_client(no_cache) if llm and not offline else None
+    if llm and offline:
+        _note("使用了 --offline：不调用大模型，只运行审核规则")
     good, bad = read_sources(paths)
     findings = review_forms(good, cfg, rules=rules)
+    if client is not None:
+        from drafter.critique import second_review
+        findings, notes = second_review(good, findings, client, jobs=workers,
+                                        selected={r.code for r in rules if r.by_model})
+        for line in notes:
+            _note(line)
+    else:
+        rules = [r for r in rules if not r.by_model]
     if suggest:
         from drafter.suggest import add_suggestions
         findings = add_suggestions(findings, good)
@@ -102,6 +119,24 @@ def review(
         raise typer.Exit(2)
     if fail_on != FailOn.never and any(at_least(f.severity, fail_on.value) for f in findings):
         raise typer.Exit(1)
+
+
+def _model_client(no_cache: bool):
+    """The LLM client for --llm, or None with one line saying the rules run alone."""
+    from drafter.cli import fail, safe
+    from drafter.llm.profiles import ConfigError, resolve
+
+    try:
+        settings, reason = resolve()
+    except ConfigError as e:
+        fail(str(e))
+        return None
+    if settings is None:
+        _note(safe(f"没有配置大模型（{reason}），只运行审核规则"))
+        return None
+    from drafter.llm.client import LLMClient
+    _note(f"使用大模型 {settings.model}（{settings.profile}）复核指标")
+    return LLMClient(settings, use_cache=not no_cache)
 
 
 def _write_review_xlsx(good, findings, output) -> None:

@@ -19,6 +19,7 @@ openai and instructor are imported on first use: ``drafter --help`` must not pay
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import json
 import logging
@@ -194,7 +195,7 @@ class LLMClient:
         if self.mode == "JSON" and s.json_object_schema:
             # Plain json_object only promises *some* JSON; this server can enforce ours.
             extra["extra_body"] = {"response_format": {"type": "json_object",
-                                                       "schema": response_model.model_json_schema()}}
+                                                       "schema": json_schema(response_model)}}
         value, _completion = self._instructor(self.mode).create_with_completion(
             messages=copy.deepcopy(messages),
             response_model=response_model,
@@ -244,9 +245,15 @@ class LLMClient:
 def cache_key(model: str, messages: list[dict[str, Any]], response_model: type[BaseModel],
               params: dict[str, Any]) -> str:
     blob = json.dumps({"model": model, "messages": messages,
-                       "schema": response_model.model_json_schema(), "params": params},
+                       "schema": json_schema(response_model), "params": params},
                       ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+@functools.lru_cache(maxsize=64)
+def json_schema(response_model: type[BaseModel]) -> dict[str, Any]:
+    """The model's JSON schema, built once per class: pydantic rebuilds it on every call."""
+    return response_model.model_json_schema()
 
 
 def prompt_hash(messages: list[dict[str, Any]]) -> str:

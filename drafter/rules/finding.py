@@ -31,6 +31,9 @@ class Finding:
     message: str = ""
     suggestion: str | None = None
     tags: list[str] = field(default_factory=list)
+    # Who found it: "rules", "llm" (review --llm, L codes) or "rules+llm" (a rule finding the
+    # model's critique agreed with and added its rewrite to: one finding, not two).
+    origin: str = "rules"
 
 
 def at_least(severity: str, level: str) -> bool:
