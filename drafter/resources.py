@@ -25,6 +25,11 @@ def corpus_dir() -> Path:
     return _data_dir("corpus")
 
 
+def labelled_dir() -> Path:
+    """Hand-labelled forms (``*.gold.json``) that ``drafter eval --task review`` scores by default."""
+    return _data_dir("labelled")
+
+
 def prompts_dir() -> Path:
     return _data_dir("prompts")
 
