@@ -91,7 +91,7 @@ def test_a_bad_jobs_value_is_one_line_and_exit_2(command, notes_file, monkeypatc
     assert result.exit_code == 2 and "DRAFTER_JOBS 必须是正整数" in result.stderr
 
 
-@pytest.mark.parametrize("command", [["deductions", "--offline"], ["review"], ["draft", "--offline", "--name", "x",
+@pytest.mark.parametrize("command", [["deductions", "--offline"], ["review"], ["draft", "--offline", "--name", "物业服务测评",
                                                                               "--goal", "完成报告1份"],
                                      ["eval", "--limit", "1"]])
 def test_every_command_that_can_call_the_model_accepts_no_cache(command, notes_file, tmp_path, monkeypatch):

@@ -115,13 +115,22 @@ def print_findings_table(findings: list[Finding], batch: Batch, console, show_cl
             text = Text(f.message)
             if f.suggestion:
                 text.append("\n建议：" + f.suggestion, style="dim")
-            table.add_row(Text(SEVERITY_ZH[f.severity], style=_STYLE[f.severity]), f.code,
+            table.add_row(Text(SEVERITY_ZH[f.severity], style=_STYLE[f.severity]), code_cell(f),
                           f.indicator_name or "（整表）", value_cell(form, ind), text)
         console.print(table)
 
 
 def _md(text: str | None) -> str:
     return (text or "").replace("|", "\\|").replace("\n", "<br>")
+
+
+_ORIGIN_ZH = {"llm": "模型", "rules+llm": "规则+模型"}
+
+
+def code_cell(f: Finding) -> str:
+    """The code, marked when the model found it or agreed with the rule (review --llm)."""
+    origin = _ORIGIN_ZH.get(f.origin)
+    return f"{f.code}（{origin}）" if origin else f.code
 
 
 def findings_markdown(findings: list[Finding], batch: Batch, summary: dict) -> str:
@@ -153,7 +162,7 @@ def findings_markdown(findings: list[Finding], batch: Batch, summary: dict) -> s
         lines.append("|---|---|---|---|---|---|")
         for f in items:
             ind = _indicator(form, f)
-            lines.append(f"| {SEVERITY_ZH[f.severity]} | {f.code} | {_md(f.indicator_name or '（整表）')} | "
+            lines.append(f"| {SEVERITY_ZH[f.severity]} | {code_cell(f)} | {_md(f.indicator_name or '（整表）')} | "
                          f"{_md(value_cell(form, ind))} | {_md(f.message)} | {_md(f.suggestion)} |")
         lines.append("")
     return "\n".join(lines)
