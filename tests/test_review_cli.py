@@ -14,7 +14,7 @@ from drafter.cli import app
 from test_rules_support import good_self_eval, good_target
 
 FINDING_FIELDS = {"code", "severity", "source", "form_index", "indicator_index", "indicator_name", "message",
-                  "suggestion", "tags"}
+                  "suggestion", "tags", "origin"}  # origin: rules | llm | rules+llm (review --llm)
 
 
 def invoke(*args):
