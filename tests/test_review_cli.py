@@ -159,7 +159,8 @@ def test_rule_list_and_explain():
     r = invoke("rule", "--format", "json")
     rules = json.loads(r.stdout)
     codes = [x["code"] for x in rules]
-    assert codes == [f"T{i:02d}" for i in range(1, 21)] + [f"S{i:02d}" for i in range(1, 21)]
+    assert codes == ([f"T{i:02d}" for i in range(1, 21)] + [f"S{i:02d}" for i in range(1, 21)]
+                     + [f"L{i:02d}" for i in range(1, 8)])
     r = invoke("rule")
     assert r.exit_code == 0 and "T07" in r.stdout and "S20" in r.stdout
     r = invoke("rule", "t07")
