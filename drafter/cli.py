@@ -15,6 +15,7 @@ from typing import Iterable, Iterator, List, Optional
 import typer
 
 from drafter.errors import InputError
+from drafter.jobs import jobs_option
 
 app = typer.Typer(
     add_completion=False,
@@ -130,20 +131,36 @@ def write_binary(data: bytes, output: Optional[Path]) -> None:
     typer.echo(f"已写入 {output}", err=True)
 
 
-def read_sources(paths: List[str]):
-    """(source, forms) for every readable file; bad files reported, exit 2 if none was good."""
+NO_FORM = "(no form found)"
+# Files the model read (--llm-read), by source: what a front end shows about where rows came from.
+read_by_model: dict = {}
+
+
+def read_sources(paths: List[str], llm_read=None, jobs: int = 1):
+    """(source, forms) for every readable file; bad files reported, exit 2 if none was good.
+
+    With ``llm_read`` (an LLM client), files in which the reader found no form are read by the
+    model (drafter.extraction); rows it cannot show in the text are dropped and reported.
+    """
     from drafter.read import expand_paths, read_file
     files = expand_paths(paths)
     if not files:
         fail("没有找到输入文件 (no input files)")
-    good, bad = [], []
+    results: list = []
+    unread: list[tuple[int, str]] = []
     for f in files:
         with contextlib.suppress(OSError, RuntimeError):  # a symlink loop: the reader says so
             _inputs.add(Path(f).resolve())
         try:
-            good.append((str(f), read_file(f)))
+            results.append((str(f), read_file(f)))
         except InputError as e:
-            bad.append(str(e))
+            results.append(str(e))
+            if llm_read is not None and NO_FORM in str(e):
+                unread.append((len(results) - 1, str(f)))
+    if unread:
+        _read_with_model(results, unread, llm_read, jobs)
+    good = [r for r in results if isinstance(r, tuple)]
+    bad = [r for r in results if isinstance(r, str)]
     for line in bad:
         typer.echo(f"drafter: {line}", err=True)
     if not good:
@@ -151,17 +168,64 @@ def read_sources(paths: List[str]):
     return good, bad
 
 
+def _read_with_model(results: list, unread: "List[tuple[int, str]]", client, jobs: int) -> None:
+    from drafter.extraction import read_with_model
+    reads = read_with_model([source for _, source in unread], client, jobs=jobs)
+    for (i, _), r in zip(unread, reads):
+        say = lambda m: typer.echo(f"drafter: {safe(m)}", err=True)  # noqa: E731
+        if r.error is not None or not r.forms:
+            say(f"{r.source}: 大模型也没有读出表单（{r.error or '原文中找不到它给出的指标'}）")
+            continue
+        read_by_model[r.source] = r
+        results[i] = (r.source, r.forms)
+        say(f"{r.source}: 读取器未找到表单，由大模型 {client.settings.model} 读取：{len(r.forms)} 张表、{r.rows} 行指标来自大模型，"
+            f"名称和数值均已核对出现在原文中" + ("（文件过长，只读了开头部分）" if r.cut else ""))
+        if r.dropped:
+            shown = "；".join(r.dropped[:8]) + (f" 等 {len(r.dropped)} 项" if len(r.dropped) > 8 else "")
+            say(f"{r.source}: 丢弃大模型给出、原文中找不到的内容：{shown}")
+
+
+def llm_read_client(enabled: bool, offline: bool, no_cache: bool):
+    """The client for --llm-read, or None (with one line saying why when it was asked for)."""
+    if not enabled:
+        return None
+    if offline:
+        typer.echo("drafter: 使用了 --offline：--llm-read 不调用大模型", err=True)
+        return None
+    from drafter.llm.profiles import ConfigError, resolve
+    try:
+        settings, reason = resolve()
+    except ConfigError as e:
+        fail(str(e))
+        return None
+    if settings is None:
+        typer.echo(f"drafter: 没有配置大模型（{reason}），--llm-read 不可用，只用读取器", err=True)
+        return None
+    from drafter.llm.client import LLMClient
+    return LLMClient(settings, use_cache=not no_cache)
+
+
 @app.command()
 def parse(
     paths: List[str] = typer.Argument(..., help="表单文件或目录 (files or directories)"),
     format: Format = typer.Option(Format.table, "--format", "-f", help="table | json"),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="写入文件 (write to file)"),
+    llm_read: bool = typer.Option(False, "--llm-read", help="读取器找不到表单时由大模型读取（只保留原文中出现的名称和数值）"),
+    offline: bool = typer.Option(False, "--offline", help="不调用大模型"),
+    jobs: Optional[int] = jobs_option(),
+    no_cache: bool = typer.Option(False, "--no-cache", help="不使用 LLM 响应缓存"),
 ) -> None:
     """读取表单并显示 (read forms and print them)."""
+    from drafter.jobs import resolve_jobs
     from drafter.model import ParsedFile
     from drafter.render.forms import forms_json, print_forms_table
-    good, bad = read_sources(paths)
-    parsed = [ParsedFile(source=src, forms=forms) for src, forms in good]
+    try:
+        workers = resolve_jobs(jobs)
+    except InputError as e:
+        fail(str(e))
+    good, bad = read_sources(paths, llm_read_client(llm_read, offline, no_cache), workers)
+    parsed = [ParsedFile(source=src, forms=forms, read_by=_model_reader(src),
+                         dropped=_dropped(src)) for src, forms in good]
     if format == Format.json:
         write_output(forms_json(parsed), output)
     elif format == Format.xlsx:
@@ -171,6 +235,16 @@ def parse(
         emit_table(lambda console: print_forms_table(parsed, console), output, width=160)
     if bad:
         raise typer.Exit(2)
+
+
+def _model_reader(source: str) -> Optional[str]:
+    r = read_by_model.get(source)
+    return None if r is None else "llm"
+
+
+def _dropped(source: str) -> Optional[List[str]]:
+    r = read_by_model.get(source)
+    return None if r is None else list(r.dropped)
 
 
 def _register_extensions() -> None:

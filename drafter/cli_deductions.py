@@ -40,6 +40,7 @@ def deductions(
     offline: bool = typer.Option(False, "--offline", help="不调用大模型，用离线规则分类并生成措施"),
     jobs: Optional[int] = jobs_option(),
     no_cache: bool = typer.Option(False, "--no-cache", help="不使用 LLM 响应缓存"),
+    llm_read: bool = typer.Option(False, "--llm-read", help="读取器找不到表单时由大模型读取（只保留原文中出现的名称和数值）"),
 ) -> None:
     """分析自评表的扣分：原因分类、跨单位汇总和改进措施 (extract, classify and summarise deductions).
 
@@ -58,8 +59,10 @@ def deductions(
         workers = resolve_jobs(jobs)
     except InputError as e:
         fail(str(e))
-    good, bad = read_sources(_unique(paths))
     client = None if offline else _client(use_cache=not no_cache)
+    if offline and llm_read:
+        _say("使用了 --offline：--llm-read 不调用大模型")
+    good, bad = read_sources(_unique(paths), client if llm_read else None, workers)
     if offline:
         _say("使用离线规则引擎（使用了 --offline）")
 

@@ -56,6 +56,7 @@ def review(
     fail_on: FailOn = typer.Option(FailOn.error, "--fail-on", help="达到该级别时退出码为 1 (error | warning | never)"),
     suggest: bool = typer.Option(False, "--suggest", help="为不可衡量的指标给出改写建议（依据内置语料库）"),
     llm: bool = typer.Option(False, "--llm", help="审核规则之后由大模型复核指标（L01… 意见，需配置大模型）"),
+    llm_read: bool = typer.Option(False, "--llm-read", help="读取器找不到表单时由大模型读取（只保留原文中出现的名称和数值）"),
     offline: bool = typer.Option(False, "--offline", help="不调用大模型（审核规则本身总是离线的）"),
     jobs: Optional[int] = jobs_option(),
     no_cache: bool = typer.Option(False, "--no-cache", help="不使用 LLM 响应缓存"),
@@ -63,7 +64,7 @@ def review(
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="写入文件 (write to file)"),
 ) -> None:
     """审核绩效目标表和自评表 (run the review rules)."""
-    from drafter.cli import emit_table, fail, read_sources, write_output
+    from drafter.cli import emit_table, fail, llm_read_client, read_sources, write_output
     from drafter.config import load_config
     from drafter.errors import InputError
     from drafter.rules import SelectionError, at_least, review_forms, select_rules, summarize
@@ -80,7 +81,8 @@ def review(
     client = _model_client(no_cache) if llm and not offline else None
     if llm and offline:
         _note("使用了 --offline：不调用大模型，只运行审核规则")
-    good, bad = read_sources(paths)
+    reader = (client or llm_read_client(True, offline, no_cache)) if llm_read else None
+    good, bad = read_sources(paths, reader, workers)
     findings = review_forms(good, cfg, rules=rules)
     if client is not None:
         from drafter.critique import second_review
