@@ -78,6 +78,7 @@ def read_with_model(sources: Sequence[str], client: Any, jobs: int = 1, run_id: 
         if o.error is not None:
             out.append(ModelRead(s, error=str(o.error)))
             continue
+        assert o.value is not None  # no error: the call returned
         grounded = ground(o.value.value, loaded[s])
         out.append(ModelRead(s, grounded.forms, grounded.rows, grounded.dropped, cut=len(loaded[s]) > MAX_CHARS))
     return out

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from contextlib import closing
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -104,13 +104,27 @@ def now() -> str:
 class CallLog:
     def __init__(self, path: Path):
         self.path = Path(path)
+        # One connection per thread, kept open: opening one per row would pay WAL's checkpoint
+        # (an fsync) at every close. They close when this log is garbage-collected.
+        self._local = threading.local()
 
     def _connect(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._local.conn = self._open()
+        return conn
+
+    def _open(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # Several drafter processes may share one home (a batch script, a test run); wait for
         # the writer instead of failing with "database is locked".
         conn = sqlite3.connect(str(self.path), timeout=30)
         conn.row_factory = sqlite3.Row
+        # A log and a cache, not a ledger: WAL without an fsync per commit. Concurrent calls
+        # (--jobs) would otherwise queue behind each other's fsync for the write lock; a crash
+        # can lose the last rows, never corrupt the file.
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
         # Concurrent calls (--jobs) of one process would otherwise race to create the tables.
         with _MIGRATING:
             _migrate(conn)
@@ -119,7 +133,7 @@ class CallLog:
     def record(self, rows: list[CallRow]) -> None:
         if not rows:
             return
-        with closing(self._connect()) as conn, conn:
+        with self._connect() as conn:
             for r in rows:
                 conn.execute(
                     "INSERT INTO calls (run_id, time, task, profile, model, mode, prompt_hash,"
@@ -134,12 +148,12 @@ class CallLog:
     def cache_get(self, key: str) -> str | None:
         if not self.path.exists():
             return None
-        with closing(self._connect()) as conn:
+        with nullcontext(self._connect()) as conn:
             row = conn.execute("SELECT output FROM cache WHERE key = ?", (key,)).fetchone()
         return row["output"] if row else None
 
     def cache_put(self, key: str, task: str, model: str, output: str) -> None:
-        with closing(self._connect()) as conn, conn:
+        with self._connect() as conn:
             conn.execute("INSERT OR REPLACE INTO cache (key, task, model, created, output)"
                          " VALUES (?,?,?,?,?)", (key, task, model, now(), scrub(output)))
 
@@ -156,7 +170,7 @@ class CallLog:
         if n is not None:
             sql += " LIMIT ?"
             args.append(n)
-        with closing(self._connect()) as conn:
+        with nullcontext(self._connect()) as conn:
             out = [_decode(dict(r)) for r in conn.execute(sql, args)]
         return list(reversed(out))
 
@@ -165,7 +179,7 @@ class CallLog:
         if not self.path.exists():
             return _empty_usage()
         where, args = ("WHERE run_id = ?", [run_id]) if run_id else ("", [])
-        with closing(self._connect()) as conn:
+        with nullcontext(self._connect()) as conn:
             total = dict(conn.execute(_USAGE_SQL.format(select="", where=where, group=""), args).fetchone())
             models = [dict(r) for r in conn.execute(
                 _USAGE_SQL.format(select="model,", where=where, group="GROUP BY model ORDER BY model"), args)]
