@@ -6,7 +6,7 @@ how much of the waiting ``--jobs`` hides, and what its per-call overhead (prompt
 instructor validation, the SQLite call log) costs. Both runs start from an empty DRAFTER_HOME
 (no cache hits) and must write byte-identical JSON reports; the script exits 1 when they differ.
 
-    /work/venv/bin/python bench/bench_llm.py                       # 1,200 notes, 0.5 s latency
+    /work/venv/bin/python bench/bench_llm.py                       # 1,200 notes, 1 s latency
     /work/venv/bin/python bench/bench_llm.py --notes 200 --latency 0.2   # quick
 """
 
@@ -46,7 +46,8 @@ def run_deductions(src: Path, out: Path, home: Path, url: str, jobs: int) -> flo
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--notes", type=int, default=1200, help="lost-point rows with a note (default 1,200)")
-    ap.add_argument("--latency", type=float, default=0.5, help="seconds the fake server takes per request")
+    ap.add_argument("--latency", type=float, default=1.0,
+                    help="seconds the fake server takes per request (default 1; providers take ~10)")
     ap.add_argument("--jobs", default="1,8", help="comma-separated --jobs values (default 1,8)")
     args = ap.parse_args(argv)
     jobs = [int(j) for j in args.jobs.split(",")]

@@ -252,7 +252,7 @@ def cache_key(model: str, messages: list[dict[str, Any]], response_model: type[B
 
 @functools.lru_cache(maxsize=64)
 def json_schema(response_model: type[BaseModel]) -> dict[str, Any]:
-    """The model's JSON schema, built once per class: pydantic rebuilds it on every call."""
+    """The model's JSON schema, built once per class (for the cache key; read, never changed)."""
     return response_model.model_json_schema()
 
 
