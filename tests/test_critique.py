@@ -155,3 +155,49 @@ def test_review_llm_without_a_model_is_the_rules_review_and_says_so_once(tmp_pat
     assert findings and {f["origin"] for f in findings} == {"rules"}
     sarif = json.loads(runner.invoke(app, ["review", str(path), "-f", "sarif"]).stdout)
     assert not [r for r in sarif["runs"][0]["tool"]["driver"]["rules"] if r["id"].startswith("L")]
+
+
+def test_a_form_too_long_for_the_context_is_split_into_runs_of_indicators():
+    from drafter.critique.engine import pieces_for
+
+    p = piece()
+    findings = __import__("drafter.rules", fromlist=["review_forms"]).review_forms([(p.source, [p.form])])
+    whole = pieces_for(p.source, 0, p.form, findings, evidence(), budget=100_000)
+    assert len(whole) == 1 and whole[0].positions == [1, 2, 3, 4, 5, 6] and whole[0].with_goal
+    split = pieces_for(p.source, 0, p.form, findings, evidence(), budget=900)
+    assert len(split) == 2 and [q.positions for q in split] == [[1, 2, 3, 4], [5, 6]]
+    # The goal is checked once; each run carries the rule findings on its own indicators only.
+    assert [q.with_goal for q in split] == [True, False]
+    assert all(f.indicator_index is not None and f.indicator_index + 1 in q.positions
+               for q in split for f in q.findings)
+
+
+def test_review_llm_gives_the_same_report_with_any_jobs(tmp_path, monkeypatch):
+    from critique_cases import fixed_evidence
+    from drafter.cli import app
+    from faultserver import Fault, FaultServer, chat
+
+    paths = []
+    for n in range(3):
+        form = json.loads(json.dumps(FORM))
+        form["project_name"] += f"（第{n + 1}片区）"
+        paths.append(str(write_form(tmp_path, form, name=f"form{n}.json")))
+    monkeypatch.setattr("drafter.critique.engine.from_store", fixed_evidence)
+    for name in ("DRAFTER_PROFILE", "DRAFTER_JOBS"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-critique-jobs")
+    monkeypatch.setenv("DRAFTER_MODE", "JSON")
+    monkeypatch.setenv("DRAFTER_CONTEXT_TOKENS", "100000")
+    answer = Fault(200, chat(json.dumps(good_answer(), ensure_ascii=False)), delay=0.1)
+    outputs = []
+    for jobs in ("1", "3"):
+        with FaultServer(default=answer) as server:
+            monkeypatch.setenv("OPENAI_BASE_URL", server.url)
+            monkeypatch.setenv("DRAFTER_HOME", str(tmp_path / f"home{jobs}"))
+            result = runner.invoke(app, ["review", *paths, "--llm", "--jobs", jobs, "-f", "json", "--fail-on", "never"])
+        assert result.exit_code == 0, result.output
+        assert len(server.chat_requests()) == 3
+        outputs.append(result.stdout)
+    assert outputs[0] == outputs[1]
+    findings = json.loads(outputs[0])["findings"]
+    assert [f["source"] for f in findings if f["code"] == "L05"] == paths
