@@ -55,6 +55,9 @@ class FakeLLM:
         self.latency = latency
         self.requests = 0
         self.in_flight = self.peak = 0
+        # Monotonic times of the first request in and the last answer out: the LLM phase.
+        self.first_in: float | None = None
+        self.last_out: float | None = None
         lock = threading.Lock()
         fake = self
 
@@ -66,6 +69,8 @@ class FakeLLM:
                 with lock:
                     fake.requests += 1
                     fake.in_flight += 1
+                    if fake.first_in is None:
+                        fake.first_in = time.monotonic()
                     fake.peak = max(fake.peak, fake.in_flight)
                 try:
                     time.sleep(fake.latency)
@@ -81,6 +86,8 @@ class FakeLLM:
                 self.send_header("content-length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
+                with lock:
+                    fake.last_out = time.monotonic()
 
             def log_message(self, *args: Any) -> None:
                 pass
@@ -92,6 +99,11 @@ class FakeLLM:
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.server.server_address[1]}/v1"
+
+    @property
+    def phase(self) -> float:
+        """Seconds from the first request received to the last answer sent."""
+        return 0.0 if self.first_in is None or self.last_out is None else self.last_out - self.first_in
 
     def __enter__(self) -> "FakeLLM":
         self.thread.start()
