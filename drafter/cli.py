@@ -10,14 +10,51 @@ import contextlib
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Iterable, Iterator, List, Optional
+from typing import Any, Iterable, Iterator, List, Optional
 
 import typer
+import typer.core
 
-from drafter.errors import InputError
+from drafter.errors import InputError, quote_name
+
+
+class _OneLineErrors(typer.core.TyperGroup):
+    """Usage errors as one ``drafter:`` line pointing at --help, not Click's multi-line box.
+
+    Click prints usage, a hint and the error over several lines (Typer in a Rich panel), which
+    breaks the one-line-on-stderr promise that scripts and the other errors keep.
+    """
+
+    def main(self, args: Optional[List[str]] = None, prog_name: Optional[str] = None,  # type: ignore[override]
+             complete_var: Optional[str] = None, standalone_mode: bool = True, **extra: Any) -> Any:
+        # Typer ≥ 0.20 carries its own copy of Click: its exceptions, not the click package's.
+        click = getattr(typer.core, "_click", None) or __import__("click")
+        help_error = getattr(click.exceptions, "NoArgsIsHelpError", ())
+
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            rv = super().main(args, prog_name, complete_var, False, **extra)
+        except help_error as e:
+            e.show()  # `drafter` alone: the help text is the answer, as before
+            sys.exit(e.exit_code)
+        except click.exceptions.ClickException as e:
+            from drafter.errors import one_line
+            ctx = getattr(e, "ctx", None)
+            where = ctx.command_path if ctx is not None else "drafter"
+            message = " ".join(e.format_message().split())
+            typer.echo(f"drafter: {one_line(message)}（用法见 {where} --help）", err=True)
+            sys.exit(e.exit_code)
+        except typer.Abort:
+            typer.echo("drafter: 已中断 (aborted)", err=True)
+            sys.exit(1)
+        # Without standalone mode Typer returns the exit code of typer.Exit, or the command's None.
+        sys.exit(rv if isinstance(rv, int) else 0)
+
 from drafter.jobs import jobs_option
 
 app = typer.Typer(
+    cls=_OneLineErrors,
     add_completion=False,
     no_args_is_help=True,
     help="drafter: 绩效目标与绩效指标的起草、审核与扣分分析工具 (draft and review budget-performance indicators).",
@@ -49,8 +86,10 @@ def fail(message: str, code: int = 2) -> None:
 def safe(message: str) -> str:
     """An error line with any key it quotes masked: a key pasted into the wrong variable, say."""
     from drafter.llm.scrub import register_env_secrets, scrub
+    from drafter.errors import one_line
     register_env_secrets()
-    return scrub(message) or ""
+    # One line whatever the message quotes: a file name may contain a newline.
+    return one_line(scrub(message) or "")
 
 
 def stdout_console():
@@ -62,13 +101,19 @@ def stdout_console():
 _inputs: set[Path] = set()
 
 
+def note_input(path: "Path | str") -> None:
+    """Remember a file this run reads (a form, --config, --from): -o must not replace it."""
+    with contextlib.suppress(OSError, RuntimeError):  # a symlink loop: the reader says so
+        _inputs.add(Path(path).resolve())
+
+
 def _refuse_input_as_output(output: Path) -> None:
     try:
         target = output.resolve()
     except (OSError, RuntimeError):  # RuntimeError: a symlink loop, before Python 3.13
         return
     if target in _inputs:
-        fail(f"{output}: 输出文件就是输入文件，拒绝覆盖 (output would overwrite an input file)")
+        fail(f"{quote_name(output)}: 输出文件就是输入文件，拒绝覆盖 (output would overwrite an input file)")
 
 
 def write_output(text: "str | bytes | Iterable[bytes]", output: Optional[Path]) -> None:
@@ -90,7 +135,7 @@ def write_output(text: "str | bytes | Iterable[bytes]", output: Optional[Path]) 
     try:
         write_bytes_atomic(output, chunks)
     except OSError as e:
-        fail(f"{output}: 无法写入输出文件 (cannot write: {e.strerror})")
+        fail(f"{quote_name(output)}: 无法写入输出文件 (cannot write: {e.strerror})")
 
 
 def _ending_in_newline(chunks: "Iterable[bytes]") -> "Iterator[bytes]":
@@ -127,8 +172,8 @@ def write_binary(data: bytes, output: Optional[Path]) -> None:
     try:
         write_bytes_atomic(output, data)
     except OSError as e:
-        fail(f"{output}: 无法写入输出文件 (cannot write: {e.strerror})")
-    typer.echo(f"已写入 {output}", err=True)
+        fail(f"{quote_name(output)}: 无法写入输出文件 (cannot write: {e.strerror})")
+    typer.echo(f"已写入 {quote_name(output)}", err=True)
 
 
 NO_FORM = "(no form found)"
@@ -142,27 +187,26 @@ def read_sources(paths: List[str], llm_read=None, jobs: int = 1):
     With ``llm_read`` (an LLM client), files in which the reader found no form are read by the
     model (drafter.extraction); rows it cannot show in the text are dropped and reported.
     """
-    from drafter.read import expand_paths, read_file
+    from drafter.read import expand_paths
+    from drafter.services.sources import read_named
     files = expand_paths(paths)
     if not files:
         fail("没有找到输入文件 (no input files)")
+    for f in files:
+        note_input(f)
     results: list = []
     unread: list[tuple[int, str]] = []
     for f in files:
-        with contextlib.suppress(OSError, RuntimeError):  # a symlink loop: the reader says so
-            _inputs.add(Path(f).resolve())
-        try:
-            results.append((str(f), read_file(f)))
-        except InputError as e:
-            results.append(str(e))
-            if llm_read is not None and NO_FORM in str(e):
-                unread.append((len(results) - 1, str(f)))
+        got = read_named([(f, str(f))])
+        results.extend(got.good or got.bad)
+        if not got.good and llm_read is not None and NO_FORM in got.bad[0]:
+            unread.append((len(results) - 1, str(f)))
     if unread:
         _read_with_model(results, unread, llm_read, jobs)
     good = [r for r in results if isinstance(r, tuple)]
     bad = [r for r in results if isinstance(r, str)]
     for line in bad:
-        typer.echo(f"drafter: {line}", err=True)
+        typer.echo(f"drafter: {safe(line)}", err=True)
     if not good:
         raise typer.Exit(2)
     return good, bad
@@ -251,7 +295,7 @@ def _register_extensions() -> None:
     """Commands that live in their own modules (review, store, …) add themselves here."""
     import importlib
     for name in ("drafter.cli_review", "drafter.cli_store", "drafter.cli_draft",
-                 "drafter.cli_deductions"):
+                 "drafter.cli_deductions", "drafter.cli_serve"):
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as e:

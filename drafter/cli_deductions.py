@@ -55,21 +55,24 @@ def deductions(
         fail("xlsx 格式需要用 -o 指定输出文件 (--format xlsx needs -o FILE)")
     from drafter.errors import InputError
     from drafter.jobs import resolve_jobs
+    from drafter.llm.profiles import ConfigError
+    from drafter.services.deductions import analyse_deductions, llm_client
+    from drafter.services.sources import unique_paths
+
     try:
         workers = resolve_jobs(jobs)
     except InputError as e:
         fail(str(e))
-    client = None if offline else _client(use_cache=not no_cache)
+    try:
+        # Before reading: --llm-read needs the client for files the reader finds no form in.
+        client = None if offline else llm_client(_say, use_cache=not no_cache)
+    except ConfigError as e:
+        fail(str(e))
+        return
     if offline and llm_read:
         _say("使用了 --offline：--llm-read 不调用大模型")
-    good, bad = read_sources(_unique(paths), client if llm_read else None, workers)
-    if offline:
-        _say("使用离线规则引擎（使用了 --offline）")
-
-    from drafter.deductions.analyse import analyse
-    report = analyse(good, client=client, note=_say, jobs=workers)
-    for line in report.notes:
-        _say(line)
+    good, bad = read_sources(unique_paths(paths), client if llm_read else None, workers)
+    report = analyse_deductions(good, offline=offline, note=_say, client=client, jobs=workers)
     if report.summary["forms"] == 0:
         fail("输入中没有绩效自评表，无法分析扣分 (no self-evaluation forms in the input)")
 
@@ -99,37 +102,3 @@ def deductions(
         emit_table(lambda console: print_table(report, console), output, width=160)
     if bad:
         raise typer.Exit(2)
-
-
-def _unique(paths: List[str]) -> List[str]:
-    """Each file once, even when named directly and again inside a directory: no double counting."""
-    from drafter.read import expand_paths
-    seen: set[Path] = set()
-    out: List[str] = []
-    for f in expand_paths(paths):
-        try:
-            key = f.resolve() if f.exists() else f
-        except (OSError, RuntimeError):  # a name too long, a symlink loop: read_file says why
-            key = f
-        if key not in seen:
-            seen.add(key)
-            out.append(str(f))
-    return out or paths
-
-
-def _client(use_cache: bool = True):
-    """The LLM client when configuration names one; None (offline, announced) otherwise."""
-    from drafter.cli import fail
-    from drafter.llm.profiles import ConfigError, resolve
-
-    try:
-        settings, reason = resolve()
-    except ConfigError as e:
-        fail(str(e))
-        return None
-    if settings is None:
-        _say(f"使用离线规则引擎（{reason}）")
-        return None
-    from drafter.llm.client import LLMClient
-    _say(f"使用大模型 {settings.model}（{settings.profile}）分类并生成改进措施")
-    return LLMClient(settings, use_cache=use_cache)

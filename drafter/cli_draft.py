@@ -56,6 +56,7 @@ def draft(
     agency: Optional[str] = typer.Option(None, "--agency", help="实施单位 (implementing agency)"),
     department: Optional[str] = typer.Option(None, "--department", help="主管部门"),
     year: Optional[int] = typer.Option(None, "--year", help="年度 (budget year)"),
+    nature: Optional[str] = typer.Option(None, "--nature", help="项目性质：经常性 或 一次性（经常性项目以本项目往年数据为基线）"),
     from_file: Optional[Path] = typer.Option(None, "--from", help="从 YAML/JSON 文件读取以上字段"),
     format: DraftFormat = typer.Option(DraftFormat.table, "--format", "-f", help="table | json | markdown | xlsx"),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="写入文件（原子写入）"),
@@ -74,10 +75,13 @@ def draft(
 
     try:
         if from_file is not None:
+            from drafter.cli import note_input
+            note_input(from_file)
             request = load_request(from_file, {"name": name, "goal": goal, "funds": funds, "agency": agency,
-                                               "department": department, "year": year})
+                                               "department": department, "year": year,
+                                               "project_nature": nature})
         else:
-            request = build_request(name, goal, funds, agency, year, department)
+            request = build_request(name, goal, funds, agency, year, department, nature)
     except InputError as e:
         fail(str(e))
         return
@@ -159,25 +163,14 @@ def _evaluate_review(engine: "EvalEngine", gold: Optional[List[Path]], limit: Op
 def _run_draft(request: Any, offline: bool, no_cache: bool) -> Any:
     from drafter.cli import fail
     from drafter.draft.offline import OfflineError
-    from drafter.draft.pipeline import draft as run
+    from drafter.services.draft import run_draft
     from drafter.store import StoreError
 
-    client = None
-    if not offline and no_cache:
-        from drafter.llm.client import LLMClient
-        from drafter.llm.profiles import resolve
-        settings, _ = resolve()
-        if settings is not None:
-            client = LLMClient(settings, use_cache=False)
     try:
-        result = run(request, offline=offline, announce=_say, client=client)
+        return run_draft(request, offline=offline, no_cache=no_cache, announce=_say)
     except (OfflineError, StoreError) as e:
         fail(str(e))
         raise  # unreachable: fail() exits
-    if result.calls:  # LLM requests were made, even if the draft fell back to offline
-        tokens = "—" if result.tokens is None else str(result.tokens)
-        _say(f"{result.engine}：请求 {result.calls} 次，词元 {tokens}（详见 drafter logs）")
-    return result
 
 
 def _write_draft(result: Any, format: DraftFormat, output: Optional[Path]) -> None:
@@ -206,18 +199,29 @@ def logs(
     path: bool = typer.Option(False, "--path", help="只打印日志数据库路径"),
 ) -> None:
     """LLM 调用日志：模型、词元、耗时、重试、缓存命中 (the LLM call log)."""
-    from drafter.cli import stdout_console, write_output
-    from drafter.llm.log import CallLog, db_path
+    from drafter.cli import fail, stdout_console, write_output
+    from drafter.errors import InputError
+    from drafter.llm.log import CallLog, LogError, db_path
     from drafter.render.draft import logs_json, print_logs_table
     from drafter.resources import home_dir
 
-    db = db_path(home_dir())
+    try:
+        db = db_path(home_dir())
+    except InputError as e:
+        fail(str(e))
+        return
     if path:
         write_output(str(db), None)
         return
-    log = CallLog(db)
-    rows = log.rows(None if n == 0 else n, run_id=run)
-    totals = log.usage(run_id=run)
+    log = CallLog(db, strict=True)
+    try:
+        rows = log.rows(None if n == 0 else n, run_id=run)
+        totals = log.usage(run_id=run)
+    except LogError as e:
+        fail(str(e))
+        return
+    for note in log.notes:
+        _say(note)
     if as_json or format == LogFormat.json:
         write_output(logs_json([] if usage else rows, totals), None)
         return

@@ -43,7 +43,8 @@ def _version() -> str:
 
 
 def _note(text: str) -> None:
-    typer.echo(f"drafter: {text}", err=True)
+    from drafter.errors import one_line
+    typer.echo(f"drafter: {one_line(text)}", err=True)
 
 
 def review(
@@ -64,38 +65,28 @@ def review(
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="写入文件 (write to file)"),
 ) -> None:
     """审核绩效目标表和自评表 (run the review rules)."""
-    from drafter.cli import emit_table, fail, llm_read_client, read_sources, write_output
-    from drafter.config import load_config
+    from drafter.cli import emit_table, fail, llm_read_client, note_input, read_sources, write_output
     from drafter.errors import InputError
-    from drafter.rules import SelectionError, at_least, review_forms, select_rules, summarize
+    from drafter.rules import SelectionError, at_least
+    from drafter.services import review as service
 
+    if config is not None:
+        note_input(config)
     try:
-        cfg = load_config(config)
-    except InputError as e:
-        fail(str(e))
-    try:
-        rules = select_rules(select, ignore)
+        cfg = service.load_config(config)
+        rules = service.rules_for(select, ignore)
         workers = resolve_jobs(jobs)
-    except (SelectionError, InputError) as e:
+    except (InputError, SelectionError) as e:
         fail(str(e))
     client = _model_client(no_cache) if llm and not offline else None
     if llm and offline:
         _note("使用了 --offline：不调用大模型，只运行审核规则")
     reader = (client or llm_read_client(True, offline, no_cache)) if llm_read else None
     good, bad = read_sources(paths, reader, workers)
-    findings = review_forms(good, cfg, rules=rules)
-    if client is not None:
-        from drafter.critique import second_review
-        findings, notes = second_review(good, findings, client, jobs=workers,
-                                        selected={r.code for r in rules if r.by_model})
-        for line in notes:
-            _note(line)
-    else:
-        rules = [r for r in rules if not r.by_model]
-    if suggest:
-        from drafter.suggest import add_suggestions
-        findings = add_suggestions(findings, good)
-    summary = summarize(findings, good)
+    result = service.review(good, config=cfg, rules=rules, suggest=suggest, model=client, jobs=workers)
+    findings, summary, rules = result.findings, result.summary, result.rules
+    for line in result.notes:
+        _note(line)
 
     from drafter.render import review as render
     if format == ReviewFormat.json:
@@ -143,18 +134,9 @@ def _model_client(no_cache: bool):
 
 def _write_review_xlsx(good, findings, output) -> None:
     """The reviewed forms, findings as cell comments on their rows, and a 审核意见 sheet."""
-    from dataclasses import replace
     from drafter.cli import write_binary
-    from drafter.render.xlsx import forms_to_xlsx
-
-    forms, offset = [], {}
-    for source, source_forms in good:
-        offset[source] = len(forms)
-        forms.extend(source_forms)
-    placed = []
-    for f in findings:
-        placed.append(replace(f, form_index=offset.get(f.source, 0) + f.form_index))
-    write_binary(forms_to_xlsx(forms, placed), output)
+    from drafter.services.review import review_xlsx
+    write_binary(review_xlsx(good, findings), output)
 
 
 def rule(
@@ -165,24 +147,20 @@ def rule(
     import json
     from drafter.cli import fail, stdout_console, write_output
     from drafter.render.review import rule_doc, rules_table
-    from drafter.rules import all_rules, get_rule
-
-    def as_dict(r):
-        return {"code": r.code, "name": r.name, "severity": r.severity, "tags": list(r.tags),
-                "kinds": list(r.kinds), "doc": r.doc}
+    from drafter.services.rules import catalogue, find_rule, rule_dict
 
     if code is None:
-        rules = all_rules()
+        rules = catalogue()
         if format == RuleFormat.json:
-            write_output(json.dumps([as_dict(r) for r in rules], ensure_ascii=False, indent=2), None)
+            write_output(json.dumps([rule_dict(r) for r in rules], ensure_ascii=False, indent=2), None)
         else:
             rules_table(rules, stdout_console())
         return
-    r = get_rule(code)
+    r = find_rule(code)
     if r is None:
         fail(f"未知规则代码 (unknown rule code): {code}")
     if format == RuleFormat.json:
-        write_output(json.dumps(as_dict(r), ensure_ascii=False, indent=2), None)
+        write_output(json.dumps(rule_dict(r), ensure_ascii=False, indent=2), None)
     else:
         write_output(rule_doc(r), None)
 

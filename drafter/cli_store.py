@@ -38,6 +38,7 @@ def ingest(
     重复导入同一文件不会新增文档；文件内容变化时替换其旧文档。
     """
     from drafter.cli import fail, write_output
+    from drafter.errors import InputError, quote_name
     from drafter.read import expand_paths
     from drafter.resources import corpus_dir, home_dir
     from drafter.store import StoreError
@@ -51,7 +52,7 @@ def ingest(
         home = home_dir()
         with store_lock(home):
             summary = _ingest_locked(files, corpus, home)
-    except StoreError as e:
+    except (StoreError, InputError) as e:
         fail(str(e))
         return
     except OSError as e:
@@ -68,7 +69,7 @@ def ingest(
         # The readable files are in the store; the exit code still says that some were not,
         # like parse, review and deductions do.
         for s in summary.skipped:
-            typer.echo(f"drafter: {s.source}: {s.reason}", err=True)
+            typer.echo(f"drafter: {quote_name(s.source)}: {s.reason}", err=True)
         raise typer.Exit(2)
 
 
@@ -76,6 +77,7 @@ def _ingest_locked(files: List[Path], corpus: Path, home: Path) -> Any:
     import time
 
     from drafter.cli import fail
+    from drafter.errors import quote_name
     from drafter.store import StoreError, client, embedders
     from drafter.store import ingest as sync
 
@@ -86,7 +88,7 @@ def _ingest_locked(files: List[Path], corpus: Path, home: Path) -> Any:
         sources, skipped = sync.parse_files(files, corpus, on_file=lambda _: progress.advance(reading))
         if not sources:
             for s in skipped:
-                typer.echo(f"drafter: {s.source}: {s.reason}", err=True)
+                typer.echo(f"drafter: {quote_name(s.source)}: {s.reason}", err=True)
             return None
         summary = sync.Summary(store=client.location(home), collection=client.collection_name(ef),
                                embedder=getattr(ef, "label", ef.name()), skipped=skipped)
@@ -101,6 +103,8 @@ def _ingest_locked(files: List[Path], corpus: Path, home: Path) -> Any:
                   "写入存储库失败，存储库保持导入前的状态 ")
                  + f"(store write failed: {type(e).__name__}: {' '.join(str(e).split())[:200]})")
     summary.seconds = time.perf_counter() - started
+    for note in summary.notes:
+        typer.echo(f"drafter: {note}", err=True)
     return summary
 
 
@@ -117,21 +121,16 @@ def search(
 ) -> None:
     """在存储库中查找相似的历史指标和项目 (similar past indicators and projects)."""
     from drafter.cli import emit_table, fail, write_output
+    from drafter.errors import InputError
     from drafter.render.search import print_search_table, search_json
+    from drafter.services.search import search as run_search
     from drafter.store import StoreError
-    from drafter.store.search import Filters, search_store
 
-    if not query.strip():
-        fail("查询内容为空 (empty query)")
-    filters = Filters(kind=kind.value if kind else None, level1=level1, level2=level2,
-                      agency=agency, year=year)
     try:
-        hits = search_store(query, k, filters)
-    except StoreError as e:
+        hits = run_search(query, k, kind=kind.value if kind else None, level1=level1,
+                          level2=level2, agency=agency, year=year)
+    except (InputError, StoreError) as e:
         fail(str(e))
-        return
-    except _store_failures() as e:
-        fail(f"查询存储库失败 (search failed: {type(e).__name__}: {' '.join(str(e).split())[:200]})")
         return
     if not hits:
         typer.echo("drafter: 没有匹配的结果，可放宽筛选条件 (no matching results)", err=True)
@@ -142,10 +141,8 @@ def search(
 
 
 def _store_failures() -> tuple[type[BaseException], ...]:
-    """Errors from Chroma or the network that deserve one line, not a traceback."""
-    import httpx  # always installed: chromadb's HTTP client depends on it
-    from chromadb.errors import ChromaError
-    return (ChromaError, OSError, httpx.HTTPError)
+    from drafter.services.search import store_failures
+    return store_failures()
 
 
 def _progress() -> Any:

@@ -112,11 +112,29 @@ def config_from_dict(data: dict[str, Any], source: str = "config") -> ReviewConf
     # key=str: a YAML file may give keys that are numbers (``1: 2``), which do not sort with text.
     unknown = sorted(set(data) - set(_FIELDS), key=str)
     if unknown:
-        raise InputError(f"未知配置项 (unknown config key): {', '.join(map(str, unknown))}", source)
+        raise InputError(f"未知配置项 (unknown config key): {_some(unknown)}", source)
     from pydantic import TypeAdapter, ValidationError
     try:
-        return TypeAdapter(ReviewConfig).validate_python({**ReviewConfig().__dict__, **data})
+        cfg = TypeAdapter(ReviewConfig).validate_python({**ReviewConfig().__dict__, **data})
     except ValidationError as e:
         first = e.errors()[0]
         where = ".".join(str(x) for x in first["loc"])
-        raise InputError(f"配置项取值无效 (invalid config value for {where})", source) from None
+        raise InputError(f"配置项取值无效 (invalid config value for {_some([where])})", source) from None
+    from drafter.read.labels import LEVEL1_WORDS
+    categories = sorted(set(LEVEL1_WORDS.values()))
+    # A misspelt category ("产出指标", "产品") would otherwise just never match, and S01 would
+    # silently stop checking.
+    wrong = sorted((k for k in cfg.level1_weights if k not in categories), key=str)
+    if wrong:
+        raise InputError(f"level1_weights 中有未知的一级类别 (unknown level1_weights key): {_some(wrong)}"
+                         f"；可用 {'、'.join(categories)}", source)
+    return cfg
+
+
+def _some(names: list[Any], shown: int = 5, width: int = 40) -> str:
+    """A few names, each cut short, and how many more: a file may hold a million bad keys."""
+    def cut(name: Any) -> str:
+        text = str(name)
+        return text if len(text) <= width else text[:width] + "…"
+    more = f" 等 {len(names)} 项 ({len(names)} in all)" if len(names) > shown else ""
+    return ", ".join(cut(n) for n in names[:shown]) + more

@@ -7,9 +7,12 @@ are ``None`` (``null``), never invented.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_serializer
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_serializer
+
+from drafter.dates import parse_date
 
 Op = Literal["=", "≥", "≤", ">", "<"]
 FormKind = Literal["target", "self_eval"]
@@ -88,12 +91,31 @@ class Form(BaseModel):
     department: str | None = None
     agency: str | None = None
     project_type: str | None = None
+    # 项目性质 as printed (经常性 / 一次性 / 其他一次性项目 …); drafting reads it via drafter.nature.
+    project_nature: str | None = None
+    # 计划开始日期 / 计划完成日期: the project period.
+    planned_start: dt.date | None = None
+    planned_end: dt.date | None = None
     annual_goal: str | None = None
     funds: Funds | None = None
     budget: Budget | None = None
     indicators: list[Indicator] = Field(default_factory=list)
     total_score: float | None = None
     grade: str | None = None
+
+    @field_validator("planned_start", "planned_end", mode="before")
+    @classmethod
+    def _date(cls, v: Any, info: ValidationInfo) -> Any:
+        # JSON written by hand carries dates as forms print them ("2024年1月1日"); a string that is
+        # no date is refused (the reader's one-line InputError names the field).
+        if isinstance(v, str):
+            if not v.strip():
+                return None
+            d = parse_date(v, end=info.field_name == "planned_end")
+            if d is None:
+                raise ValueError("not a date")
+            return d
+        return v
 
 
 class ParsedFile(BaseModel):

@@ -34,13 +34,29 @@ def prompts_dir() -> Path:
     return _data_dir("prompts")
 
 
-def home_dir() -> Path:
-    """DRAFTER_HOME, or the XDG data dir; created on first use."""
+def home_path() -> Path:
+    """Where DRAFTER_HOME is (the XDG data dir by default), without creating it."""
     env = os.environ.get("DRAFTER_HOME")
     if env:
-        path = Path(env).expanduser()
-    else:
-        base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-        path = Path(base) / "drafter"
-    path.mkdir(parents=True, exist_ok=True)
+        return Path(env).expanduser()
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "drafter"
+
+
+def home_dir() -> Path:
+    """DRAFTER_HOME, created on first use; HomeError (one line naming it) when it cannot be used."""
+    from drafter.errors import HomeError, quote_name
+
+    path = home_path()
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        if not path.is_dir():
+            raise NotADirectoryError(20, "Not a directory")
+        if not os.access(path, os.W_OK | os.X_OK):
+            raise PermissionError(13, "Permission denied")
+    except OSError as e:
+        why = "是文件而不是目录" if isinstance(e, (FileExistsError, NotADirectoryError)) and path.exists() \
+            else (e.strerror or type(e).__name__)
+        raise HomeError(f"DRAFTER_HOME {quote_name(path)} 无法使用：{why}，请设置为一个可写的目录 "
+                        f"(DRAFTER_HOME is not a usable directory)") from None
     return path

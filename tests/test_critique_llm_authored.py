@@ -52,7 +52,8 @@ def test_critique_is_re_asked_with_the_validators_message_then_merged(env, stub,
     assert result.exit_code == 0, result.output
     findings = json.loads(result.stdout)["findings"]
     got = [(f["code"], f["indicator_index"], f["origin"]) for f in findings]
-    assert got == [("T06", None, "rules"), ("L03", None, "llm"), ("T07", 2, "rules+llm"), ("L04", 3, "llm"),
+    assert got == [("T06", None, "rules"), ("T30", None, "rules"), ("L03", None, "llm"), ("T07", 2, "rules+llm"),
+                   ("L04", 3, "llm"),
                    ("T18", 4, "rules"), ("L05", 5, "llm")]
     l05 = findings[-1]
     assert l05["severity"] == "warning" and l05["tags"] == ["ambition", "llm"]

@@ -77,12 +77,14 @@ def test_offline_draft_is_complete_measurable_and_cited(drafts, name):
     # Announced on stderr, not mixed into the JSON.
     assert "离线引擎" in result.stderr
 
-    # Fed back into `drafter review`: nothing unmeasurable, and no error at all.
+    # Fed back into `drafter review`: nothing unmeasurable, and no error in what was drafted. The
+    # request gave no 主管部门, so the header says so (T30): that gap is the requester's to fill.
     review = run_cli(["review", str(path), "--format", "json"], DRAFTER_HOME=str(home))
-    assert review.exit_code == 0, review.stdout
     findings = json.loads(review.stdout)["findings"]
     assert not [f for f in findings if "unmeasurable" in f["tags"]], findings
-    assert not [f for f in findings if f["severity"] == "error"], findings
+    errors = [f for f in findings if f["severity"] == "error"]
+    assert [(f["code"], f["message"]) for f in errors] == [("T30", "表头未填写主管部门")], findings
+    assert review.exit_code == 1
 
 
 def test_goal_quantities_and_funds_are_rescoped_to_the_new_project(drafts):

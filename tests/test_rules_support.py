@@ -24,7 +24,8 @@ def good_target(**kw) -> Form:
         ind("效益指标", "社会效益指标", "参训人员持证上岗率", "≥90(%)"),
         ind("满意度指标", "服务对象满意度指标", "参训人员满意度", "≥90(%)"),
     ]
-    data = dict(kind="target", year=2024, project_name="物业从业人员技能培训", agency="上海市物业管理事务中心",
+    data = dict(kind="target", year=2024, project_name="物业从业人员技能培训", department="上海市住房和城乡建设管理委员会",
+                agency="上海市物业管理事务中心",
                 annual_goal="全年完成物业从业人员技能培训 1200 人次，考核合格率不低于 95%。",
                 funds=Funds(total=100.0, fiscal=100.0, carryover=0.0, other=0.0, unit="万元"),
                 indicators=indicators)

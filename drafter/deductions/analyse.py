@@ -43,5 +43,10 @@ def analyse(sources: Sequence[tuple[str, list[Form]]], client: object | None = N
         notes.extend(run.notes)
         if run.answered:
             engine = client.engine  # type: ignore[attr-defined]
+    cut = sum("truncated" in d.flags for d in deductions)
+    if cut:
+        from drafter.deductions.records import MAX_MEASURES_PER_NOTE, MAX_NOTE_CHARS
+        notes.append(f"{cut} 条偏差说明过长，已截断（每条最多 {MAX_NOTE_CHARS} 字、"
+                     f"{MAX_MEASURES_PER_NOTE} 条措施）(long notes cut)")
     return Report(engine=engine, deductions=deductions,
                   summary=summary.summarise(deductions, forms=forms, skipped=skipped), notes=notes)

@@ -9,7 +9,7 @@ form prints a rate but no score. Target forms have no scores and are not looked 
 from __future__ import annotations
 
 from drafter.deductions import notes
-from drafter.deductions.records import BUDGET_INDICATOR, Deduction
+from drafter.deductions.records import BUDGET_INDICATOR, MAX_NOTE_CHARS, Deduction, bounded
 from drafter.model import Budget, Form, Indicator
 from drafter.rules import words as W
 from drafter.values import parse_value
@@ -70,6 +70,9 @@ def _budget_row(form: Form, source: str, form_index: int) -> Deduction | None:
 
 def _judge_note(d: Deduction) -> None:
     """Split the note and flag what is missing; classification comes later."""
+    d.note, cut = bounded(d.note, MAX_NOTE_CHARS)
+    if cut:
+        d.flags.append("truncated")
     raw = d.note or ""
     if not W.strip_punct(notes.clean(raw)):  # "/" or "—" fills the cell and says nothing, like S09
         d.flags.append("no_note")

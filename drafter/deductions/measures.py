@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 
 from drafter.deductions import notes
-from drafter.deductions.records import BUDGET_INDICATOR, Deduction, Measure
+from drafter.deductions.records import (BUDGET_INDICATOR, MAX_MEASURE_CHARS, MAX_MEASURES_PER_NOTE, Deduction,
+                                       Measure, bounded)
 
 _DEADLINE = re.compile(r"(?:\d{4}年)?(?:\d{1,2}|[一二三四五六七八九十]{1,3})月(?:底|末|中旬|上旬|下旬|\d{1,2}日)?(?:前|之前|以前)?|"
                        r"(?:年底|年末|年内|上半年|下半年|季度末|每季度|每月|每年)(?:前)?")
@@ -54,9 +55,13 @@ BUDGET_TEMPLATE = (
 
 def offline_measures(d: Deduction) -> list[Measure]:
     owner = d.agency or "项目实施单位"
-    out = [Measure(action=item, owner=owner, deadline=_first(_DEADLINE, item), target=_first(_TARGET, item),
-                   indicator=d.indicator_label, source="note")
-           for item in notes.measure_items(d.measure)] if d.has_note else []
+    items = notes.measure_items(d.measure) if d.has_note else []
+    actions = [bounded(item, MAX_MEASURE_CHARS) for item in items[:MAX_MEASURES_PER_NOTE]]
+    if (len(items) > MAX_MEASURES_PER_NOTE or any(cut for _, cut in actions)) and "truncated" not in d.flags:
+        d.flags.append("truncated")
+    out = [Measure(action=item or "", owner=owner, deadline=_first(_DEADLINE, item or ""),
+                   target=_first(_TARGET, item or ""), indicator=d.indicator_label, source="note")
+           for item, _ in actions]
     out.append(template_measure(d))
     return out
 

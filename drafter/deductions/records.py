@@ -27,7 +27,21 @@ FLAGS: dict[str, str] = {
     "garbled": "说明文字疑似识别错误",
     "target_met": "实际值已达目标值仍扣分",
     "score_derived": "得分由执行率推算",
+    "truncated": "说明过长，已截断",
 }
+# A deviation note is a cell of a form, a few hundred characters; one of megabytes is pasted
+# noise, and splitting it into measures would multiply it (one note of 14 MB made 400,001
+# measures and 134 MB of output). Longer notes are cut and flagged "truncated".
+MAX_NOTE_CHARS = 5000
+MAX_MEASURES_PER_NOTE = 10
+MAX_MEASURE_CHARS = 300
+
+
+def bounded(text: str | None, limit: int) -> tuple[str | None, bool]:
+    """``text`` cut to ``limit`` characters (with "…"), and whether it was cut."""
+    if text is None or len(text) <= limit:
+        return text, False
+    return text[:limit] + "…", True
 
 
 class Measure(BaseModel):

@@ -44,7 +44,8 @@ def to_form(draft: DraftResponse, request: DraftRequest, retrieval: Retrieval) -
     funds = Funds(total=round(request.funds_wan, 4), unit="万元") if request.funds_wan is not None else None
     return Form(kind="target", year=request.year, project_name=request.name,
                 department=request.department, agency=request.agency,
-                project_type=request.project_type, annual_goal=draft.annual_goal, funds=funds,
+                project_type=request.project_type, project_nature=request.project_nature,
+                annual_goal=draft.annual_goal, funds=funds,
                 indicators=indicators)
 
 

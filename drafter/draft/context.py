@@ -9,7 +9,6 @@ tokenizers: the budget errs on the side of fitting.
 from __future__ import annotations
 
 import math
-import os
 import re
 from typing import Any
 
@@ -27,8 +26,8 @@ def estimate_tokens(text: str) -> int:
 
 
 def budget_from_env() -> int:
-    raw = os.environ.get("DRAFTER_CONTEXT_TOKENS", "").strip()
-    return int(raw) if raw.isdigit() and int(raw) > 0 else DEFAULT_BUDGET
+    from drafter.llm.profiles import context_tokens
+    return context_tokens(default=DEFAULT_BUDGET)
 
 
 def past_forms(retrieval: Retrieval, budget: int) -> tuple[list[dict[str, Any]], int]:

@@ -22,6 +22,7 @@ from drafter.llm import LLMError
 from drafter.llm.client import LLMClient
 from drafter.llm.prompts import render, template_hash
 from drafter.model import Form
+from drafter.nature import nature_kind
 
 MIN_INDICATORS, MAX_INDICATORS = 8, 16
 TEMPLATES = ("draft.system.j2", "draft.user.j2")
@@ -43,6 +44,14 @@ def draft_messages(request: DraftRequest, retrieval: Retrieval, budget: int) -> 
                        ("年度", request.year), ("项目类型", request.project_type)):
         if value:
             project[key] = value
+    nature = nature_kind(request.project_nature)
+    if request.project_nature:
+        # Said in the project block only when given, so prompts (and recorded cassettes) without
+        # it are unchanged.
+        project["项目性质"] = request.project_nature + {
+            "recurring": "（经常性项目：本项目往年的实际值可作基线）",
+            "one_off": "（一次性项目：没有本项目的历史数据，同类项目取值只作参考，取值依据不写历史标准）",
+        }.get(nature or "", "")
     system = render("draft.system.j2", level1=list(vocab.LEVEL1), level2=list(vocab.LEVEL2),
                     categories=list(vocab.CATEGORIES), bases=list(vocab.BASES))
     user = render("draft.user.j2", project=project, past=past, categories=list(vocab.CATEGORIES),

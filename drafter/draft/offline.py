@@ -14,7 +14,11 @@ project:
   indicator follows the common "<output>验收合格率 / 完成及时率" pattern, and a deadline is added;
 * cost is the new project's funds (总成本 ≤ 资金), with a similar project's funds as baseline;
 * vague past values (提升, 健全) are replaced: satisfaction keeps its name and takes the level
-  similar projects set (≥N%); other categories take the closest measurable past indicator.
+  similar projects set (≥N%); other categories take the closest measurable past indicator;
+* the project's nature (项目性质) decides what a past value is: for a recurring project, its own
+  earlier years (same name, earlier year) rank first and are cited as 本项目 history; for a one-off
+  project, no past value is its history, so baselines say 无历史数据 and cite similar projects as
+  a reference (取值依据 行业标准).
 
 Every candidate is screened by the review rules (:mod:`.review`) before it is used, and each one
 keeps the past form it came from in ``refs``.
@@ -30,6 +34,7 @@ from drafter.draft.request import DraftRequest
 from drafter.draft.retrieve import PastForm, Retrieval
 from drafter.draft.schema import DraftIndicator, DraftResponse, allowed_refs, num
 from drafter.model import Form, Funds, Indicator
+from drafter.nature import KIND_ZH, nature_kind
 
 QUOTA = {"数量": 3, "质量": 2, "时效": 2, "成本": 1, "效益": 2, "满意度": 1}
 EVIDENCE = {
@@ -72,9 +77,13 @@ class Candidate:
 def draft_offline(request: DraftRequest, retrieval: Retrieval) -> tuple[DraftResponse, list[str]]:
     """A validated draft and the notes that explain its choices."""
     notes: list[str] = []
+    if not retrieval.forms and retrieval.error:
+        # The store is there but unusable: "run ingest" alone would hide what is wrong.
+        raise OfflineError(f"无法检索历史表单，无法离线起草：{retrieval.error}")
     if not retrieval.forms:
         raise OfflineError("没有可参考的历史表单，无法离线起草：请先运行 drafter ingest 导入历史表单")
     pool = _candidates(request, retrieval)
+    _nature_note(request, retrieval, notes)
     builder = _Builder(request, retrieval, pool, notes)
     drafted = builder.build()
     with allowed_refs({p.ref_id for p in retrieval.forms}):
@@ -101,12 +110,13 @@ class _Builder:
         self.quota = dict(QUOTA)
         # Past quantities belong to past work: carry over only enough to have two.
         self.quota["数量"] = max(2, min(QUOTA["数量"], len(self.outputs)))
+        self.nature = nature_kind(request.project_nature)
 
     def build(self) -> list[DraftIndicator]:
         out: list[DraftIndicator] = []
         for category in vocab.CATEGORIES:
             # Each method proposes more than the quota, best first; screening keeps the quota.
-            made = getattr(self, f"_{_METHOD[category]}")()
+            made = [self._by_nature(d) for d in getattr(self, f"_{_METHOD[category]}")()]
             out.extend(self._screened(made, category))
         return out
 
@@ -182,6 +192,18 @@ class _Builder:
                               "%", f"{_hist(best)}；相似项目满意度目标中位数{num(level)}%", "历史标准",
                               best.past)
         return [replaced] + [self._from(c) for c in ranked if c.measurable]
+
+    def _by_nature(self, d: DraftIndicator) -> DraftIndicator:
+        """A past value as baseline, said as the project's nature makes it (see the module doc)."""
+        if d.basis != "历史标准" or self.nature is None:
+            return d
+        if self.nature == "one_off":
+            return d.model_copy(update={
+                "baseline": f"无历史数据：一次性项目，{d.baseline}仅作参考"[:120], "basis": "行业标准"})
+        past = self.retrieval.by_id().get(d.refs[0]) if d.refs else None
+        if past is not None and own_history(self.req, past.form):
+            return d.model_copy(update={"baseline": f"本项目{d.baseline}"[:120]})
+        return d
 
     # -- building blocks ---------------------------------------------------------------------
 
@@ -273,6 +295,9 @@ def _candidates(request: DraftRequest, retrieval: Retrieval) -> list[Candidate]:
     from drafter.store.features import vector
 
     q = vector(request.query)
+    # A recurring project's own earlier years are the closest evidence there is: they rank first.
+    recurring = nature_kind(request.project_nature) == "recurring"
+    own = {id(p): own_history(request, p.form) for p in retrieval.forms}
     out: list[Candidate] = []
     for past in retrieval.forms:
         for ind in past.form.indicators:
@@ -286,10 +311,39 @@ def _candidates(request: DraftRequest, retrieval: Retrieval) -> list[Candidate]:
                 continue  # past forms file registration rates as 环境效益; a draft should not copy that
             name_sim = float(q @ vector(ind.name))
             score = (0.55 * past.score + 0.45 * name_sim + (0.05 if past.form.kind == "target" else 0.0)
-                     + (0.3 if _measurable(ind, category) else 0.0))
+                     + (0.3 if _measurable(ind, category) else 0.0) + (0.5 if recurring and own[id(past)] else 0.0))
             out.append(Candidate(past, ind, category, level2, round(score, 6)))
     out.sort(key=lambda c: (-c.score, c.past.ref_id, c.ind.name))
     return out
+
+
+def own_history(request: DraftRequest, form: Form) -> bool:
+    """Is ``form`` an earlier year of the requested project (same name, not a later year)?"""
+    from drafter.rules.view import project_key
+
+    if project_key(form.project_name) != project_key(request.name):
+        return False
+    return request.year is None or form.year is None or form.year < request.year
+
+
+def _nature_note(request: DraftRequest, retrieval: Retrieval, notes: list[str]) -> None:
+    printed = request.project_nature
+    if not printed:
+        return
+    kind = nature_kind(printed)
+    if kind is None:
+        notes.append(f"项目性质「{printed}」不是已知类型（经常性 / 一次性），起草时未使用")
+        return
+    if kind == "one_off":
+        notes.append("项目性质为一次性：相似项目的取值只作参考，基线写“无历史数据”，取值依据记为行业标准")
+        return
+    mine = [p for p in retrieval.forms if own_history(request, p.form)]
+    if mine:
+        notes.append(f"项目性质为{KIND_ZH[kind]}：本项目往年表单" + "、".join(p.label for p in mine[:3])
+                     + "的指标优先沿用，其取值作为基线")
+    else:
+        notes.append(f"项目性质为{KIND_ZH[kind]}，但存储中没有本项目往年的表单：基线取自相似项目，"
+                     "请导入本项目往年的目标表或自评表（drafter ingest）")
 
 
 def _measurable(ind: Indicator, category: str) -> bool:

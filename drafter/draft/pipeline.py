@@ -56,6 +56,9 @@ def draft(request: DraftRequest, *, offline: bool = False, home: Path | None = N
         result = DraftResult(settings.engine, got.form, notes + got.notes, run_id)
     # What the draft cost, from the call log: failed and re-asked attempts count too.
     totals = llm.log.usage(run_id=run_id)["total"]  # type: ignore[attr-defined]
+    for note in llm.log.notes:  # type: ignore[attr-defined]
+        announce(note)
+        result.notes.append(note)
     result.calls, result.tokens = totals["requests"] or 0, totals["total_tokens"]
     return result
 

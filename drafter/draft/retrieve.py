@@ -24,6 +24,8 @@ from drafter.model import Form, Indicator
 KIND_ZH = {"target": "目标表", "self_eval": "自评表"}
 # As long as `drafter search` waits for an ingest to finish.
 SEARCH_LOCK_WAIT_S = 15.0
+# The built-in corpus takes a few seconds to ingest; a busy machine may take much longer.
+FIRST_USE_LOCK_WAIT_S = 120.0
 
 
 @dataclass
@@ -48,6 +50,8 @@ class PastForm:
 class Retrieval:
     forms: list[PastForm] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # Why the store could not be searched at all (damaged, locked, unreachable), if it could not.
+    error: str | None = None
 
     def by_id(self) -> dict[str, PastForm]:
         return {p.ref_id: p for p in self.forms}
@@ -70,6 +74,7 @@ def retrieve(query: str, k: int = 6, home: Path | None = None,
     try:
         hits = _project_hits(home, query, k * 3 + 10, announce, out.notes)
     except StoreError as e:
+        out.error = str(e)
         out.notes.append(f"无法检索历史表单：{e}")
         return out
     seen: set[tuple[str, str | None, int | None, str]] = set()
@@ -98,8 +103,10 @@ def _project_hits(home: Path, query: str, n: int, announce: Callable[[str], None
     if _is_empty(home, ef):
         announce("存储库为空，正在导入内置语料 corpus/（首次使用）")
         notes.append("存储库为空，已自动导入内置语料")
-        # Exclusive like `drafter ingest`; a server serialises its own writers.
-        with nullcontext() if remote else store_lock(home):
+        # Exclusive like `drafter ingest`; a server serialises its own writers. Several drafts
+        # started together on a fresh install: the others wait for the first one's ingest
+        # (bounded), then find the store filled.
+        with nullcontext() if remote else store_lock(home, wait=FIRST_USE_LOCK_WAIT_S):
             if _is_empty(home, ef):
                 _ingest_corpus(home, ef)
     # Shared, so that a search never reads a store another process is half way through writing.

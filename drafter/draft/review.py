@@ -29,8 +29,14 @@ def review(form: Form) -> list[Any]:
 CORRECTABLE_TAGS = frozenset({"unmeasurable", "classification", "funding"})
 
 
+# Header fields (主管部门, 实施单位 …) come from the request, not from the drafter: a corrective round
+# cannot supply them, so they never block (T30).
+REQUEST_TAGS = frozenset({"header"})
+
+
 def blocking(findings: list[Any]) -> list[Any]:
-    return [f for f in findings if f.severity == "error" or CORRECTABLE_TAGS & set(f.tags)]
+    return [f for f in findings if (f.severity == "error" or CORRECTABLE_TAGS & set(f.tags))
+            and not REQUEST_TAGS & set(f.tags)]
 
 
 def indicator_blocking(form: Form) -> dict[int, list[Any]]:

@@ -35,7 +35,7 @@ from drafter.llm.gate import Gate, Stopped
 from drafter.llm.log import CACHED, CallLog, CallRow, db_path
 from drafter.llm.profiles import DOWNGRADE, Settings
 from drafter.llm.recorder import EMPTY_ANSWER, AttemptRecorder
-from drafter.llm.scrub import register_secret, scrub
+from drafter.llm.scrub import mask_url, register_secret, register_url_secrets, scrub
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -71,12 +71,14 @@ class LLMClient:
                  log: CallLog | None = None):
         self.settings = settings
         register_secret(settings.api_key)
+        register_url_secrets(settings.base_url)
         logger.debug("LLM：profile=%s base_url=%s model=%s mode=%s timeout=%ss 重发≤%d 重问≤%d",
-                  settings.profile, settings.base_url, settings.model, settings.mode, settings.timeout_s,
+                  settings.profile, mask_url(settings.base_url), settings.model, settings.mode, settings.timeout_s,
                   settings.http_retries, settings.max_retries)
         if log is None:
-            from drafter.resources import home_dir
-            log = CallLog(db_path(home or home_dir()))
+            # Not home_dir(): an unusable home costs the call log (skipped, with a note), not the call.
+            from drafter.resources import home_path
+            log = CallLog(db_path(home or home_path()))
         self.log = log
         self.use_cache = use_cache
         # The mode in use; a server that rejects it moves this down the DOWNGRADE chain once,
@@ -331,7 +333,7 @@ def _request_failure(cause: BaseException, settings: Settings) -> str:
     if isinstance(cause, openai.APIStatusError):
         return f"服务器返回 HTTP {cause.status_code}"
     if isinstance(cause, openai.APIConnectionError):
-        return f"无法连接 {settings.base_url} 或连接中断"
+        return f"无法连接 {mask_url(settings.base_url)} 或连接中断"
     if isinstance(cause, ValueError):  # json.JSONDecodeError: a proxy's HTML page, a cut body
         return "服务器返回的不是合法的 JSON"
     return "请求失败"

@@ -7,10 +7,16 @@ see, what did it cost, why did it fall back". Rows are written already scrubbed 
 
 Schema changes are numbered migrations tracked in ``PRAGMA user_version``, never edits of old
 ones, so an older log file upgrades in place.
+
+The log serves the run, never the other way round: a corrupt file is moved aside (kept, renamed
+``llm.db.corrupt-…``) and a new one started; a log that cannot be opened at all (an unwritable
+home) is skipped. Either way ``notes`` says so in one line, and only ``drafter logs`` (``strict``)
+turns an unusable log into an error.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import threading
@@ -18,7 +24,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 from drafter.llm.scrub import scrub, scrub_obj
 
@@ -101,17 +107,71 @@ def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
 
+R = TypeVar("R")
+
+
+class LogError(Exception):
+    """The call log cannot be read (``drafter logs``); printed as one line."""
+
+
+def _corrupt(e: sqlite3.DatabaseError) -> bool:
+    text = str(e).lower()
+    return not isinstance(e, sqlite3.OperationalError) or "malformed" in text or "not a database" in text
+
+
 class CallLog:
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, strict: bool = False):
         self.path = Path(path)
+        self.strict = strict
+        # One line per problem met (moved aside, skipped), for the command to show.
+        self.notes: list[str] = []
+        self._disabled = False
         # One connection per thread, kept open: opening one per row would pay WAL's checkpoint
-        # (an fsync) at every close. They close when this log is garbage-collected.
+        # (an fsync) at every close. A file moved aside bumps the generation: every thread then
+        # opens the new file. They close when this log is garbage-collected.
         self._local = threading.local()
+        self._generation = 0
+
+    def _guard(self, op: Callable[[], R], fallback: R) -> R:
+        """``op()``; a corrupt file is moved aside and ``op`` tried once more on a new one."""
+        if self._disabled:
+            return fallback
+        for attempt in (1, 2):
+            try:
+                return op()
+            except sqlite3.DatabaseError as e:
+                if attempt == 1 and _corrupt(e) and self._move_aside():
+                    continue
+                problem = f"LLM 调用日志 {self.path} 无法使用（{' '.join(str(e).split())[:120]}）"
+            except OSError as e:  # the home's directory cannot be created
+                problem = f"LLM 调用日志 {self.path} 无法使用（{e.strerror}）"
+            if self.strict:
+                raise LogError(problem) from None
+            self._disabled = True
+            self.notes.append(problem + "，本次不记录调用日志 (call log skipped)")
+            return fallback
+        return fallback  # pragma: no cover - the loop returns
+
+    def _move_aside(self) -> bool:
+        import os
+        import uuid
+        aside = self.path.with_name(f"{self.path.name}.corrupt-{uuid.uuid4().hex[:8]}")
+        try:
+            os.replace(self.path, aside)
+        except OSError:
+            return False
+        self._generation += 1  # connections still on the old file reopen on the new one
+        for suffix in ("-wal", "-shm", "-journal"):  # SQLite's own side files belong to the old one
+            with contextlib.suppress(OSError):
+                os.replace(f"{self.path}{suffix}", f"{aside}{suffix}")
+        self.notes.append(f"LLM 调用日志 {self.path} 已损坏，已移到 {aside.name}，新建日志 (corrupt log moved aside)")
+        return True
 
     def _connect(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
-        if conn is None:
+        if conn is None or getattr(self._local, "generation", -1) != self._generation:
             conn = self._local.conn = self._open()
+            self._local.generation = self._generation
         return conn
 
     def _open(self) -> sqlite3.Connection:
@@ -121,8 +181,8 @@ class CallLog:
         conn = sqlite3.connect(str(self.path), timeout=30)
         conn.row_factory = sqlite3.Row
         # A log and a cache, not a ledger: WAL without an fsync per commit. Concurrent calls
-        # (--jobs) would otherwise queue behind each other's fsync for the write lock; a crash
-        # can lose the last rows, never corrupt the file.
+        # (--jobs) would otherwise queue behind each other's commit fsync for the write lock; a
+        # crash can lose the last rows, never corrupt the file.
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
         # Concurrent calls (--jobs) of one process would otherwise race to create the tables.
@@ -131,8 +191,10 @@ class CallLog:
         return conn
 
     def record(self, rows: list[CallRow]) -> None:
-        if not rows:
-            return
+        if rows:
+            self._guard(lambda: self._record(rows), None)
+
+    def _record(self, rows: list[CallRow]) -> None:
         with self._connect() as conn:
             for r in rows:
                 conn.execute(
@@ -148,11 +210,17 @@ class CallLog:
     def cache_get(self, key: str) -> str | None:
         if not self.path.exists():
             return None
+        return self._guard(lambda: self._cache_get(key), None)
+
+    def _cache_get(self, key: str) -> str | None:
         with nullcontext(self._connect()) as conn:
             row = conn.execute("SELECT output FROM cache WHERE key = ?", (key,)).fetchone()
         return row["output"] if row else None
 
     def cache_put(self, key: str, task: str, model: str, output: str) -> None:
+        self._guard(lambda: self._cache_put(key, task, model, output), None)
+
+    def _cache_put(self, key: str, task: str, model: str, output: str) -> None:
         with self._connect() as conn:
             conn.execute("INSERT OR REPLACE INTO cache (key, task, model, created, output)"
                          " VALUES (?,?,?,?,?)", (key, task, model, now(), scrub(output)))
@@ -170,14 +238,20 @@ class CallLog:
         if n is not None:
             sql += " LIMIT ?"
             args.append(n)
-        with nullcontext(self._connect()) as conn:
-            out = [_decode(dict(r)) for r in conn.execute(sql, args)]
-        return list(reversed(out))
+
+        def read() -> list[dict[str, Any]]:
+            with nullcontext(self._connect()) as conn:
+                return [_decode(dict(r)) for r in conn.execute(sql, args)]
+        none: list[dict[str, Any]] = []
+        return list(reversed(self._guard(read, none)))
 
     def usage(self, run_id: str | None = None) -> dict[str, Any]:
         """Totals over the log: attempts, requests, cache hits, tokens, per model and per run."""
         if not self.path.exists():
             return _empty_usage()
+        return self._guard(lambda: self._usage(run_id), _empty_usage())
+
+    def _usage(self, run_id: str | None) -> dict[str, Any]:
         where, args = ("WHERE run_id = ?", [run_id]) if run_id else ("", [])
         with nullcontext(self._connect()) as conn:
             total = dict(conn.execute(_USAGE_SQL.format(select="", where=where, group=""), args).fetchone())

@@ -114,6 +114,7 @@ def resolve(env: dict[str, str] | None = None) -> tuple[Settings | None, str]:
         raise ConfigError(f"未知的 DRAFTER_MODE：{mode}（可选 {', '.join(MODES)}）")
     if not mode:
         mode = "MD_JSON" if _REASONING.search(model) else profile.mode
+    _number(env, "DRAFTER_CONTEXT_TOKENS", 2500)  # read by the draft task; refused here, before any call
     return Settings(
         profile=profile.name,
         base_url=base_url or profile.base_url,
@@ -142,13 +143,25 @@ def _guess(base_url: str, env: dict[str, str]) -> Profile | None:
 
 
 def _number(env: dict[str, str], name: str, default: float) -> float:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
+    from drafter.envvars import EnvError, number
+
+    low, high, integer, low_open = LIMITS[name]
     try:
-        value = float(raw)
-    except ValueError:
-        raise ConfigError(f"{name} 必须是数字：{raw!r}") from None
-    if value < 0:
-        raise ConfigError(f"{name} 不能为负数：{raw!r}")
-    return value
+        return number(env, name, default, low=low, high=high, integer=integer, low_open=low_open)
+    except EnvError as e:
+        raise ConfigError(str(e)) from None
+
+
+# (low, high, integer, low excluded): a timeout of 0 or nan, 1e9 retries, would hang or spin.
+LIMITS: dict[str, tuple[float, float, bool, bool]] = {
+    "DRAFTER_TIMEOUT": (0, 3600, False, True),
+    "DRAFTER_HTTP_RETRIES": (0, 10, True, False),
+    "DRAFTER_MAX_RETRIES": (0, 10, True, False),
+    "DRAFTER_MAX_TOKENS": (1, 1_000_000, True, False),
+    "DRAFTER_CONTEXT_TOKENS": (1, 1_000_000, True, False),
+}
+
+
+def context_tokens(env: dict[str, str] | None = None, default: int = 2500) -> int:
+    """DRAFTER_CONTEXT_TOKENS: how many tokens of past forms go into a prompt."""
+    return int(_number(dict(os.environ if env is None else env), "DRAFTER_CONTEXT_TOKENS", default))

@@ -19,11 +19,15 @@ FIELD_LABELS: list[tuple[str, tuple[str, ...]]] = [
     ("agency", ("实施单位", "申报单位名称", "申报单位", "项目实施单位", "预算单位", "项目单位")),
     ("project_type", ("项目类别", "项目类型")),
     ("project_nature", ("项目性质",)),
+    # Not "项目完成时间": that is also a common 时效 indicator name.
+    ("planned_start", ("计划开始日期", "计划开始时间", "项目开始日期")),
+    ("planned_end", ("计划完成日期", "计划完成时间", "计划结束日期", "计划结束时间", "项目完成日期",
+                     "项目结束日期")),
 ]
 # Labels that end a value: the next field on the same row.
 _STOP_LABELS = tuple(
     w for _, ws in FIELD_LABELS for w in ws
-) + ("计划开始日期", "计划完成日期", "项目负责人", "联系电话", "绩效类型", "是否含有政府购买服务",
+) + ("项目负责人", "联系电话", "绩效类型", "是否含有政府购买服务",
      "项目期", "资金", "年度")
 _ANY_LABEL = re.compile("|".join(re.escape(w) for _, ws in FIELD_LABELS for w in ws))
 _YEAR_TITLE = re.compile(r"(?:19|20)\d\d(?=\s*\d?\s*年度)|(?<=\()\s*(?:19|20)\d\d(?=\s*年)")

@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from drafter.dates import parse_date
 from drafter.model import Form
+from drafter.nature import nature_kind
 from drafter.read.header import (
     extract_budget, extract_fields, extract_funds, extract_total_and_grade, find_year,
 )
@@ -109,7 +111,10 @@ def _read_form(preamble: list[Row], body: list[Row], aligned: bool = False) -> t
         project_name=fields.get("project_name"),
         department=fields.get("department"),
         agency=fields.get("agency"),
-        project_type=fields.get("project_type") or fields.get("project_nature"),
+        project_type=fields.get("project_type"),
+        project_nature=_nature(fields),
+        planned_start=parse_date(fields.get("planned_start")),
+        planned_end=parse_date(fields.get("planned_end"), end=True),
         annual_goal=_annual_goal(head_rows, self_eval),
         funds=None if self_eval else extract_funds(head_rows),
         budget=extract_budget(head_rows) if self_eval else None,
@@ -118,6 +123,14 @@ def _read_form(preamble: list[Row], body: list[Row], aligned: bool = False) -> t
         grade=grade if self_eval else None,
     )
     return form, sure
+
+
+def _nature(fields: dict[str, str]) -> str | None:
+    """项目性质; the 2020 Shanghai layout prints it under 项目类别 ("项目类别：其他一次性项目")."""
+    if fields.get("project_nature"):
+        return fields["project_nature"]
+    category = fields.get("project_type")
+    return category if nature_kind(category) is not None else None
 
 
 def _could_head_table(rows: list[Row], i: int) -> bool:

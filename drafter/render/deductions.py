@@ -6,7 +6,6 @@ The HTML report with charts lives in :mod:`drafter.render.report_html`; the help
 
 from __future__ import annotations
 
-import io
 import json
 from typing import Any
 
@@ -101,24 +100,25 @@ def _short(text: str, n: int) -> str:
 # ---- Markdown ---------------------------------------------------------------------------------
 
 def _cell(text: Any) -> str:
-    return str(text if text is not None else "").replace("|", "\\|").replace("\n", " ")
+    from drafter.render.markdown import md_text
+    return md_text(text)
 
 
 def report_markdown(report: Report) -> str:
     s = report.summary
     out = ["# 绩效自评扣分原因分析", ""]
-    out += [f"- {line}" for line in headline(report)]
-    out += [f"- {n}" for n in report.notes]
+    out += [f"- {_cell(line)}" for line in headline(report)]
+    out += [f"- {_cell(n)}" for n in report.notes]
     out += ["", "## 按原因类别", "", "| 类别 | 代码 | 处数 | 失分 | 占比 |", "|---|---|---:|---:|---:|"]
     for code, c in s["by_category"].items():
-        out.append(f"| {c['name']} | `{code}` | {c['count']} | {pts(c['lost'])} | {c['share']:.1f}% |")
+        out.append(f"| {_cell(c['name'])} | `{code}` | {c['count']} | {pts(c['lost'])} | {c['share']:.1f}% |")
     out.append(f"| **合计** | | **{s['count']}** | **{pts(s['total_lost'])}** | 100% |")
 
     out += ["", "## 按实施单位", "", "| 实施单位 | 项目数 | 处数 | 失分 | 主要原因 |", "|---|---:|---:|---:|---|"]
     for name, a in s["by_agency"].items():
         top = next(iter(a["by_category"]), None)
         main = s["by_category"][top]["name"] if top else ""
-        out.append(f"| {_cell(name)} | {a['projects']} | {a['count']} | {pts(a['lost'])} | {main} |")
+        out.append(f"| {_cell(name)} | {a['projects']} | {a['count']} | {pts(a['lost'])} | {_cell(main)} |")
 
     out += ["", "## 按指标层级", "", "| 一级指标 | 二级指标 | 处数 | 失分 |", "|---|---|---:|---:|"]
     for l1, v in s["by_level"].items():
@@ -128,10 +128,10 @@ def report_markdown(report: Report) -> str:
 
     out += ["", "## 常见原因", ""]
     for k, cause in enumerate(s["top_causes"], start=1):
-        out.append(f"### {k}. {cause['name']}（{cause['count']} 处，失分 {pts(cause['lost'])}）")
+        out.append(f"### {k}. {_cell(cause['name'])}（{cause['count']} 处，失分 {pts(cause['lost'])}）")
         out.append("")
         if cause["cues"]:
-            out.append(f"常见说法：{'、'.join(cause['cues'])}")
+            out.append(f"常见说法：{_cell('、'.join(cause['cues']))}")
             out.append("")
         for ex in cause["examples"]:
             where = f"{ex['project_name'] or NO_PROJECT} · {ex['indicator_name'] or NO_INDICATOR_NAME}，失分 {pts(ex['lost'])}"
@@ -140,7 +140,7 @@ def report_markdown(report: Report) -> str:
 
     if s["flags"]:
         out += ["## 偏差说明的问题", "", "| 问题 | 处数 |", "|---|---:|"]
-        out += [f"| {f['name']} | {f['count']} |" for f in s["flags"].values()]
+        out += [f"| {_cell(f['name'])} | {f['count']} |" for f in s["flags"].values()]
         out.append("")
 
     out += ["## 扣分明细", "",
@@ -148,15 +148,16 @@ def report_markdown(report: Report) -> str:
             "|---:|---|---|---|---:|---:|---:|---|---|---|---|"]
     for k, d in enumerate(report.deductions, start=1):
         out.append(f"| {k} | {_cell(d.agency)} | {_cell(project_label(d))} | {_cell(d.indicator_label)} | "
-                   f"{pts(d.weight)} | {pts(d.score)} | {pts(d.lost)} | {d.category_name} | "
-                   f"{_cell(d.reason)} | {_cell(d.measure)} | {'、'.join(flag_names(d))} |")
+                   f"{pts(d.weight)} | {pts(d.score)} | {pts(d.lost)} | {_cell(d.category_name)} | "
+                   f"{_cell(d.reason)} | {_cell(d.measure)} | {_cell('、'.join(flag_names(d)))} |")
 
     out += ["", "## 改进措施", ""]
     for k, d in enumerate(report.deductions, start=1):
-        out.append(f"### {k}. {project_label(d)} · {d.indicator_label}（失分 {pts(d.lost)}，{d.category_name}）")
+        out.append(f"### {k}. {_cell(project_label(d))} · {_cell(d.indicator_label)}"
+                   f"（失分 {pts(d.lost)}，{_cell(d.category_name)}）")
         out.append("")
         for m in d.improvement_measures:
-            out.append(f"- 【{SOURCE_NAMES[m.source]}】{measure_text(m)}")
+            out.append(f"- 【{SOURCE_NAMES[m.source]}】{_cell(measure_text(m))}")
         out.append("")
     return "\n".join(out).rstrip() + "\n"
 
@@ -166,7 +167,7 @@ def report_markdown(report: Report) -> str:
 def report_xlsx(report: Report) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
-    from drafter.render.xlsx import cell_safe
+    from drafter.render.xlsx import cell_safe, workbook_bytes
 
     wb = Workbook()
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
@@ -219,6 +220,4 @@ def report_xlsx(report: Report) -> bytes:
                       for e in c["examples"])]
            for c in s["top_causes"]],
           [30, 8, 8, 30, 80])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)

@@ -44,20 +44,22 @@ def print_draft_table(result: Any, console: Any) -> None:
 
 def draft_markdown(result: Any) -> str:
     form = result.form
-    lines = [f"# {form.project_name or ''} 绩效目标草稿", "",
-             f"- 起草引擎：{engine_label(result.engine)}"]
-    for label, value in (("年度", form.year), ("实施单位", form.agency), ("主管部门", form.department)):
+    lines = [f"# {_md(form.project_name or '')} 绩效目标草稿", "",
+             f"- 起草引擎：{_md(engine_label(result.engine))}"]
+    for label, value in (("年度", form.year), ("实施单位", form.agency), ("主管部门", form.department),
+                         ("项目性质", form.project_nature)):
         if value:
-            lines.append(f"- {label}：{value}")
+            lines.append(f"- {label}：{_md(value)}")
     if form.funds and form.funds.total is not None:
-        lines.append(f"- 项目资金：{form.funds.total:g}{form.funds.unit or ''}")
-    lines += ["", "## 年度绩效目标", "", form.annual_goal or "", "", "## 绩效指标", "",
+        lines.append(f"- 项目资金：{form.funds.total:g}{_md(form.funds.unit or '')}")
+    lines += ["", "## 年度绩效目标", "", _md(form.annual_goal or ""), "", "## 绩效指标", "",
               "| 一级指标 | 二级指标 | 三级指标 | 指标值 | 基线 | 取值依据 | 数据来源 | 参考表单 |",
               "|---|---|---|---|---|---|---|---|"]
     for ind in form.indicators:
         cells = (ind.level1 or "", ind.level2 or "", ind.name, ind.target_raw or "", ind.baseline or "",
-                 ind.basis or "", ind.evidence or "", "<br>".join(ind.refs or []))
-        lines.append("| " + " | ".join(_md(c) for c in cells) + " |")
+                 ind.basis or "", ind.evidence or "")
+        refs = "<br>".join(_md(r) for r in ind.refs or [])
+        lines.append("| " + " | ".join(_md(c) for c in cells) + f" | {refs} |")
     if result.notes:
         lines += ["", "## 说明", ""] + [f"- {_md(n)}" for n in result.notes]
     return "\n".join(lines) + "\n"
@@ -68,8 +70,9 @@ def _short_ref(ref: str) -> str:
     return ref.split("#", 1)[1] if "#" in ref else ref
 
 
-def _md(text: str) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+def _md(text: Any) -> str:
+    from drafter.render.markdown import md_text
+    return md_text(text)
 
 
 # The LLM call log (`drafter logs`): drafts are what make LLM calls, so their log renders here.

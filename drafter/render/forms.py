@@ -58,6 +58,10 @@ def form_summary(form: Form) -> str:
         parts.append(f"主管部门 {form.department}")
     if form.agency:
         parts.append(f"实施单位 {form.agency}")
+    if form.project_nature:
+        parts.append(f"项目性质 {form.project_nature}")
+    if form.planned_start or form.planned_end:
+        parts.append(f"计划期间 {form.planned_start or '—'} 至 {form.planned_end or '—'}")
     if form.funds and form.funds.total is not None:
         parts.append(f"资金总额 {form.funds.total:,.2f}{form.funds.unit or ''}")
     if form.budget:

@@ -121,7 +121,8 @@ def print_findings_table(findings: list[Finding], batch: Batch, console, show_cl
 
 
 def _md(text: str | None) -> str:
-    return (text or "").replace("|", "\\|").replace("\n", "<br>")
+    from drafter.render.markdown import md_text
+    return md_text(text, newline="<br>")
 
 
 _ORIGIN_ZH = {"llm": "模型", "rules+llm": "规则+模型"}
@@ -189,7 +190,7 @@ def findings_sarif(findings: list[Finding], rules, version: str) -> bytes:
             "level": _SARIF_LEVEL[f.severity],
             "message": {"text": f.message + (f"\n建议：{f.suggestion}" if f.suggestion else "")},
             "locations": [{
-                "physicalLocation": {"artifactLocation": {"uri": f.source.replace("\\", "/")}},
+                "physicalLocation": {"artifactLocation": {"uri": artifact_uri(f.source)}},
                 "logicalLocations": [{"name": f.indicator_name or where, "fullyQualifiedName": where,
                                       "kind": "member" if f.indicator_index is not None else "module"}],
             }],
@@ -208,6 +209,23 @@ def findings_sarif(findings: list[Finding], rules, version: str) -> bytes:
         }],
     }
     return _dumps(doc)
+
+
+def artifact_uri(source: str) -> str:
+    """A file name as a SARIF ``artifactLocation.uri`` (RFC 3986): relative stays relative.
+
+    Spaces, ``#``, ``%``, ``?``, Chinese characters and the like are percent-encoded (as UTF-8);
+    an absolute path becomes a ``file://`` URI. A colon in a relative path is encoded too, so
+    ``a:b.txt`` cannot read as a scheme.
+    """
+    import re
+    from urllib.parse import quote
+
+    path = source.replace("\\", "/")
+    drive = re.match(r"^[A-Za-z]:/", path)
+    if path.startswith("/") or drive:
+        return "file://" + ("/" if drive else "") + quote(path, safe="/:" if drive else "/")
+    return quote(path, safe="/")
 
 
 def rules_table(rules, console) -> None:

@@ -35,6 +35,22 @@ def forms_to_xlsx(forms: Sequence[Form], findings: Iterable[object] = ()) -> byt
         _annotate(ws, [f for f in findings if getattr(f, "form_index", None) == k], rows_of)
     if findings:
         _findings_sheet(wb, findings, forms)
+    return workbook_bytes(wb)
+
+
+def workbook_bytes(wb) -> bytes:
+    """The workbook as .xlsx bytes, every string cell stored as text.
+
+    openpyxl turns any string starting with ``=`` into a formula, so form text such as
+    ``=500.00(人)`` or ``=100%`` would become a live (and broken) formula, or one a hostile form
+    planted. drafter computes no formulas, so every formula cell here is text that was misread:
+    this is the one place every workbook drafter writes passes through before it is saved.
+    """
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f" and isinstance(cell.value, str):
+                    cell.data_type = "s"
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -74,8 +90,12 @@ def _write_form(ws, form: Form) -> dict[int, int]:
     ws.cell(1, 1, title).font = Font(bold=True, size=14)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
     ws.cell(1, 1).alignment = Alignment(horizontal="center")
-    header = [("项目名称", form.project_name), ("主管部门", form.department),
-              ("实施单位", form.agency), ("项目类别", form.project_type)]
+    header: list[tuple[str, object]] = [
+        ("项目名称", form.project_name), ("主管部门", form.department), ("实施单位", form.agency),
+        ("项目类别", form.project_type), ("项目性质", form.project_nature),
+        # ISO text, not a date cell: it reads the same in every locale and reads back as printed.
+        ("计划开始日期", form.planned_start and form.planned_start.isoformat()),
+        ("计划完成日期", form.planned_end and form.planned_end.isoformat())]
     if form.funds:
         unit = form.funds.unit or "元"
         header += [(f"年度资金总额（{unit}）", form.funds.total),
@@ -120,8 +140,6 @@ def _write_form(ws, form: Form) -> dict[int, int]:
             values += [ind.baseline, ind.basis, ind.evidence, "；".join(ind.refs or [])]
         for j, v in enumerate(values, start=1):
             c = ws.cell(r, j, v)
-            if isinstance(v, str) and v.startswith("="):
-                c.data_type = "s"  # "=100%" is a value, not a formula
             c.border, c.alignment = border, wrap
     # 二级 first: once 一级 cells are merged, the rows below read as empty.
     _merge_runs(ws, table_top + 1, r, 2, within=1)

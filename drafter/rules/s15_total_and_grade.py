@@ -12,7 +12,8 @@ def check(view: FormView):
     """
     检查内容：
     总分应等于各指标得分之和加预算执行得分；评分等级应与总分所在区间一致（默认 优 ≥90、
-    良 80–89、中 60–79、差 <60，可配置）。表中未填总分或等级时，给出应填的数值（提示级）。
+    良 80–89、中 60–79、差 <60，可配置）。满分不是 100 分时（配置 total_points），等级按
+    总分折合的百分制分数判定。表中未填总分或等级时，给出应填的数值（提示级）。
 
     为什么重要：
     总分和等级是自评结果的“结论”，直接用于预算安排（优先保障、压减、取消）。加总错误或等级
@@ -21,6 +22,7 @@ def check(view: FormView):
     示例：
     指标得分合计 87 + 预算执行 10 = 97，表中总分 98，等级“优”。
     总分 89，等级“优”（应为“良”）。
+    满分 150 分，总分 130（折合 86.67 分），等级“优”（应为“良”）。
 
     如何修改：
     重新加总得分；按配置的分数区间确定等级。
@@ -46,11 +48,15 @@ def check(view: FormView):
     basis = total if total is not None else computed
     if basis is None:
         return
-    expected = cfg.grade_for(basis)
+    # Bands are on a 100-point scale: a form scored out of 150 is graded on its percentage.
+    scaled = abs(cfg.total_points - 100.0) > 1e-9 and cfg.total_points > 0
+    pct = basis / cfg.total_points * 100 if scaled else basis
+    expected = cfg.grade_for(pct)
+    said = f"总分 {pts(basis)}/{pts(cfg.total_points)}，折合 {pts(pct)} 分" if scaled else f"总分 {pts(basis)}"
     grade = (form.grade or "").strip()
     if grade and grade != expected:
-        yield view.hit(None, f"评分等级应为「{expected}」（总分 {pts(basis)}，{expected} {cfg.band_text(expected)}），"
+        yield view.hit(None, f"评分等级应为「{expected}」（{said}，{expected} {cfg.band_text(expected)}），"
                              f"表中为「{grade}」", f"改为「{expected}」")
     elif not grade:
-        yield view.hit(None, f"未填写评分等级，按总分 {pts(basis)} 应为「{expected}」（{cfg.band_text(expected)}）",
+        yield view.hit(None, f"未填写评分等级，按{said}应为「{expected}」（{cfg.band_text(expected)}）",
                        f"填写等级「{expected}」", severity="info")

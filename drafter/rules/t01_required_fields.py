@@ -13,7 +13,8 @@ def check(view: FormView):
     检查内容：
     每个三级指标都应填写一级指标、二级指标、指标名称、年度指标值；定量指标还要有指标性质
     （≥、≤、= 等符号）；自评表还要有实际完成值。指标值缺失（或在导出、识别中丢失）的行同时标记为
-    “不可衡量”（unmeasurable）。计量单位由 T04 检查。
+    “不可衡量”（unmeasurable）。指标值只有“*”“**”“/”“—”等占位符的，按未填写处理（而不是
+    表述模糊）。计量单位由 T04 检查。
 
     为什么重要：
     审核按“四逐”（逐单位、逐项目、逐指标、逐数值）进行，缺项的指标无法审核，年终也无法打分。
@@ -22,6 +23,7 @@ def check(view: FormView):
     示例：
     产出指标 / 数量指标 / 资金到位及时率 / 100%（缺少“=”或“≥”）
     效益指标 / （空） / 居民群众知晓率 / （空）
+    产出指标 / 质量指标 / 维修验收合格率 / **
 
     如何修改：
     补齐缺失的栏目：指标值写成“符号 + 数值 + 单位”，如“=100%”“≥95%”“≤10个工作日”；
@@ -39,7 +41,10 @@ def check(view: FormView):
             missing.append("指标名称")
         lost = it.kind == MISSING
         if lost:
-            missing.append("年度指标值")
+            printed = W.squash(ind.target_raw or ind.qualitative)
+            # "**" or "/" is the template's blank left unfilled: the same gap, said as such.
+            missing.append(f"年度指标值（只有占位符「{printed}」）" if W.is_placeholder(printed)
+                           else "年度指标值")
         elif it.kind == NUMERIC and not it.target.op:
             missing.append("指标性质（≥、≤、= 等符号）")
         if self_eval and not W.squash(ind.actual_raw):

@@ -58,7 +58,7 @@ def kind_of(v: Value) -> str:
 @lru_cache(maxsize=65536)
 def _text_kind(qualitative: str | None) -> str:
     q = W.squash(qualitative)
-    if not q:
+    if not q or W.is_placeholder(q):
         return MISSING
     if W.has_digit(q):
         return RELATIVE if W.is_relative(q) and not W.has_baseline(q) else TEXT_OK

@@ -114,6 +114,20 @@ def squash(text: str | None) -> str:
     return "".join(text.split()) if text else ""
 
 
+# A cell holding only these marks was left as the template had it ("*", "**", "/", "—"): it is an
+# empty cell, not wording to improve.
+_PLACEHOLDER = re.compile(r"^[*＊×/／\\\-－—–_…·.。]+$")
+
+
+def is_placeholder(text: str | None) -> bool:
+    return bool(_PLACEHOLDER.match(squash(text)))
+
+
+def blank(text: str | None) -> bool:
+    """Nothing written, or only a placeholder."""
+    return not squash(text) or is_placeholder(text)
+
+
 def strip_punct(text: str) -> str:
     return _PUNCT.sub("", text)
 

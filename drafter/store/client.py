@@ -36,7 +36,9 @@ def persist_dir(home: Path) -> Path | None:
 
 def location(home: Path) -> str:
     """Where the store is, for summaries and messages."""
-    return chroma_url() or str(generations.root(home))
+    from drafter.llm.scrub import mask_url
+    url = chroma_url()
+    return mask_url(url) if url else str(generations.root(home))
 
 
 def settings() -> Settings:
@@ -57,7 +59,7 @@ def open_client(home: Path) -> Any:
         try:
             return chromadb.HttpClient(host=host, port=port, ssl=ssl, settings=settings())
         except Exception as e:
-            raise StoreError(f"无法连接 Chroma 服务器 {url} (cannot reach Chroma server: "
+            raise StoreError(f"无法连接 Chroma 服务器 {_masked(url)} (cannot reach Chroma server: "
                              f"{type(e).__name__})") from None
     path = persist_dir(home)
     if path is None:
@@ -127,13 +129,19 @@ def other_collections(client: Any, ef: EmbeddingFunction[Documents]) -> list[str
 def _parse_url(url: str) -> tuple[str, int, bool]:
     parts = urlsplit(url if "://" in url else f"http://{url}")
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise StoreError(f"DRAFTER_CHROMA_URL 格式不对，应为 http://主机:端口 (bad URL: {url})")
+        raise StoreError(f"DRAFTER_CHROMA_URL 格式不对，应为 http://主机:端口 (bad URL: {_masked(url)})")
     ssl = parts.scheme == "https"
     try:
         port = parts.port or (443 if ssl else 8000)
     except ValueError:
-        raise StoreError(f"DRAFTER_CHROMA_URL 端口不对 (bad port: {url})") from None
+        raise StoreError(f"DRAFTER_CHROMA_URL 端口不对 (bad port: {_masked(url)})") from None
     return parts.hostname, port, ssl
+
+
+def _masked(url: str) -> str:
+    # Messages end up in a draft's notes and -o files, not only on stderr (which scrubs anyway).
+    from drafter.llm.scrub import mask_url
+    return mask_url(url)
 
 
 def _brief(e: BaseException) -> str:

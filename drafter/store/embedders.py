@@ -126,8 +126,9 @@ class OpenAICompatEmbedding(EmbeddingFunction[Documents]):
             except ImportError:  # pragma: no cover - openai is a dependency
                 raise StoreError("需要 openai 包 (pip install openai)") from None
             key = self._api_key or os.environ.get("DRAFTER_EMBED_API_KEY") or os.environ.get("OPENAI_API_KEY")
-            from drafter.llm.scrub import register_secret
+            from drafter.llm.scrub import register_secret, register_url_secrets
             register_secret(key)
+            register_url_secrets(self.base_url)
             if not key and not self.base_url:
                 raise StoreError("已设置 DRAFTER_EMBED_MODEL，但缺少 OPENAI_API_KEY 或 OPENAI_BASE_URL "
                                  "(embedding model set but no key or base URL)")
@@ -153,8 +154,10 @@ class OpenAICompatEmbedding(EmbeddingFunction[Documents]):
         return ["cosine", "l2", "ip"]
 
     def get_config(self) -> dict[str, Any]:
-        # Never the key: Chroma persists this config with the collection.
-        return {"model": self.model, "base_url": self.base_url, "dimensions": self.dimensions,
+        # Never the key, nor credentials inside the URL: Chroma persists this config with the
+        # collection.
+        from drafter.llm.scrub import mask_url
+        return {"model": self.model, "base_url": mask_url(self.base_url) or None, "dimensions": self.dimensions,
                 "batch_size": self.batch_size}
 
     @staticmethod
@@ -198,13 +201,14 @@ def embed_docs(ef: EmbeddingFunction[Documents], docs: Sequence[Any]) -> Embeddi
 
 
 def _int(env: dict[str, str], name: str) -> int | None:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return None
+    from drafter.envvars import EnvError, number
+
+    high = {"DRAFTER_EMBED_DIMENSIONS": 65536, "DRAFTER_EMBED_BATCH": 2048}[name]
     try:
-        return int(raw)
-    except ValueError:
-        raise StoreError(f"{name} 必须是整数 (must be an integer): {raw!r}") from None
+        value = number(env, name, 0, low=1, high=high, integer=True)
+    except EnvError as e:
+        raise StoreError(str(e)) from None
+    return int(value) or None
 
 
 def _one_line(e: BaseException) -> str:

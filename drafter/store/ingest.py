@@ -65,6 +65,8 @@ class Summary:
     counts: Counts = field(default_factory=Counts)
     skipped: list[Skipped] = field(default_factory=list)
     seconds: float = 0.0
+    # Repairs made to the store's layout before writing (generations.repair).
+    notes: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -75,6 +77,7 @@ class Summary:
             "unchanged": self.counts.unchanged, "removed": self.counts.removed,
             "skipped": [{"source": s.source, "reason": s.reason} for s in self.skipped],
             "seconds": round(self.seconds, 3),
+            "notes": self.notes,
         }
 
 
@@ -169,6 +172,7 @@ def ingest(home: Path, embedder: Any, sources: list[Source], summary: Summary,
     if client.chroma_url() is not None:
         return _ingest_remote(home, embedder, sources, summary, on_source)
     from drafter.store import generations
+    summary.notes.extend(generations.repair(home))
     generations.prune(home)  # copies left by a killed ingest, even when there is nothing to write
     if not _local_changes(home, embedder, sources):
         for src in sources:
