@@ -20,7 +20,7 @@ import contextlib
 import json
 import sqlite3
 import threading
-from contextlib import nullcontext
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -126,11 +126,6 @@ class CallLog:
         # One line per problem met (moved aside, skipped), for the command to show.
         self.notes: list[str] = []
         self._disabled = False
-        # One connection per thread, kept open: opening one per row would pay WAL's checkpoint
-        # (an fsync) at every close. A file moved aside bumps the generation: every thread then
-        # opens the new file. They close when this log is garbage-collected.
-        self._local = threading.local()
-        self._generation = 0
 
     def _guard(self, op: Callable[[], R], fallback: R) -> R:
         """``op()``; a corrupt file is moved aside and ``op`` tried once more on a new one."""
@@ -160,7 +155,6 @@ class CallLog:
             os.replace(self.path, aside)
         except OSError:
             return False
-        self._generation += 1  # connections still on the old file reopen on the new one
         for suffix in ("-wal", "-shm", "-journal"):  # SQLite's own side files belong to the old one
             with contextlib.suppress(OSError):
                 os.replace(f"{self.path}{suffix}", f"{aside}{suffix}")
@@ -168,23 +162,15 @@ class CallLog:
         return True
 
     def _connect(self) -> sqlite3.Connection:
-        conn = getattr(self._local, "conn", None)
-        if conn is None or getattr(self._local, "generation", -1) != self._generation:
-            conn = self._local.conn = self._open()
-            self._local.generation = self._generation
-        return conn
-
-    def _open(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # Several drafter processes may share one home (a batch script, a test run); wait for
         # the writer instead of failing with "database is locked".
         conn = sqlite3.connect(str(self.path), timeout=30)
         conn.row_factory = sqlite3.Row
-        # A log and a cache, not a ledger: WAL without an fsync per commit. Concurrent calls
-        # (--jobs) would otherwise queue behind each other's commit fsync for the write lock; a
-        # crash can lose the last rows, never corrupt the file.
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=NORMAL")
+        # A log and a cache, not a ledger: no fsync per commit. With --jobs the workers would
+        # otherwise queue behind each other's fsync for SQLite's write lock. An OS crash can at
+        # worst leave a corrupt file, which is moved aside like any other (above).
+        conn.execute("PRAGMA synchronous=OFF")
         # Concurrent calls (--jobs) of one process would otherwise race to create the tables.
         with _MIGRATING:
             _migrate(conn)
@@ -195,7 +181,7 @@ class CallLog:
             self._guard(lambda: self._record(rows), None)
 
     def _record(self, rows: list[CallRow]) -> None:
-        with self._connect() as conn:
+        with closing(self._connect()) as conn, conn:
             for r in rows:
                 conn.execute(
                     "INSERT INTO calls (run_id, time, task, profile, model, mode, prompt_hash,"
@@ -213,7 +199,7 @@ class CallLog:
         return self._guard(lambda: self._cache_get(key), None)
 
     def _cache_get(self, key: str) -> str | None:
-        with nullcontext(self._connect()) as conn:
+        with closing(self._connect()) as conn:
             row = conn.execute("SELECT output FROM cache WHERE key = ?", (key,)).fetchone()
         return row["output"] if row else None
 
@@ -221,7 +207,7 @@ class CallLog:
         self._guard(lambda: self._cache_put(key, task, model, output), None)
 
     def _cache_put(self, key: str, task: str, model: str, output: str) -> None:
-        with self._connect() as conn:
+        with closing(self._connect()) as conn, conn:
             conn.execute("INSERT OR REPLACE INTO cache (key, task, model, created, output)"
                          " VALUES (?,?,?,?,?)", (key, task, model, now(), scrub(output)))
 
@@ -240,7 +226,7 @@ class CallLog:
             args.append(n)
 
         def read() -> list[dict[str, Any]]:
-            with nullcontext(self._connect()) as conn:
+            with closing(self._connect()) as conn:
                 return [_decode(dict(r)) for r in conn.execute(sql, args)]
         none: list[dict[str, Any]] = []
         return list(reversed(self._guard(read, none)))
@@ -253,7 +239,7 @@ class CallLog:
 
     def _usage(self, run_id: str | None) -> dict[str, Any]:
         where, args = ("WHERE run_id = ?", [run_id]) if run_id else ("", [])
-        with nullcontext(self._connect()) as conn:
+        with closing(self._connect()) as conn:
             total = dict(conn.execute(_USAGE_SQL.format(select="", where=where, group=""), args).fetchone())
             models = [dict(r) for r in conn.execute(
                 _USAGE_SQL.format(select="model,", where=where, group="GROUP BY model ORDER BY model"), args)]
