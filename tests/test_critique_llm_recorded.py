@@ -68,14 +68,19 @@ def test_tiny_model_critique_is_re_asked_then_the_rules_review_stands(env, tmp_p
     assert_no_key(CASSETTES / "recorded", env)
 
 
-def test_tiny_model_reading_keeps_only_what_the_text_holds(env, tmp_path):
+def test_tiny_model_reading_keeps_only_what_the_text_holds(env, tmp_path, monkeypatch):
     from drafter.cli import app
 
+    # gemma-3-270m repeats itself up to any limit; 400 tokens keep a recording to about a minute.
+    monkeypatch.setenv("DRAFTER_MAX_TOKENS", "400")
     notice = tmp_path / "notice.txt"
     notice.write_text(NOTICE, encoding="utf-8")
     result = runner.invoke(app, ["parse", str(notice), "--llm-read", "-f", "json"])
     rows = [r for r in log_rows(env) if r["task"] == "extract"]
-    assert rows and all(r["total_tokens"] for r in rows if r["status"] != "error")
+    # The llama.cpp server refused json_schema (HTTP 500), drafter stepped down to JSON mode and
+    # got an answer with usage.
+    assert [r["mode"] for r in rows][:1] == ["JSON_SCHEMA"] and rows[-1]["mode"] == "JSON"
+    assert any(r["total_tokens"] for r in rows if r["status"] != "error")
     if result.exit_code == 0:
         from drafter.extraction.schema import normalise
         parsed = json.loads(result.stdout)
