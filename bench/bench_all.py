@@ -4,6 +4,8 @@ Everything goes through the installed ``drafter`` command or its public function
 are those of the code as it is now:
 
 * start-up: ``drafter --help`` wall time, median of several runs;
+* reading: ``read_text`` in this process on the seed corpus and the real forms of ../shared
+  (bench_read.py), best run in CPU time;
 * review, rules only: ``drafter.rules.review_forms`` in this process on forms already in memory;
 * review end to end: ``drafter review FILE --format json -o OUT`` in a subprocess, minus start-up;
 * ingest: ``drafter ingest DIR --format json`` into a fresh DRAFTER_HOME with the offline embedder
@@ -213,7 +215,7 @@ def open_collection_search(queries: list[str]) -> tuple[str, str, str]:
         "search() on a collection opened once (as drafting does), same queries"
 
 
-SECTIONS = ("review", "store", "memory")
+SECTIONS = ("read", "review", "store", "memory")
 
 
 def startup_section(c: "Ctx") -> None:
@@ -223,6 +225,16 @@ def startup_section(c: "Ctx") -> None:
     c.startup = statistics.median(startup)
     c.table.add("start-up: drafter --help", f"{c.startup:.3f} s",
                 f"median of {c.runs}, min {min(startup):.3f} s")
+
+
+def read_section(c: "Ctx") -> None:
+    """Text to forms in process: the seed corpus and the real forms of ../shared (bench_read.py)."""
+    from bench_read import rate, text_sets
+    for label, texts in text_sets():
+        note(f"read: {label}")
+        r, n, _ = rate(texts, max(c.runs * 3, 5))
+        c.table.add(f"reading text, {label} (in process)", f"{_n(r)} ind/s",
+                    f"{len(texts)} files, {n:,} indicators; best of {max(c.runs * 3, 5)} in CPU time")
 
 
 def review_section(c: "Ctx") -> None:
@@ -404,7 +416,8 @@ def main(argv: list[str] | None = None) -> None:
         startup_section(c)
         for name in SECTIONS:  # always in this order: the memory run last
             if name in only:
-                {"review": review_section, "store": store_section, "memory": memory_section}[name](c)
+                {"read": read_section, "review": review_section, "store": store_section,
+                 "memory": memory_section}[name](c)
         total = time.perf_counter() - started
         print("\n".join(header))
         print(f"forms: bench/synth.py (built-in corpus, numbers/names/agencies/years varied), drafter JSON, "

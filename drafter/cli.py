@@ -10,7 +10,7 @@ import contextlib
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Any, Iterable, Iterator, List, Optional
+from typing import Any, Iterable, Iterator, List, NoReturn, Optional
 
 import typer
 import typer.core
@@ -78,7 +78,7 @@ class Format(str, Enum):
     xlsx = "xlsx"
 
 
-def fail(message: str, code: int = 2) -> None:
+def fail(message: str, code: int = 2) -> NoReturn:
     typer.echo(f"drafter: {safe(message)}", err=True)
     raise typer.Exit(code)
 
@@ -254,12 +254,17 @@ def parse(
     paths: List[str] = typer.Argument(..., help="表单文件或目录 (files or directories)"),
     format: Format = typer.Option(Format.table, "--format", "-f", help="table | json"),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="写入文件 (write to file)"),
+    explain: bool = typer.Option(False, "--explain",
+                                 help="逐行说明读成了什么及原因 (each line: what the reader took it for, and why)"),
     llm_read: bool = typer.Option(False, "--llm-read", help="读取器找不到表单时由大模型读取（只保留原文中出现的名称和数值）"),
     offline: bool = typer.Option(False, "--offline", help="不调用大模型"),
     jobs: Optional[int] = jobs_option(),
     no_cache: bool = typer.Option(False, "--no-cache", help="不使用 LLM 响应缓存"),
 ) -> None:
     """读取表单并显示 (read forms and print them)."""
+    if explain:
+        _explain(paths, output)
+        return
     from drafter.jobs import resolve_jobs
     from drafter.model import ParsedFile
     from drafter.render.forms import forms_json, print_forms_table
@@ -289,6 +294,58 @@ def _model_reader(source: str) -> Optional[str]:
 def _dropped(source: str) -> Optional[List[str]]:
     r = read_by_model.get(source)
     return None if r is None else list(r.dropped)
+
+
+def _explain(paths: List[str], output: Optional[Path]) -> None:
+    """Every line of every input with the role the reader gave it; exit 2 if a file gave no form."""
+    from drafter.read import expand_paths, read_file, read_bytes
+    from drafter.read.decode import decode_bytes
+    from drafter.read.explain import explain_rows, explain_text
+    files = expand_paths(paths)
+    if not files:
+        fail("没有找到输入文件 (no input files)")
+    out: list[str] = []
+    failed = False
+    for f in files:
+        out.append(f"== {f}")
+        try:
+            forms = read_file(f)
+            n = sum(len(x.indicators) for x in forms)
+            summary = f"读到 {len(forms)} 张表、{n} 项指标 (read {len(forms)} forms, {n} indicators)"
+        except InputError as e:
+            forms, failed = [], True
+            summary = str(e)
+            typer.echo(f"drafter: {safe(summary)}", err=True)
+        try:
+            data = read_bytes(Path(f), str(f))
+            if data[:4] == b"PK\x03\x04" or Path(f).suffix.lower() in (".xlsx", ".xlsm"):
+                from drafter.read.text import read_rows
+                from drafter.read.xlsx import workbook_rows
+                for sheet, rows in workbook_rows(Path(f), str(f)):
+                    out.append(f"-- {sheet}")
+                    out.extend(_explained_lines(explain_rows(rows, read_rows(rows, aligned=True))))
+                out.append(f"   {summary}")
+                continue
+            text = decode_bytes(data, str(f))
+        except InputError as e:
+            out.append(f"   {e}")
+            out.append(f"   {summary}")
+            continue
+        out.extend(_explained_lines(explain_text(text, forms)))
+        out.append(f"   {summary}")
+    write_output("\n".join(out), output)
+    if failed:
+        raise typer.Exit(2)
+
+
+def _explained_lines(explained: Iterable) -> list[str]:
+    from drafter.read.explain import ROLE_ZH
+    out = []
+    for e in explained:
+        line = " ".join(e.text.split())
+        line = line if len(line) <= 60 else line[:59] + "…"
+        out.append(f"{e.line:>5}  {ROLE_ZH[e.role]}({e.role})  {e.why}  | {safe(line)}")
+    return out
 
 
 def _register_extensions() -> None:

@@ -1,6 +1,6 @@
 """`drafter deductions`: why self-evaluations lost points, and what to do about it.
 
-cli.py calls :func:`register`. The analysis, the renderers, matplotlib, openpyxl and the LLM
+cli.py calls :func:`register`. The analysis, the renderers, openpyxl and the LLM
 client are imported inside the command, so `drafter --help` does not pay for them.
 """
 
@@ -84,14 +84,7 @@ def deductions(
         write_output(report_markdown(report), output)
     elif format == DeductionFormat.html:
         from drafter.render.report_html import report_html
-        try:
-            html = report_html(report, warn=_say)
-        except ModuleNotFoundError as e:
-            if not (e.name or "").startswith("matplotlib"):
-                raise
-            fail("HTML 报告的图表需要 matplotlib：pip install matplotlib (the html report needs matplotlib)")
-            return
-        write_output(html, output)
+        write_output(report_html(report), output)
         if output is not None:
             _say(f"已写入 {output}")
     elif format == DeductionFormat.xlsx:

@@ -94,7 +94,7 @@ def review(
     elif format == ReviewFormat.markdown:
         write_output(render.findings_markdown(findings, good, summary), output)
     elif format == ReviewFormat.sarif:
-        write_output(render.findings_sarif(findings, rules, _version()), output)
+        write_output(render.findings_sarif(findings, rules, _version(), good), output)
     elif format == ReviewFormat.xlsx:
         _write_review_xlsx(good, findings, output)
     else:

@@ -21,6 +21,7 @@ class OutFormat(str, Enum):
 class DocKind(str, Enum):
     indicator = "indicator"
     project = "project"
+    library = "library"
 
 
 def register(app: typer.Typer) -> None:
@@ -35,6 +36,7 @@ def ingest(
 ) -> None:
     """解析表单并写入向量存储库 (parse forms and embed them into the store).
 
+    省略路径时导入内置语料和指标库（含 DRAFTER_HOME/library/*.jsonl）；.jsonl 文件按指标库导入。
     重复导入同一文件不会新增文档；文件内容变化时替换其旧文档。
     """
     from drafter.cli import fail, write_output
@@ -44,14 +46,28 @@ def ingest(
     from drafter.store import StoreError
     from drafter.store.lock import store_lock
 
+    from drafter.draft.library import user_library_files
+    from drafter.store.ingest import library_sources
+
     corpus = corpus_dir()
-    files = expand_paths(paths or [str(corpus)])
-    if not files:
+    # Library files (.jsonl) are read here: a malformed row stops the ingest before any write.
+    library_files = [Path(p) for p in paths or [] if p.endswith(".jsonl")]
+    form_paths = [p for p in paths or [] if not p.endswith(".jsonl")]
+    files = expand_paths(form_paths or ([] if library_files else [str(corpus)]))
+    if not files and not library_files:
         fail("没有找到输入文件 (no input files)")
     try:
         home = home_dir()
+        libraries = library_sources(library_files or user_library_files(home), shipped=not paths)
+    except InputError as e:
+        fail(str(e))
+        return
+    except OSError as e:
+        fail(f"无法使用 DRAFTER_HOME (cannot use DRAFTER_HOME: {e.strerror}: {e.filename})")
+        return
+    try:
         with store_lock(home):
-            summary = _ingest_locked(files, corpus, home)
+            summary = _ingest_locked(files, corpus, home, libraries)
     except (StoreError, InputError) as e:
         fail(str(e))
         return
@@ -73,7 +89,7 @@ def ingest(
         raise typer.Exit(2)
 
 
-def _ingest_locked(files: List[Path], corpus: Path, home: Path) -> Any:
+def _ingest_locked(files: List[Path], corpus: Path, home: Path, libraries: List[Any]) -> Any:
     import time
 
     from drafter.cli import fail
@@ -86,6 +102,7 @@ def _ingest_locked(files: List[Path], corpus: Path, home: Path) -> Any:
     with _progress() as progress:
         reading = progress.add_task("读取表单", total=len(files))
         sources, skipped = sync.parse_files(files, corpus, on_file=lambda _: progress.advance(reading))
+        sources += libraries
         if not sources:
             for s in skipped:
                 typer.echo(f"drafter: {quote_name(s.source)}: {s.reason}", err=True)
@@ -115,7 +132,7 @@ def search(
     level2: List[str] = typer.Option([], "--level2", help="二级指标，可重复 (repeatable)"),
     agency: List[str] = typer.Option([], "--agency", help="实施单位全称，可重复 (repeatable)"),
     year: List[int] = typer.Option([], "--year", help="年度，可重复 (repeatable)"),
-    kind: Optional[DocKind] = typer.Option(None, "--kind", help="indicator | project"),
+    kind: Optional[DocKind] = typer.Option(None, "--kind", help="indicator | project | library"),
     format: OutFormat = typer.Option(OutFormat.table, "--format", "-f", help="table | json"),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="写入文件 (write to file)"),
 ) -> None:

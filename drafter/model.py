@@ -44,10 +44,18 @@ class Indicator(BaseModel):
     basis: str | None = None
     evidence: str | None = None
     refs: list[str] | None = None
+    # A 中期/长期 target printed beside the annual one (the annual one is ``target_raw``).
+    longterm_raw: str | None = None
+    # Where the row was read: "line 12" in a text, a sheet cell or page for other kinds. Lets a
+    # user check every value against the form; drafted indicators have none.
+    source: str | None = None
 
     @model_serializer(mode="wrap")
     def _drop_empty_draft_fields(self, handler: Any) -> dict[str, Any]:
         data = handler(self)
+        for k in ("source", "longterm_raw"):
+            if data.get(k) is None:
+                data.pop(k, None)
         if all(data.get(k) is None for k in DRAFT_FIELDS):
             for k in DRAFT_FIELDS:
                 data.pop(k, None)

@@ -1,6 +1,6 @@
 """Where the built-in corpus, the prompts and drafter's own data live.
 
-A wheel carries ``corpus/`` and ``prompts/`` inside the package (``drafter/_data``); a source
+A wheel carries ``corpus/``, ``library/`` and ``prompts/`` inside the package (``drafter/_data``); a source
 checkout has them at the repository root. User data (store, LLM log, cache) goes under
 ``DRAFTER_HOME``, by default a per-user data directory.
 """
@@ -28,6 +28,11 @@ def corpus_dir() -> Path:
 def labelled_dir() -> Path:
     """Hand-labelled forms (``*.gold.json``) that ``drafter eval --task review`` scores by default."""
     return _data_dir("labelled")
+
+
+def library_dir() -> Path:
+    """The curated indicator library (library.jsonl, sectors.json, types.json)."""
+    return _data_dir("library")
 
 
 def prompts_dir() -> Path:

@@ -6,6 +6,7 @@ One reader so every command words its errors the same way: one line, exit 2.
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -59,11 +60,11 @@ def _json(text: str, source: str) -> Any:
 
 
 def _toml(text: str, source: str) -> Any:
-    try:
+    if sys.version_info >= (3, 11):
         import tomllib
-    except ImportError:  # Python 3.10
+    else:  # a version test, not try/except, so that type checkers follow it
         try:
-            import tomli as tomllib  # type: ignore[no-redef]
+            import tomli as tomllib
         except ImportError:
             raise InputError("读取 TOML 需要 Python 3.11+，请改用 YAML (TOML needs Python 3.11+)",
                              source) from None

@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from drafter.read.clean import clean_cell
 
+if TYPE_CHECKING:
+    from drafter.model import Op
+
 # Longest spellings first so that "≥=" wins over "≥" and "不低于" over nothing.
-_PREFIX_OPS: list[tuple[str, str]] = [
+_PREFIX_OPS: list[tuple[str, Op]] = [
     ("≥=", "≥"), (">=", "≥"), ("=>", "≥"), ("≥", "≥"), ("≤=", "≤"), ("<=", "≤"), ("=<", "≤"),
     ("≤", "≤"), ("==", "="), ("=", "="), (">", ">"), ("<", "<"),
     ("大于或等于", "≥"), ("大于等于", "≥"), ("不低于", "≥"), ("不少于", "≥"), ("不小于", "≥"),
@@ -22,7 +26,7 @@ _PREFIX_OPS: list[tuple[str, str]] = [
     ("不高于", "≤"), ("不多于", "≤"), ("不大于", "≤"), ("最多", "≤"), ("控制在", "≤"),
     ("大于", ">"), ("高于", ">"), ("超过", ">"), ("小于", "<"), ("低于", "<"), ("等于", "="),
 ]
-_SUFFIX_OPS: list[tuple[str, str]] = [
+_SUFFIX_OPS: list[tuple[str, Op]] = [
     ("及以上", "≥"), ("以上", "≥"), ("及以下", "≤"), ("以下", "≤"), ("以内", "≤"), ("之内", "≤"),
 ]
 _NUMBER = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
@@ -30,7 +34,7 @@ _NUMBER = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
 _UNIT = re.compile(r"^\(?\s*([^\d()=<>≥≤]{1,8}?)\s*\)?$")
 _UNIT_ALIASES = {"百分之": "%", "百分比": "%", "百分点": "个百分点", "％": "%"}
 # Words that make "2023年…" a deadline and "3个月内" a period, never a plain number with a unit.
-_NOT_A_UNIT = re.compile(r"年.*[前底后末]|月底|月末|日前|之前|以前|前完成|[*×xX+~～\-/]\d|每")
+_NOT_A_UNIT = re.compile(r"年.*[前底后末]|年全年|月底|月末|日前|之前|以前|前完成|[*×xX+~～\-/]\d|每")
 _EMPTY_MARKS = {"", "-", "—", "/", "／", "--", "——", "无", "空"}
 # Operator (≤5) + number + bracketed unit (≤10) + suffix (≤3) fits well within this. Longer cells
 # are statements, and _NOT_A_UNIT's "年.*[前底后末]" would cost the square of their length.
@@ -39,7 +43,7 @@ _MAX_NUMERIC_LEN = 64
 
 @dataclass(frozen=True)
 class Value:
-    op: str | None = None
+    op: Op | None = None
     value: float | None = None
     unit: str | None = None
     qualitative: str | None = None
@@ -61,7 +65,7 @@ def parse_value(raw: str | None) -> Value:
 
 
 def _parse_numeric(text: str) -> Value | None:
-    op = None
+    op: Op | None = None
     for spelling, symbol in _PREFIX_OPS:
         if text.startswith(spelling):
             op, text = symbol, text[len(spelling):]
@@ -109,3 +113,13 @@ def is_value_like(raw: str) -> bool:
     if _NUMBER.match(text.lstrip("=≥≤<>")):
         return True
     return len(text) <= 8 and not text.endswith(("率", "数", "性", "度"))
+
+
+_NAME_UNIT = re.compile(r"[(（]([^()（）\d≥≤*%]{1,4}|%)[)）]$")
+
+
+def unit_in_name(name: str | None) -> str | None:
+    """The unit a name prints at its end (``面积(亩)``, ``成本控制数(萬元)``, ``兑付率(%)``), for a
+    value cell that gives the number alone."""
+    m = _NAME_UNIT.search(name or "")
+    return _UNIT_ALIASES.get(m.group(1), m.group(1)) if m else None

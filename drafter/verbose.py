@@ -22,7 +22,7 @@ class ScrubbingFormatter(logging.Formatter):
         return scrub(super().format(record)) or ""
 
 
-class _Handler(logging.StreamHandler):  # type: ignore[type-arg]
+class _Handler(logging.StreamHandler):
     """Writes to whatever sys.stderr is at the time (tests swap it)."""
 
     def emit(self, record: logging.LogRecord) -> None:

@@ -145,8 +145,14 @@ def fixed_retrieval(query: str = "", k: int = 6, **_: Any) -> Any:
 
 @pytest.fixture
 def fixed_store(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Retrieval returns :data:`PAST_FORMS`, whatever the store holds (and without opening it)."""
+    """Retrieval returns :data:`PAST_FORMS`, whatever the store holds (and without opening it).
+
+    The prompt's library rows are fixed too (none): the recorded sessions predate the indicator
+    library, and a change to the library's data must not change these prompts either. Tests of the
+    library in the prompt use :func:`fixed_library`.
+    """
     monkeypatch.setattr("drafter.draft.pipeline.retrieve", fixed_retrieval)
+    monkeypatch.setattr("drafter.draft.pipeline.llm_library_rows", lambda *a, **k: [])
 
 
 REQUEST = {"name": "老旧小区物业服务测评", "goal": "完成老旧小区物业服务测评报告1份，开展物业企业培训4次",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -148,13 +147,13 @@ def test_xlsx_needs_an_output_file():
     assert r.exit_code == 2 and "-o" in r.stderr
 
 
-def test_help_is_fast_and_imports_nothing_heavy():
-    code = ("import sys, drafter.cli; heavy = [m for m in ('matplotlib', 'openai', 'instructor', 'openpyxl') "
+def test_help_imports_nothing_heavy():
+    # Start-up time itself is measured by bench/bench_all.py; what keeps it short is this.
+    code = ("import sys, drafter.cli; heavy = [m for m in ('openai', 'instructor', 'openpyxl', 'chromadb') "
             "if m in sys.modules]; print(heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
     exe = Path(sys.executable).with_name("drafter")
     cmd = [str(exe), "--help"] if exe.exists() else [sys.executable, "-m", "drafter.cli", "--help"]
-    started = time.perf_counter()
-    subprocess.run(cmd, capture_output=True, check=True)
-    assert time.perf_counter() - started < 1.0
+    shown = subprocess.run(cmd, capture_output=True, text=True, encoding="utf-8", check=True)
+    assert "deductions" in shown.stdout

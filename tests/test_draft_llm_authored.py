@@ -156,3 +156,34 @@ def test_logs_command_shows_attempts_and_usage_per_draft(env, stub, monkeypatch)
     assert "合计：尝试 2 次" in usage_only.stdout and "未通过校验" not in usage_only.stdout.split("合计")[0]
     assert FAKE_KEY not in logs.stdout + table.stdout
     assert runner.invoke(app, ["logs", "--path"]).stdout.strip().endswith("llm.db")
+
+
+def test_library_rows_in_prompt_and_foreign_rows_dropped(env, stub, monkeypatch):
+    """The prompt carries the library rows chosen for the project and its type; the answer's row
+    about another sector's objects (办公楼宇) is dropped by the relevance gate, an L-cited row
+    keeps its library citation."""
+    from drafter.draft import library as lib
+
+    chosen = [lib.load_shipped().by_id()[i] for i in ("L524", "L523")]
+    monkeypatch.setattr("drafter.draft.pipeline.llm_library_rows", lambda *a, **k: chosen)
+    foreign = I("产出指标", "数量指标", "办公楼宇调查数", "≥", 600, "栋", "2023年目标值600栋（R2 目标表）", refs=("R2",))
+    from_library = I("满意度指标", "服务对象满意度指标", "改造小区居民满意度", "≥", 90, "%",
+                     "无历史数据：参照指标库典型值≥90%（L524）", basis="行业标准", evidence="满意度问卷调查报告",
+                     refs=("L524",))
+    stub([(200, completion(answer(BASE + [cost(120), foreign, from_library]), 1800, 700))])
+    from drafter.draft.pipeline import draft
+
+    result = draft(request_obj())
+    assert result.engine == f"llm:{MODEL}"
+    prompt = log_rows(env)[0]["messages"][1]["content"]
+    assert "指标库中贴合本项目的指标" in prompt and "L524" in prompt and "改造小区居民满意度" in prompt
+    assert "项目类型：" in prompt and "本项目行业：住房城乡建设" in prompt
+    names = [i.name for i in result.form.indicators]
+    assert "办公楼宇调查数" not in names and "改造小区居民满意度" in names
+    assert any("已删除与本项目对象无关的指标：办公楼宇调查数" in n for n in result.notes)
+    lib_row = next(i for i in result.form.indicators if i.name == "改造小区居民满意度")
+    assert lib_row.refs == [chosen[0].citation] and "#L524" in lib_row.refs[0]
+    from drafter.draft.review import review
+    findings = review(result.form)
+    # The request gave no 主管部门 (T30, the requester's to fill): no other error, nothing unmeasurable.
+    assert not [f for f in findings if "unmeasurable" in f.tags or (f.severity == "error" and f.code != "T30")]

@@ -180,14 +180,13 @@ def test_eval_excludes_the_held_out_project_from_retrieval(drafts):
     assert all(f"#{held}（" not in r for i in result.form.indicators for r in i.refs)
 
 
-def test_help_stays_fast():
+def test_help_loads_no_llm_or_store_library():
     import subprocess
     import sys
-    import time
-    start = time.perf_counter()
-    subprocess.run([sys.executable, "-c", "import sys; sys.argv=['drafter','--help']; from drafter.cli import main; main()"],
-                   check=False, capture_output=True)
-    assert time.perf_counter() - start < 1.5
+    # Start-up time itself is measured by bench/bench_all.py; what keeps it short is this.
+    shown = subprocess.run([sys.executable, "-c", "import sys; sys.argv=['drafter','--help']; from drafter.cli import main; main()"],
+                           check=False, capture_output=True, text=True, encoding="utf-8")
+    assert shown.returncode == 0 and "draft" in shown.stdout
     out = subprocess.run([sys.executable, "-c", "import drafter.cli, sys; "
                           "print(sorted(m for m in ('openai','instructor','chromadb','jinja2') if m in sys.modules))"],
                          capture_output=True, text=True, check=True)

@@ -20,7 +20,6 @@ import random
 import shutil
 import subprocess
 import sys
-import time
 import zipfile
 from pathlib import Path
 
@@ -28,6 +27,7 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import SEEDS
+from hangguard import no_hang
 from drafter.cli import app
 
 TARGET = SEEDS["target_2024"]
@@ -140,14 +140,12 @@ def _leftovers(directory: Path) -> list[str]:
 def test_bad_file_is_one_line_exit_2_and_leaves_the_output_alone(files, tmp_path, command, kind):
     out = tmp_path / "out.json"
     out.write_bytes(SENTINEL)
-    started = time.perf_counter()
-    res = _invoke(COMMANDS[command](str(files[kind]), str(out)))
-    elapsed = time.perf_counter() - started
+    # Noise is refused early, in linear time; bench/ measures how fast, this only catches a hang.
+    with no_hang(f"{command} on {kind}"):
+        res = _invoke(COMMANDS[command](str(files[kind]), str(out)))
     _assert_refused(res.stdout, res.stderr, res.exit_code, [files[kind].name])
     assert res.stdout == ""
     assert out.read_bytes() == SENTINEL and _leftovers(tmp_path) == []
-    if kind.startswith("noise"):
-        assert elapsed < 10, f"{command} took {elapsed:.1f} s to refuse 5 MB of noise"
     if command == "ingest":
         assert not (Path(os.environ["DRAFTER_HOME"]) / "chroma").exists()
 

@@ -6,7 +6,7 @@ import json
 import shutil
 import subprocess
 import sys
-import time
+import types
 from pathlib import Path
 
 import pytest
@@ -32,12 +32,18 @@ def _expected_docs() -> int:
     return sum(len(documents_for(source_key(f, corpus_dir()), read_file(f))) for f in corpus_files())
 
 
+def _library_rows() -> int:
+    from drafter.draft.library import load_shipped
+    return len(load_shipped().rows)
+
+
 def test_ingest_corpus_offline_then_again_adds_nothing(offline_home: Path):
+    # With no paths: the five corpus files and the shipped indicator library (one document a row).
     first = invoke_json("ingest")
-    expected = _expected_docs()
-    assert first["files"] == 5 and first["skipped"] == []
+    expected = _expected_docs() + _library_rows()
+    assert first["files"] == 6 and first["skipped"] == []
     assert first["documents"] == first["added"] == expected
-    assert first["indicators"] == sum(len(f.indicators) for p in corpus_files() for f in read_file(p))
+    assert first["indicators"] == sum(len(f.indicators) for p in corpus_files() for f in read_file(p)) + _library_rows()
     assert first["embedder"] == "zh-hash-v1" and first["collection"] == "forms__zh-hash-v1"
     assert first["store"] == str(offline_home / "chroma")
 
@@ -121,7 +127,14 @@ def test_missing_path_exits_2(offline_home: Path, tmp_path: Path):
     assert "nope.txt" in res.stderr
 
 
-def test_second_ingest_is_refused_while_one_holds_the_lock(offline_home: Path):
+def test_second_ingest_is_refused_while_one_holds_the_lock(offline_home: Path, monkeypatch):
+    import drafter.store.lock as lock
+
+    def no_waiting(_seconds: float) -> None:
+        raise AssertionError("ingest waited for the lock instead of refusing at once")
+
+    # A lock wait sleeps between tries: ingest must refuse without a single one, not queue.
+    monkeypatch.setattr(lock, "time", types.SimpleNamespace(monotonic=lock.time.monotonic, sleep=no_waiting))
     holder = subprocess.Popen(
         [sys.executable, "-c",
          "import sys; from pathlib import Path; from drafter.store.lock import store_lock\n"
@@ -130,12 +143,10 @@ def test_second_ingest_is_refused_while_one_holds_the_lock(offline_home: Path):
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "locked"
-        started = time.monotonic()
         res = invoke("ingest")
         assert res.exit_code == 2
         assert "store.lock" in res.stderr and "另一个 drafter 进程" in res.stderr
         assert f"PID {holder.pid}" in res.stderr
-        assert time.monotonic() - started < 5  # refuses at once, does not queue
     finally:
         holder.stdin.close()
         holder.wait(timeout=10)

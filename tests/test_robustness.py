@@ -183,6 +183,10 @@ def test_a_newline_in_a_file_name_stays_on_one_line(tmp_path):
 
 # ---- 6, 7, 19. a damaged store ----------------------------------------------------------------
 
+# What a plain `drafter ingest` stores: the five corpus files and the shipped indicator library.
+DEFAULT_SOURCES = 6
+
+
 def _home() -> Path:
     return Path(os.environ["DRAFTER_HOME"])
 
@@ -209,7 +213,7 @@ def _generations() -> list[str]:
 def ingested():
     result = runner.invoke(app, ["ingest"])
     assert result.exit_code == 0, result.output
-    assert len(_sources_in_store()) == 5
+    assert len(_sources_in_store()) == DEFAULT_SOURCES
     return _generations()
 
 
@@ -221,7 +225,7 @@ def test_a_damaged_pointer_never_costs_a_generation(ingested, pointer):
     result = runner.invoke(app, ["ingest", str(SEEDS["target_2024"])])
     assert result.exit_code == 0, result.output
     assert "已恢复" in result.stderr
-    assert len(_sources_in_store()) == 5  # was 1: every other form deleted
+    assert len(_sources_in_store()) == DEFAULT_SOURCES  # was 1: every other form deleted
     assert (_home() / "chroma" / "CURRENT").read_text(encoding="utf-8").strip() in _generations()
 
 
@@ -233,7 +237,7 @@ def test_an_abandoned_copy_is_removed_but_a_complete_one_is_not(ingested):
     (abandoned / INCOMPLETE).touch()
     (base / "CURRENT").write_text("", encoding="utf-8")
     assert runner.invoke(app, ["ingest", str(SEEDS["target_2024"])]).exit_code == 0
-    assert _generations() == ingested and len(_sources_in_store()) == 5
+    assert _generations() == ingested and len(_sources_in_store()) == DEFAULT_SOURCES
 
 
 def test_a_non_utf8_pointer_is_one_line_then_repaired(ingested):

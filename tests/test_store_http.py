@@ -23,39 +23,88 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+# `chroma run` cannot be given port 0, so a free port is picked and may be taken by another
+# process (a second test run) before chroma binds it; chroma then exits saying so, and we retry.
+PORT_TAKEN = "not available"
+ATTEMPTS = 5
+
+
+def _start(tmp_path: Path, port: int) -> tuple[subprocess.Popen, str, Path]:
+    log_path = tmp_path / f"chroma-{port}.log"
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen([CHROMA, "run", "--path", str(tmp_path / "server-data"),
+                                 "--host", "127.0.0.1", "--port", str(port)],
+                                stdout=log, stderr=subprocess.STDOUT, env=chroma_env())
+    return proc, f"http://127.0.0.1:{port}", log_path
+
+
+def _ready(proc: subprocess.Popen, url: str, log_path: Path) -> bool | None:
+    """True once our server answers, False if it exited because the port was taken, None while
+    it is starting. A heartbeat counts only while our process is alive and has not reported the
+    port as taken: otherwise it came from whoever holds the port."""
+    try:
+        with urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=1) as r:
+            up = r.status == 200
+    except OSError:
+        up = False
+    taken = PORT_TAKEN in log_path.read_text(errors="replace")
+    if proc.poll() is not None or taken:
+        if taken:
+            return False
+        pytest.fail("chroma server did not start:\n" + log_path.read_text(errors="replace")[-2000:])
+    return True if up else None
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 @pytest.fixture
 def chroma_server(tmp_path: Path):
     if CHROMA is None:
         pytest.skip("the `chroma` executable (from the chromadb package) is not installed")
-    port = _free_port()
-    log = (tmp_path / "chroma.log").open("wb")
-    proc = subprocess.Popen([CHROMA, "run", "--path", str(tmp_path / "server-data"),
-                             "--host", "127.0.0.1", "--port", str(port)],
-                            stdout=log, stderr=subprocess.STDOUT, env=chroma_env())
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=1) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                log.close()
-                pytest.fail("chroma server did not start:\n"
-                            + (tmp_path / "chroma.log").read_text(errors="replace")[-2000:])
+    for _attempt in range(ATTEMPTS):
+        proc, url, log_path = _start(tmp_path, _free_port())
+        deadline = time.monotonic() + 60  # a hang guard: a healthy server is up in seconds
+        state = _ready(proc, url, log_path)
+        while state is None and time.monotonic() < deadline:
             time.sleep(0.2)
+            state = _ready(proc, url, log_path)
+        if state:
+            break
+        _stop(proc)
+        if state is None:
+            pytest.fail("chroma server did not answer within 60 s:\n"
+                        + log_path.read_text(errors="replace")[-2000:])
+    else:
+        pytest.fail(f"every port tried for `chroma run` was taken ({ATTEMPTS} attempts)")
+    try:
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
+        _stop(proc)
+
+
+def test_a_taken_port_is_retried_on_another(tmp_path: Path):
+    """Plants the race: the first port offered is already held by another listener."""
+    if CHROMA is None:
+        pytest.skip("the `chroma` executable (from the chromadb package) is not installed")
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        taken = holder.getsockname()[1]
+        proc, url, log_path = _start(tmp_path, taken)
+        deadline = time.monotonic() + 60
+        state = _ready(proc, url, log_path)
+        while state is None and time.monotonic() < deadline:
+            time.sleep(0.2)
+            state = _ready(proc, url, log_path)
+        _stop(proc)
+    assert state is False, "a taken port must be recognised so the fixture picks another"
 
 
 def test_ingest_and_search_through_a_chroma_server(offline_home: Path, chroma_server: str, monkeypatch):

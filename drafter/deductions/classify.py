@@ -7,6 +7,7 @@ The rules themselves (cue words, weights, tie order) are documented with the cat
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from drafter.deductions import categories as C
 from drafter.deductions.records import Deduction
@@ -16,7 +17,7 @@ from drafter.rules import words as W
 @dataclass(frozen=True)
 class Verdict:
     category: str
-    confidence: str  # "high": cue in the cause; "medium": measure cue or name hint; "low": 一级 only
+    confidence: Literal["high", "medium", "low"]  # "high": cue in the cause; "medium": measure cue or name hint; "low": 一级 only
     cues: tuple[str, ...]
 
 
@@ -32,7 +33,7 @@ def classify(d: Deduction) -> Verdict:
 
     scores: dict[str, float] = {}
     found: dict[str, list[str]] = {}
-    strength: dict[str, str] = {}
+    strength: dict[str, Literal["high", "medium", "low"]] = {}
     for cat in C.CATEGORIES:
         total = 0.0
         for cue, weight in cat.cues:

@@ -32,7 +32,7 @@ def from_form(form: Form, source: str, form_index: int) -> list[Deduction]:
         out.append(budget)
     for k, ind in enumerate(form.indicators):
         lost = lost_points(ind.weight, ind.score)
-        if not lost:
+        if not lost or ind.weight is None or ind.score is None:  # no loss without both figures
             continue
         d = Deduction(
             source=source, form_index=form_index, indicator_index=k, agency=form.agency,
@@ -54,7 +54,7 @@ def _budget_row(form: Form, source: str, form_index: int) -> Deduction | None:
     if score is None and b.rate_pct is not None:
         score, derived = round(min(b.rate_pct, 100.0) / 100.0 * b.weight, 2), True
     lost = lost_points(b.weight, score)
-    if not lost:
+    if not lost or score is None:  # no loss without a score
         return None
     d = Deduction(
         source=source, form_index=form_index, indicator_index=None, agency=form.agency,

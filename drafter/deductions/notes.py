@@ -112,7 +112,7 @@ def _tidy_reason(text: str) -> str:
 
 def is_boilerplate(note: str | None) -> bool:
     """"暂无", "无", "/", "已完成", "客观原因": text that explains nothing (shared with rule S11)."""
-    return bool(note and W.strip_punct(note)) and W.is_boilerplate(note)
+    return note is not None and bool(W.strip_punct(note)) and W.is_boilerplate(note)
 
 
 def states_cause(reason: str) -> bool:

@@ -16,7 +16,7 @@ from contextvars import ContextVar
 from typing import Any, Iterator
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
-from pydantic_core import PydanticCustomError
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from drafter.deductions import categories as C
 
@@ -129,8 +129,12 @@ class DeductionBatch(BaseModel):
         except ValidationError as e:
             if problem is None:
                 raise
-            details = [{"type": err["type"], "loc": err["loc"], "input": err["input"],
-                        **({"ctx": err["ctx"]} if "ctx" in err else {})} for err in e.errors()]
+            details: list[InitErrorDetails] = []
+            for err in e.errors():
+                detail: InitErrorDetails = {"type": err["type"], "loc": err["loc"], "input": err["input"]}
+                if "ctx" in err:
+                    detail["ctx"] = err["ctx"]
+                details.append(detail)
             raise ValidationError.from_exception_data(
                 cls.__name__, [*details, {"type": PydanticCustomError("rows", problem), "loc": ("items",),
                                           "input": data}], hide_input=True) from None

@@ -31,7 +31,7 @@ class DraftResult:
 
 
 def to_form(draft: DraftResponse, request: DraftRequest, retrieval: Retrieval) -> Form:
-    refs = {p.ref_id: p.ref for p in retrieval.forms}
+    refs = retrieval.citations()
     indicators = []
     for d in draft.indicators:
         numeric = d.value is not None

@@ -37,7 +37,7 @@ def past_forms(retrieval: Retrieval, budget: int) -> tuple[list[dict[str, Any]],
     for p in retrieval.forms:
         f = p.form
         goal = " ".join((f.annual_goal or "").split())
-        head = {
+        head: dict[str, Any] = {
             "id": p.ref_id,
             "label": p.label,
             "agency": f.agency or "",

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from drafter.draft import review, vocab
 from drafter.draft.assemble import to_form
@@ -35,9 +36,19 @@ class LLMDraft:
     notes: list[str] = field(default_factory=list)
 
 
-def draft_messages(request: DraftRequest, retrieval: Retrieval, budget: int) -> tuple[list[dict[str, str]], int]:
+LIBRARY_ROWS = 12
+
+
+def draft_messages(request: DraftRequest, retrieval: Retrieval, budget: int,
+                   placed: Any = None) -> tuple[list[dict[str, str]], int]:
     past, used = past_forms(retrieval, budget)
-    project = {"项目名称": request.name, "年度目标": request.goal}
+    library = [{"id": r.id, "指标": f"{r.level1}/{r.level2}｜{r.name}｜典型值 {r.target_text or '（未给值）'}",
+                "说明": r.explanation[:40]} for r in retrieval.library]
+    placement = ""
+    if placed is not None:
+        placement = f"本项目行业：{placed.sector}；项目类型：{placed.project_type}" + (
+            "；跨年度项目，时效指标写当年进度目标而不是完成日期" if placed.multi_year else "")
+    project: dict[str, str | int] = {"项目名称": request.name, "年度目标": request.goal}
     if request.funds_wan is not None:
         project["项目资金"] = f"{num(request.funds_wan)}万元"
     for key, value in (("实施单位", request.agency), ("主管部门", request.department),
@@ -55,14 +66,15 @@ def draft_messages(request: DraftRequest, retrieval: Retrieval, budget: int) -> 
     system = render("draft.system.j2", level1=list(vocab.LEVEL1), level2=list(vocab.LEVEL2),
                     categories=list(vocab.CATEGORIES), bases=list(vocab.BASES))
     user = render("draft.user.j2", project=project, past=past, categories=list(vocab.CATEGORIES),
-                  min_indicators=MIN_INDICATORS, max_indicators=MAX_INDICATORS)
+                  min_indicators=MIN_INDICATORS, max_indicators=MAX_INDICATORS, library=library,
+                  placement=placement)
     return [{"role": "system", "content": system}, {"role": "user", "content": user}], used
 
 
 def draft_llm(request: DraftRequest, retrieval: Retrieval, client: LLMClient, run_id: str,
-              budget: int) -> LLMDraft:
-    messages, used = draft_messages(request, retrieval, budget)
-    ids = {p.ref_id for p in retrieval.forms}
+              budget: int, library: Any = None, placed: Any = None) -> LLMDraft:
+    messages, used = draft_messages(request, retrieval, budget, placed)
+    ids = retrieval.ref_ids()
     thash = template_hash(*TEMPLATES)
     with allowed_refs(ids):
         first = client.structured(task="draft", response_model=DraftResponse, messages=messages,
@@ -72,6 +84,7 @@ def draft_llm(request: DraftRequest, retrieval: Retrieval, client: LLMClient, ru
     if first.retries:
         out.notes.append(f"模型答案 {first.retries} 次未通过校验，已按校验意见重问")
 
+    _gate(out, request, retrieval)
     blocking = review.blocking(review.review(out.form))
     if not blocking:
         return out
@@ -89,9 +102,41 @@ def draft_llm(request: DraftRequest, retrieval: Retrieval, client: LLMClient, ru
         out.notes.extend(review.describe(blocking))
         return out
     out.response, out.form = second.value, to_form(second.value, request, retrieval)
+    _gate(out, request, retrieval)
     left = review.blocking(review.review(out.form))
     out.notes.append(f"审核规则发现 {len(blocking)} 个问题，已修改一轮"
                      + (f"，仍有 {len(left)} 个：" if left else "，已全部解决"))
     out.notes.extend(review.describe(left))
     return out
 
+
+
+def _gate(out: LLMDraft, request: DraftRequest, retrieval: Retrieval) -> None:
+    """The relevance gate the offline engine applies, applied to the model's answer.
+
+    A row naming an object the project does not name, and not taken from a library row chosen for
+    this project, is another project's row: it is dropped and said so. A category left empty keeps
+    its rows (the review would otherwise reject the draft); the note still names them.
+    """
+    from drafter.draft.words import object_words, shared_words
+
+    text = f"{request.name}\n{request.goal}"
+    library_ids = {r.id for r in retrieval.library}
+    keep: list[Any] = []
+    dropped: list[Any] = []
+    for d in out.response.indicators:
+        foreign = bool(object_words(d.name)) and not shared_words(d.name, text) and not (set(d.refs) & library_ids)
+        (dropped if foreign else keep).append(d)
+    if not dropped:
+        return
+    present = {d.category for d in keep}
+    lost = [d for d in dropped if d.category not in present]
+    keep_ids = {id(d) for d in keep} | {id(d) for d in lost}
+    kept = [d for d in out.response.indicators if id(d) in keep_ids]
+    removed = [d for d in dropped if id(d) not in keep_ids]
+    if removed:
+        out.response = out.response.model_copy(update={"indicators": kept})
+        out.form = to_form(out.response, request, retrieval)
+        out.notes.append("已删除与本项目对象无关的指标：" + "、".join(d.name for d in removed))
+    if lost:
+        out.notes.append("以下指标与本项目对象无关，但删除后缺少该类指标，请替换：" + "、".join(d.name for d in lost))

@@ -1,27 +1,29 @@
-"""The offline engine: a draft built deterministically from the most similar past forms.
+"""The offline engine: a draft built deterministically from the goal, the indicator library and past forms.
 
-No model, no network, no clock, no randomness: the same store and request give the same draft.
+No model, no network, no clock, no randomness: the same store, library and request give the same
+draft.
 
-For each mandatory category the engine ranks the indicators of the retrieved past forms (project
-similarity, closeness of the indicator name to the new project, target forms over OCR'd
-self-evaluations) and takes the best ones that are measurable. It then re-scopes them to the new
-project:
+First the project is placed (:mod:`.classify`): its sector and project type, and whether it spans
+years. Then every category is filled from, in this order:
 
-* quantities come from the new goal when it states them ("开展培训4次" → 开展培训数量 ≥4次), with
-  the most similar past quantity indicator as reference; only without them are past quantities
-  carried over, with a note to check them;
-* quality and timeliness rates are attached to the new project's main output when the past
-  indicator follows the common "<output>验收合格率 / 完成及时率" pattern, and a deadline is added;
-* cost is the new project's funds (总成本 ≤ 资金), with a similar project's funds as baseline;
-* vague past values (提升, 健全) are replaced: satisfaction keeps its name and takes the level
-  similar projects set (≥N%); other categories take the closest measurable past indicator;
+* the goal's own quantities (:mod:`.goal`): "新建高标准农田8万亩" → 新建高标准农田面积 ≥8万亩;
+* library rows of the project's sector (whose keywords or object words the project uses) and the
+  common rows of its project type;
+* past forms, only of the same sector, above a similarity floor, and only rows that name an
+  object the new project names too (the relevance gate, :func:`_admissible`).
 * the project's nature (项目性质) decides what a past value is: for a recurring project, its own
-  earlier years (same name, earlier year) rank first and are cited as 本项目 history; for a one-off
-  project, no past value is its history, so baselines say 无历史数据 and cite similar projects as
-  a reference (取值依据 行业标准).
+  earlier years (same name, earlier year) rank first, whatever the gate, and are cited as 本项目
+  history; for a one-off project, no past value is its history, so baselines say 无历史数据 and
+  cite similar projects as a reference (取值依据 行业标准).
 
-Every candidate is screened by the review rules (:mod:`.review`) before it is used, and each one
-keeps the past form it came from in ``refs``.
+Ranking is fit first, measurability second: a foreign measurable row never beats a fitting one,
+and a slot nothing fits gets the common row of its type or a note saying what to add (待补充),
+never a row about another project's objects. Cost is the funds, plus a unit cost (funds ÷ the
+goal's main quantity, the arithmetic in its baseline) and a library norm where one applies;
+timeliness follows the project type (annual progress for multi-year projects, a payment schedule
+for subsidies, a response time for maintenance); satisfaction asks the project's own
+beneficiaries. Every candidate is screened by the review rules (:mod:`.review`) before it is
+used, and each keeps the past form or library row it came from in ``refs``.
 """
 
 from __future__ import annotations
@@ -29,14 +31,20 @@ from __future__ import annotations
 import re
 import statistics
 from dataclasses import dataclass
+from typing import Any
+
+from drafter.draft import goal as goal_parser
 from drafter.draft import vocab
+from drafter.draft.classify import Profile
+from drafter.draft.library import Library, LibraryRow, fit_text
 from drafter.draft.request import DraftRequest
 from drafter.draft.retrieve import PastForm, Retrieval
 from drafter.draft.schema import DraftIndicator, DraftResponse, allowed_refs, num
+from drafter.draft.words import object_words, shared_words
 from drafter.model import Form, Funds, Indicator
 from drafter.nature import KIND_ZH, nature_kind
 
-QUOTA = {"数量": 3, "质量": 2, "时效": 2, "成本": 1, "效益": 2, "满意度": 1}
+QUOTA = {"数量": 3, "质量": 3, "时效": 2, "成本": 2, "效益": 3, "满意度": 2}
 EVIDENCE = {
     "数量": "工作台账、成果清单及验收材料",
     "质量": "验收报告、质量检查记录",
@@ -45,71 +53,95 @@ EVIDENCE = {
     "效益": "业务统计报表、信息系统数据",
     "满意度": "满意度问卷调查报告（注明样本量和测评方式）",
 }
-_COUNT_UNITS = ("人次", "台次", "户次", "场次", "件次", "车次", "万平方米", "平方米", "课时", "小时", "公里", "个", "份", "次", "场", "项", "户",
-                "幢", "栋", "家", "件", "篇", "期", "套", "台", "条", "处", "批", "册", "部", "本",
-                "张", "所", "座", "辆", "人", "轮", "类", "单")
-_QUANTITY = re.compile(r"(?P<pre>不少于|不低于|至少|累计|共计|共|约|达到)?(?P<num>\d+(?:\.\d+)?)\s*"
-                       r"(?P<unit>" + "|".join(sorted(_COUNT_UNITS, key=len, reverse=True)) + r")"
-                       r"(?P<post>以上|及以上)?")
-_CLAUSE = re.compile(r"[，。；;,、\n]|(?:\d+[、.．)）])|（\d+）")
-_LEAD_VERBS = ("完成", "开展", "组织", "实施", "举办", "印制", "编制", "制作", "提供", "新增", "建设",
-               "建成", "形成", "发放", "开发", "召开", "进行", "做好", "推进")
+# Rows set from the request itself (its goal, funds, type) cite it, not a stranger's form.
+GOAL_REF = "G"
+# Past forms below this retrieval score are not similar projects, whatever their rank.
+SIMILARITY_FLOOR = 0.05
+_LEAD_VERBS = ("负责", "设置", "设立", "完成", "开展", "组织", "实施", "举办", "印制", "编制", "制作", "提供", "新增", "建设",
+               "建成", "形成", "发放", "开发", "召开", "进行", "做好", "推进", "新建", "改造", "购置", "配套")
 _PATTERN_SUFFIXES = ("验收合格率", "完成及时率", "验收通过率", "及时率", "合格率", "准确率")
-_BAD_NAME = re.compile(r"[/+∧·|↑↓\\]|^[^\u4e00-\u9fff]")
+_BAD_NAME = re.compile(r"[/+∧·|↑↓\\$^]|^[^\u4e00-\u9fff(（\d]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _SAT_DEFAULT = 90.0
 _ECO_WORDS = ("生态", "环境", "绿化", "节能", "减排", "能耗", "碳", "垃圾", "污染", "噪声", "白蚁", "灭蚁", "节水")
+_BASIS = {"计划标准": "计划标准", "行业标准": "行业标准", "历史标准": "历史标准", "财政部门标准": "其他标准"}
+# Whom a satisfaction survey asks, by sector, when the type does not say (培训 → 参训学员).
+BENEFICIARIES = {
+    "农业农村": "项目区农户", "水利": "项目区群众", "林业和草原": "项目区群众", "教育": "学生家长",
+    "卫生健康": "就诊患者", "医疗保障": "参保群众", "民政": "救助对象", "住房城乡建设": "小区居民",
+    "城市管理": "市民", "交通运输": "沿线群众", "文化和旅游": "参与群众", "体育": "参赛群众",
+    "科技": "服务企业", "人力资源和社会保障": "服务对象", "司法": "当事人", "公安": "辖区群众",
+    "应急管理": "辖区群众", "残疾人事业": "残疾人", "退役军人事务": "优抚对象", "商务": "服务企业",
+}
+_TYPE_BENEFICIARY = ("培训", "补贴补助", "会议活动")
+_PER_UNIT_FIRST = ("万平方米", "平方米", "万亩", "亩", "公顷", "万公里", "公里", "千米", "米", "延米", "万人", "人",
+                   "名", "万人次", "人次", "万户", "户")
 
 
 @dataclass
 class Candidate:
-    past: PastForm
+    ref_id: str
     ind: Indicator
     category: str
     level2: str
+    fit: float
     score: float
+    past: PastForm | None = None
+    row: LibraryRow | None = None
 
     @property
     def measurable(self) -> bool:
         return _measurable(self.ind, self.category)
 
 
-def draft_offline(request: DraftRequest, retrieval: Retrieval) -> tuple[DraftResponse, list[str]]:
+def draft_offline(request: DraftRequest, retrieval: Retrieval, library: Library | None = None,
+                  profile: Profile | None = None) -> tuple[DraftResponse, list[str]]:
     """A validated draft and the notes that explain its choices."""
+    from drafter.draft import library as lib
+    from drafter.draft.classify import profile as classify
+
     notes: list[str] = []
     if not retrieval.forms and retrieval.error:
         # The store is there but unusable: "run ingest" alone would hide what is wrong.
         raise OfflineError(f"无法检索历史表单，无法离线起草：{retrieval.error}")
-    if not retrieval.forms:
-        raise OfflineError("没有可参考的历史表单，无法离线起草：请先运行 drafter ingest 导入历史表单")
-    pool = _candidates(request, retrieval)
+    library = library or lib.load()
+    profile = profile or classify(library, request.name, request.goal, request.funds_wan,
+                                  request.sector, request.project_type)
+    notes.append(profile.describe())
+    rows = library_candidates(library, profile, request)
+    retrieval.library = [c.row for c in rows if c.row is not None]
+    retrieval.goal_ref = f"本项目申报#年度目标与资金（{request.name}）"
+    pool = sorted(rows + _candidates(request, retrieval, library, profile),
+                  key=lambda c: (-c.fit, not c.measurable, -c.score, c.ref_id, c.ind.name))
     _nature_note(request, retrieval, notes)
-    builder = _Builder(request, retrieval, pool, notes)
+    builder = _Builder(request, retrieval, pool, notes, profile)
     drafted = builder.build()
-    with allowed_refs({p.ref_id for p in retrieval.forms}):
+    with allowed_refs(retrieval.ref_ids()):
         response = DraftResponse(annual_goal=_goal(request, notes), indicators=drafted)
     return response, notes
 
 
 class OfflineError(Exception):
-    """The offline engine cannot draft (no past forms at all); printed as one line."""
+    """The offline engine cannot draft; printed as one line."""
 
 
 class _Builder:
     def __init__(self, request: DraftRequest, retrieval: Retrieval, pool: list[Candidate],
-                 notes: list[str]):
+                 notes: list[str], profile: Profile):
         self.req = request
         self.retrieval = retrieval
         self.pool = pool
         self.notes = notes
+        self.profile = profile
         self.names: set[str] = set()
-        self.top = retrieval.forms[0]
-        self.outputs = _goal_quantities(request.goal)
-        self.objects = [_object_of(o[0]) for o in self.outputs]
+        self.text = f"{request.name}\n{request.goal}"
+        self.goal = goal_parser.parse(request.goal)
+        self.outputs = [q for q in self.goal if q.category == "数量"]
+        self.objects = [_object_of(q.object) for q in self.outputs]
         self.main_output = self.objects[0] if self.objects else None
         self.quota = dict(QUOTA)
-        # Past quantities belong to past work: carry over only enough to have two.
-        self.quota["数量"] = max(2, min(QUOTA["数量"], len(self.outputs)))
+        self.quota["数量"] = max(2, min(4, len(self.outputs)))
+        self.placeholders: list[str] = []
         self.nature = nature_kind(request.project_nature)
 
     def build(self) -> list[DraftIndicator]:
@@ -118,80 +150,155 @@ class _Builder:
             # Each method proposes more than the quota, best first; screening keeps the quota.
             made = [self._by_nature(d) for d in getattr(self, f"_{_METHOD[category]}")()]
             out.extend(self._screened(made, category))
+        if self.placeholders:
+            self.notes.append("待补充：" + "；".join(self.placeholders))
         return out
 
     # -- categories --------------------------------------------------------------------------
 
-    def _quantity(self) -> list[DraftIndicator]:
+    def _from_goal(self, category: str) -> list[DraftIndicator]:
         out = []
-        for name, op, value, unit in self.outputs[:QUOTA["数量"]]:
-            analogue = self._best("数量", like=name)
-            ref = analogue.past if analogue else self.top
-            hist = f"（同类：{_hist(analogue)}）" if analogue else ""
-            out.append(self._make("数量", "数量指标", _quantity_name(name), op, value, unit,
-                                  f"无历史数据：本项目按年度工作计划设定{hist}", "计划标准", ref))
+        # A goal pasted from an OCR'd form can be garbled: its damaged words are not copied.
+        for q in (q for q in self.goal if q.category == category and _clean_name(q.name)):
+            analogue = self._best(category, like=q.name)
+            hist = f"（同类指标 {_value_text(analogue.ind)}，{analogue.ref_id}）" if analogue else ""
+            out.append(self._make(category, q.level2, q.name, q.op, q.value, q.unit,
+                                  f"无历史数据：本项目按年度目标“{q.clause[:24]}”设定{hist}", "计划标准",
+                                  GOAL_REF))
+        return out
+
+    def _quantity(self) -> list[DraftIndicator]:
+        out = self._from_goal("数量")
         if len(out) < 2:
             carried = [self._from(c) for c in self._ranked("数量") if c.measurable]
             if carried:
-                self.notes.append("项目目标未写明工作量，数量指标沿用相似项目的取值，请按本项目实际工作量核定")
+                self.notes.append("项目目标未写明工作量，数量指标取自指标库或同行业相似项目的典型值，"
+                                  "请按本项目实际工作量核定")
+            elif not out:
+                self.placeholders.append("数量指标——年度目标未写明工作量，请补充本项目完成的工作量（如面积、人次、台套）"
+                                         "，替换通行写法的完成数量")
             out.extend(carried)
         return out
 
     def _quality(self) -> list[DraftIndicator]:
-        return [self._rescoped(c, i) for i, c in enumerate(c for c in self._ranked("质量") if c.measurable)]
+        picked = [c for c in self._ranked("质量") if c.measurable]
+        return self._from_goal("质量") + [self._rescoped(c, i) for i, c in enumerate(picked)]
 
     def _timeliness(self) -> list[DraftIndicator]:
-        picked = [c for c in self._ranked("时效") if c.measurable]
-        ref = picked[0].past if picked else self.top
         year = f"{self.req.year}年" if self.req.year else ""
-        what = self.main_output or "年度工作任务"
-        # A deadline first: a rate of "完成及时率 =100%" says nothing about when.
-        deadline = self._make("时效", "时效指标", f"{what}完成时限", None, None, None,
-                              f"无历史数据：按{year or '本'}年度工作计划设定完成期限", "计划标准", ref,
-                              state=f"{year}12月31日前完成并通过验收")
-        return [deadline] + [self._rescoped(c, i) for i, c in enumerate(picked)]
+        what = self.main_output or _project_object(self.req.name)
+        picked = [c for c in self._ranked("时效") if c.measurable]
+        timing = self.profile.timing
+        if self.profile.multi_year:
+            timing = "progress"
+        elif timing == "progress":
+            timing = "deadline"  # construction finished within the year has a completion date
+        if timing == "progress":
+            first = self._make("时效", "时效指标", f"{year}{what}年度计划进度完成率", "≥", 90.0, "%",
+                               "无历史数据：跨年度项目按年度实施计划设定当年进度目标", "计划标准", GOAL_REF)
+        elif timing == "payment":
+            first = self._make("时效", "时效指标", "补助资金发放时限", None, None, None,
+                               "无历史数据：按补助资金发放办法设定发放周期", "计划标准", GOAL_REF,
+                               state="每季度结束后15日内足额发放到位")
+        elif timing == "response":
+            first = self._make("时效", "时效指标", "故障（报修）响应时间", "≤", 2.0, "小时",
+                               "无历史数据：按运维服务合同约定的响应时限设定", "计划标准", GOAL_REF)
+        else:
+            first = self._make("时效", "时效指标", f"{what}完成时限", None, None, None,
+                               f"无历史数据：按{year or '本'}年度工作计划设定完成期限", "计划标准", GOAL_REF,
+                               state=f"{year}12月31日前完成并通过验收")
+        rescoped = [self._rescoped(c, i) for i, c in enumerate(picked)]
+        from_goal = self._from_goal("时效")
+        if from_goal and timing == "response":
+            return from_goal + rescoped  # the goal's own response time replaces the default one
+        if self.profile.multi_year:
+            # A multi-year project is not finished this year: no completion dates carried over.
+            rescoped = [d for d in rescoped if d.value is not None]
+        return from_goal + [first] + rescoped
 
     def _cost(self) -> list[DraftIndicator]:
-        funded = [p for p in self.retrieval.forms if p.form.funds and p.form.funds.total]
-        ref = funded[0] if funded else self.top
-        if funded:
-            f = ref.form.funds
-            baseline = f"{ref.form.year or ''}年同类项目资金{num(_wan(f))}万元（{ref.ref_id}）"
-        else:
-            baseline = "无历史数据：参考表单未列项目资金"
+        funded = [p for p in self.retrieval.forms if p.form.funds and p.form.funds.total
+                  and _same_sector(p, self.profile, self.retrieval)]
+        out: list[DraftIndicator] = []
         if self.req.funds_wan is not None:
-            return [self._make("成本", "经济成本指标", "项目总成本", "≤", round(self.req.funds_wan, 4), "万元",
-                               baseline, "计划标准", ref)]
-        self.notes.append("未提供项目资金（--funds），成本指标暂以批复预算为上限，请补充资金后改为项目总成本")
-        return [self._make("成本", "经济成本指标", "项目支出占批复预算比例", "≤", 100.0, "%",
-                           baseline, "计划标准", ref)]
+            if funded:
+                f = funded[0].form.funds
+                assert f is not None
+                baseline = f"{funded[0].form.year or ''}年同类项目资金{num(_wan(f))}万元（{funded[0].ref_id}）"
+                ref = funded[0].ref_id
+            else:
+                baseline = "无历史数据：按本项目申报资金设定成本上限"
+                ref = GOAL_REF
+            out.append(self._make("成本", "经济成本指标", "项目总成本", "≤", round(self.req.funds_wan, 4), "万元",
+                                  baseline, "计划标准", ref))
+            unit_cost = self._unit_cost()
+            if unit_cost:
+                out.append(unit_cost)
+        else:
+            self.notes.append("未提供项目资金（--funds），成本指标暂以批复预算为上限，请补充资金后改为项目总成本")
+            out.append(self._make("成本", "经济成本指标", "项目支出占批复预算比例", "≤", 100.0, "%",
+                                  "无历史数据：未提供项目资金", "计划标准", GOAL_REF))
+        norms = [c for c in self._ranked("成本") if c.row is not None and c.measurable and "/" in (c.ind.unit or "")]
+        out.extend(self._from(c) for c in norms[:1])
+        return out
+
+    def _unit_cost(self) -> DraftIndicator | None:
+        """Funds ÷ the goal's main quantity, e.g. 6070万元 ÷ 8万亩 ≈ 759元/亩."""
+        # The cost of one report or one system is the total: a unit cost needs a real quantity,
+        # and an area, a length or a head count says more per unit than a count of sites.
+        real = [q for q in self.outputs if q.value >= 10 or q.unit.startswith("万")]
+        q = next((q for q in real if q.unit in _PER_UNIT_FIRST), real[0] if real else None)
+        if q is None or not self.req.funds_wan:
+            return None
+        unit, per = q.unit, q.value
+        if unit.startswith("万") and len(unit) > 1:
+            unit, per = unit[1:], per * 1e4
+        yuan = self.req.funds_wan * 1e4 / per
+        value = round(yuan, 2) if yuan < 100 else float(round(yuan))
+        obj = _object_of(q.object)
+        norm = next((c for c in self._ranked("成本") if c.row is not None and (c.ind.unit or "").endswith("/" + unit)),
+                    None)
+        cite = f"；指标库同类标准 {_value_text(norm.ind)}（{norm.ref_id}）" if norm else ""
+        baseline = (f"无历史数据：按项目资金{num(self.req.funds_wan)}万元÷{num(q.value)}{q.unit}测算，"
+                    f"约{num(value)}元/{unit}{cite}")
+        return self._make("成本", "经济成本指标", f"{obj}单位成本", "≤", value, f"元/{unit}", baseline,
+                          "计划标准", norm.ref_id if norm else GOAL_REF)
 
     def _benefit(self) -> list[DraftIndicator]:
-        chosen = [c for c in self._ranked("效益") if c.measurable]
-        vague = [c for c in self._by_project("效益") if not c.measurable and c.past is self.top]
-        if vague and chosen:
-            self.notes.append(f"最相似项目{self.top.label}的效益指标“" + "”“".join(c.ind.name for c in vague[:2])
-                              + "”取值为“" + "、".join(dict.fromkeys(_value_text(c.ind) for c in vague[:2]))
-                              + "”，无法考核，已改用相似项目中可考核的效益指标")
-        return [self._from(c) for c in chosen]
+        chosen = [self._from(c) for c in self._ranked("效益") if c.measurable]
+        out = self._from_goal("效益") + chosen
+        vague = [c for c in self._ranked("效益") if not c.measurable and c.past is not None]
+        if vague:
+            top = vague[0].past
+            assert top is not None
+            names = list(dict.fromkeys(c.ind.name for c in vague if c.past is top))[:2]
+            self.notes.append(f"同行业项目{top.label}的效益指标“" + "”“".join(names) + "”取值为“"
+                              + "、".join(dict.fromkeys(_value_text(c.ind) for c in vague[:2]))
+                              + "”，无法考核，未沿用")
+        if not out:
+            self.placeholders.append(f"效益指标——请按年度目标写明{self.main_output or '本项目'}带来的可量化效益"
+                                     f"（如受益{self._beneficiary()}数、增收金额），替换通行写法的覆盖率")
+        return out
 
     def _satisfaction(self) -> list[DraftIndicator]:
-        ranked = self._ranked("满意度")
+        ranked = [c for c in self._ranked("满意度") if c.measurable]
         level = _satisfaction_level(ranked)
-        # Whom to ask comes from the most similar project; how satisfied, from all of them.
-        by_project = self._by_project("满意度")
-        if not by_project:
-            return [self._make("满意度", "服务对象满意度指标", "服务对象满意度", "≥", level, "%",
-                               "无历史数据：参考表单未设满意度指标", "行业标准", self.top)]
-        best = by_project[0]
-        if best.measurable:
-            return [self._from(best)] + [self._from(c) for c in ranked if c.measurable]
-        self.notes.append(f"{best.past.label}的“{best.ind.name}”取值为“{_value_text(best.ind)}”，无法考核，"
-                          f"已按相似项目的满意度目标（中位数）改为 ≥{num(level)}%")
-        replaced = self._make("满意度", "服务对象满意度指标", self._scope(best.ind.name, best.past), "≥", level,
-                              "%", f"{_hist(best)}；相似项目满意度目标中位数{num(level)}%", "历史标准",
-                              best.past)
-        return [replaced] + [self._from(c) for c in ranked if c.measurable]
+        goal_rows = self._from_goal("满意度")
+        fitting = [self._from(c) for c in ranked if c.row is None or not c.row.common]
+        who = self._beneficiary()
+        own = self._make("满意度", "服务对象满意度指标", f"{who}满意度", "≥", level, "%",
+                         f"无历史数据：按同类项目满意度目标设定（{num(level)}%）", "行业标准",
+                         ranked[0].ref_id if ranked else GOAL_REF)
+        rows = goal_rows + fitting
+        if self.profile.project_type in _TYPE_BENEFICIARY:
+            return [own] + rows  # trainees, recipients, participants: the type says whom to ask
+        return rows or [own]
+
+    def _beneficiary(self) -> str:
+        p = self.profile
+        if p.project_type in _TYPE_BENEFICIARY:
+            return p.beneficiary
+        return BENEFICIARIES.get(p.sector, p.beneficiary)
 
     def _by_nature(self, d: DraftIndicator) -> DraftIndicator:
         """A past value as baseline, said as the project's nature makes it (see the module doc)."""
@@ -210,48 +317,36 @@ class _Builder:
     def _ranked(self, category: str) -> list[Candidate]:
         return [c for c in self.pool if c.category == category]
 
-    def _by_project(self, category: str) -> list[Candidate]:
-        """Candidates in retrieval order: the most similar project's indicators first, as printed."""
-        order = {id(p): i for i, p in enumerate(self.retrieval.forms)}
-        return sorted(self._ranked(category),
-                      key=lambda c: (order[id(c.past)], c.past.form.indicators.index(c.ind)))
-
     def _best(self, category: str, like: str) -> Candidate | None:
-        from drafter.store.features import vector
-        cands = [c for c in self._ranked(category) if c.measurable]
-        if not cands:
-            return None
-        q = vector(like)
-        return max(cands, key=lambda c: (float(q @ vector(c.ind.name)), c.score))
+        cands = [c for c in self._ranked(category) if c.measurable and shared_words(c.ind.name, like)]
+        return cands[0] if cands else None
 
     def _from(self, c: Candidate) -> DraftIndicator:
         ind = c.ind
         op = ind.op or ("=" if ind.unit == "%" and ind.value == 100 else "≥")
         if c.category == "满意度" and op != "≥":
             op = "≥"  # a satisfaction rate is a floor (T09)
+        basis = _BASIS.get(c.row.basis, "行业标准") if c.row is not None else "历史标准"
         return self._make(c.category, c.level2, self._scope(ind.name, c.past), op, ind.value, ind.unit,
-                          _hist(c), "历史标准", c.past)
+                          _hist(c), basis, c.ref_id)
 
     def _rescoped(self, c: Candidate, i: int) -> DraftIndicator:
         """``c`` re-aimed at the new project's i-th output when its name is "<output><rate>"."""
         d = self._from(c)
         suffix = next((s for s in _PATTERN_SUFFIXES if c.ind.name.endswith(s)), None)
-        if i < len(self.objects) and suffix and c.ind.name != suffix:
+        if i < len(self.objects) and suffix and c.ind.name != suffix and c.row is None:
             d = d.model_copy(update={"name": f"{self.objects[i]}{suffix}"})
         return d
 
-    def _scope(self, name: str, past: PastForm) -> str:
-        old = past.form.project_name or ""
-        if len(old) >= 3 and old in name:
-            name = name.replace(old, self.req.name)
+    def _scope(self, name: str, past: PastForm | None) -> str:
         return re.sub(r"(?:达到|达)$", "", name)  # "登记率达" lost its value to the next cell
 
     def _make(self, category: str, level2: str, name: str, op: str | None, value: float | None,
-              unit: str | None, baseline: str, basis: str, past: PastForm,
+              unit: str | None, baseline: str, basis: str, ref: str,
               state: str | None = None) -> DraftIndicator:
         return DraftIndicator.model_construct(
             level1=vocab.LEVEL2[level2][0], level2=level2, name=name[:40], op=op, value=value, unit=unit,
-            state=state, baseline=baseline, basis=basis, evidence=EVIDENCE[category], refs=[past.ref_id])
+            state=state, baseline=baseline[:120], basis=basis, evidence=EVIDENCE[category], refs=[ref])
 
     def _screened(self, made: list[DraftIndicator], category: str) -> list[DraftIndicator]:
         """Valid, unique, and passed by the review rules; a category never ends up empty."""
@@ -268,38 +363,105 @@ class _Builder:
             self.names.add(out[0].name)
         return out
 
+    def _quality_fallback(self, what: str) -> tuple[str, str, float, str]:
+        # Not str.format on the result: a project name may hold braces.
+        template, op, value, unit = _QUALITY_FALLBACK.get(self.profile.project_type,
+                                                          ("{}完成质量达标率", "≥", 95.0, "%"))
+        return template.replace("{}", what, 1), op, value, unit
+
     def _fallback(self, category: str) -> DraftIndicator:
-        """A generic measurable indicator for a category no past indicator could fill."""
-        what = self.main_output or self.req.name
-        ref = self.top
+        """The common measurable row of a category, aimed at this project's own output."""
+        what = self.main_output or _project_object(self.req.name)
         generic = {
             "数量": (f"{what}完成数量", "≥", 1.0, "项"),
-            "质量": (f"{what}验收合格率", "=", 100.0, "%"),
+            "质量": self._quality_fallback(what),
             "时效": (f"{what}完成及时率", "=", 100.0, "%"),
             "成本": ("项目支出占批复预算比例", "≤", 100.0, "%"),
-            "效益": ("有责投诉率", "≤", 5.0, "%"),
-            "满意度": ("服务对象满意度", "≥", _SAT_DEFAULT, "%"),
+            "效益": (f"{self._beneficiary()}受益覆盖率", "≥", 90.0, "%"),
+            "满意度": (f"{self._beneficiary()}满意度", "≥", _SAT_DEFAULT, "%"),
         }[category]
         name, op, value, unit = generic
-        self.notes.append(f"相似项目中没有可用的{category}指标，已按通行写法设置“{name}”，请核实取值")
+        self.notes.append(f"没有贴合本项目的{category}指标可用，已按通行写法设置“{name}”，请核实取值")
         return self._make(category, vocab.DEFAULT_LEVEL2[category], name, op, value, unit,
-                          "无历史数据：相似项目未设可考核的同类指标", "其他标准", ref)
+                          "无历史数据：指标库和同行业项目中没有贴合本项目的同类指标", "其他标准", GOAL_REF)
 
+
+# What a quality row measures when nothing fits, by project type ({} is the project's output).
+_QUALITY_FALLBACK = {
+    "基础设施建设": ("{}验收合格率", "=", 100.0, "%"), "设备购置": ("{}验收合格率", "=", 100.0, "%"),
+    "信息化建设": ("{}验收合格率", "=", 100.0, "%"), "培训": ("{}考核合格率", "≥", 90.0, "%"),
+    "会议活动": ("{}按计划举办率", "=", 100.0, "%"), "补贴补助": ("补助资金足额发放率", "=", 100.0, "%"),
+}
 
 _METHOD = {"数量": "quantity", "质量": "quality", "时效": "timeliness", "成本": "cost", "效益": "benefit",
            "满意度": "satisfaction"}
 
 
-def _candidates(request: DraftRequest, retrieval: Retrieval) -> list[Candidate]:
-    """Every usable past indicator, best first (ties broken by source and name: deterministic)."""
+def library_candidates(library: Library, profile: Profile, request: DraftRequest) -> list[Candidate]:
+    """Library rows that fit the project: its sector's rows that name its objects, its type's common rows."""
+    text = f"{request.name}\n{request.goal}"
+    out: list[Candidate] = []
+    for row in library.rows:
+        if not row.measurable or row.level2 not in vocab.LEVEL2:
+            continue
+        if not _transferable(row):
+            continue
+        words = fit_text(row, text)
+        same_type = row.project_type == profile.project_type
+        if row.common:
+            if not same_type:
+                continue
+            fit = 1.0
+        elif row.sector == profile.sector:
+            # The relevance gate: a sector row must name an object this project names (keywords
+            # only rank), or nothing specific at all and be of the project's type (验收合格率).
+            if object_words(row.name):
+                if not shared_words(row.name, text):
+                    continue
+            elif not same_type:
+                continue
+            fit = 2.0 + (0.5 if same_type else 0.0)
+        else:
+            continue
+        ind = Indicator(level1=row.level1, level2=row.level2, name=row.name, op=_op(row.op), value=row.value,
+                        unit=row.unit, target_raw=row.target_text, basis=row.basis, evidence=row.data_source)
+        category = vocab.LEVEL2[row.level2][1]
+        if category == "满意度" and "满意" not in row.name:
+            continue
+        out.append(Candidate(row.id, ind, category, row.level2, fit + min(words, 12) / 10, 0.0, row=row))
+    return out
+
+
+def _op(op: str | None) -> Any:
+    """A library row's operator as an Indicator takes it (unknown spellings become none)."""
+    return op if op in ("=", "≥", "≤", ">", "<") else None
+
+
+def _transferable(row: LibraryRow) -> bool:
+    """A library value that can apply to another project: a rate, a time limit or a unit norm.
+
+    "棚户区住房改造开工套数 ≥198007套" or "特色产业产值 ≥80万元" are one project's amounts; a new
+    project's amounts come from its own goal.
+    """
+    unit = row.unit or ""
+    return unit in ("%", "‰") or "/" in unit or unit in goal_parser.TIME_UNITS or unit in ("天", "分钟", "个工作日")
+
+
+def _candidates(request: DraftRequest, retrieval: Retrieval, library: Library, profile: Profile) -> list[Candidate]:
+    """Past indicators that pass the relevance gate, best first (deterministic tie-breaks)."""
     from drafter.store.features import vector
 
     q = vector(request.query)
+    text = f"{request.name}\n{request.goal}"
     # A recurring project's own earlier years are the closest evidence there is: they rank first.
     recurring = nature_kind(request.project_nature) == "recurring"
     own = {id(p): own_history(request, p.form) for p in retrieval.forms}
     out: list[Candidate] = []
     for past in retrieval.forms:
+        # The project's own earlier years pass whatever their score; other forms must be similar
+        # enough and of the same sector.
+        if not own[id(past)] and (past.score < SIMILARITY_FLOOR or not _same_sector(past, profile, retrieval, library)):
+            continue
         for ind in past.form.indicators:
             category = vocab.category_of(ind.level1, ind.level2)
             level2 = vocab.level2_label(ind.level1, ind.level2)
@@ -309,12 +471,31 @@ def _candidates(request: DraftRequest, retrieval: Retrieval) -> list[Candidate]:
                 continue  # a 签约率 filed under satisfaction is not one (T11)
             if level2 == "生态效益指标" and not any(w in ind.name for w in _ECO_WORDS):
                 continue  # past forms file registration rates as 环境效益; a draft should not copy that
+            if not _admissible(ind.name, text) and _measurable(ind, category):
+                continue  # unmeasurable rows stay only to be named in notes, never drafted
+            old_name = past.form.project_name or ""
+            if len(old_name) >= 3 and old_name in ind.name:
+                continue  # a row that names the past project is about that project
             name_sim = float(q @ vector(ind.name))
-            score = (0.55 * past.score + 0.45 * name_sim + (0.05 if past.form.kind == "target" else 0.0)
-                     + (0.3 if _measurable(ind, category) else 0.0) + (0.5 if recurring and own[id(past)] else 0.0))
-            out.append(Candidate(past, ind, category, level2, round(score, 6)))
-    out.sort(key=lambda c: (-c.score, c.past.ref_id, c.ind.name))
+            score = 0.55 * past.score + 0.45 * name_sim + (0.05 if past.form.kind == "target" else 0.0)
+            fit = 1.5 + 0.3 * min(len(shared_words(ind.name, text)), 3) + (1.0 if recurring and own[id(past)] else 0.0)
+            out.append(Candidate(past.ref_id, ind, category, level2, round(fit, 3), round(score, 6), past=past))
     return out
+
+
+def _admissible(name: str, text: str) -> bool:
+    """The same object words: a past row about something the new project does not name stays out."""
+    return not object_words(name) or bool(shared_words(name, text))
+
+
+def _same_sector(past: PastForm, profile: Profile, retrieval: Retrieval, library: Library | None = None) -> bool:
+    from drafter.draft import library as lib
+    from drafter.draft.classify import sector_scores
+
+    scores = sector_scores(library or lib.load(), past.form.project_name or "", past.form.annual_goal or "")
+    if not scores:
+        return past.score >= 3 * SIMILARITY_FLOOR  # nothing places it: only a close match counts
+    return max(scores, key=lambda s: (scores[s], s)) == profile.sector
 
 
 def own_history(request: DraftRequest, form: Form) -> bool:
@@ -375,7 +556,7 @@ def _clean_name(name: str) -> bool:
 def _valid(d: DraftIndicator, retrieval: Retrieval) -> bool:
     from pydantic import ValidationError
     try:
-        with allowed_refs({p.ref_id for p in retrieval.forms}):
+        with allowed_refs(retrieval.ref_ids()):
             DraftIndicator.model_validate(d.model_dump())
     except ValidationError:
         return False
@@ -398,6 +579,9 @@ def _blocked(d: DraftIndicator, request: DraftRequest) -> bool:
 def _hist(c: Candidate | None) -> str:
     if c is None:
         return ""
+    if c.past is None:
+        where = "实践通行做法" if c.row is not None and c.row.provenance == "practice" else "公开表单"
+        return f"无历史数据：新项目，参照指标库同类指标典型值{_value_text(c.ind)}（{c.ref_id}，{where}）"
     f = c.past.form
     year = f"{f.year}年" if f.year else "往年"
     actual = c.ind.actual_raw
@@ -438,31 +622,16 @@ def _goal(request: DraftRequest, notes: list[str]) -> str:
     return goal if len(goal) >= 10 else f"{goal}，完成下列绩效指标"
 
 
-def _goal_quantities(goal: str) -> list[tuple[str, str, float, str]]:
-    """(clause, op, value, unit) for every "做什么 + 数量 + 单位" the goal states, in order."""
-    out: list[tuple[str, str, float, str]] = []
-    seen: set[str] = set()
-    for clause in _CLAUSE.split(goal):
-        clause = clause.strip()
-        m = _QUANTITY.search(clause)
-        if not m:
-            continue
-        name = (clause[: m.start()] + clause[m.end():]).strip(" ：:（）()")
-        name = re.sub(r"^(?:其中|全年|年度|本年度|每年)", "", name).rstrip("的等")
-        if len(_CJK.findall(name)) < 2 or name in seen:
-            continue
-        seen.add(name)
-        op = "≥" if m.group("pre") in ("不少于", "不低于", "至少", "达到", None) or m.group("post") else "="
-        out.append((name, op, float(m.group("num")), m.group("unit")))
-    return out
-
-
-def _quantity_name(clause: str) -> str:
-    return clause if clause.endswith(("数", "量", "数量")) else f"{clause}数量"
+def _project_object(name: str) -> str:
+    """What a project is about, from its name: "科技特派员创业行动经费" → "科技特派员创业行动"."""
+    core = re.sub(r"(?:专项)?(?:补助)?(?:经费|资金|项目|支出)$", "", name).strip(" （）()")
+    return core if len(_CJK.findall(core)) >= 2 else name
 
 
 def _object_of(clause: str) -> str:
     """The thing a clause makes: "开展物业管理培训" → "物业管理培训"."""
+    if clause.startswith("设") and len(clause) > 3 and clause[1] not in "备施计定立置":
+        return clause[1:]  # "设比赛项目" → 比赛项目
     for verb in _LEAD_VERBS:
         if clause.startswith(verb) and len(clause) > len(verb) + 1:
             return clause[len(verb):]

@@ -26,6 +26,7 @@ _ALIASES = {
     "department": ("department", "主管部门"),
     "year": ("year", "年度"),
     "project_type": ("project_type", "项目类型"),
+    "sector": ("sector", "行业", "所属行业"),
     "project_nature": ("project_nature", "项目性质", "nature"),
 }
 
@@ -38,10 +39,12 @@ class DraftRequest(BaseModel):
     department: str | None = None
     year: int | None = Field(default=None, ge=1990, le=2100)
     project_type: str | None = None
+    sector: str | None = None
     # 项目性质: a recurring project's past years are its baseline, a one-off's are not (offline.py).
     project_nature: str | None = Field(default=None, max_length=40)
 
-    @field_validator("name", "goal", "agency", "department", "project_type", "project_nature", mode="before")
+    @field_validator("name", "goal", "agency", "department", "project_type", "sector", "project_nature",
+                     mode="before")
     @classmethod
     def _strip(cls, v: Any) -> Any:
         return " ".join(v.split()) if isinstance(v, str) else v
@@ -75,9 +78,11 @@ def parse_funds(raw: Any) -> float | None:
 
 def build_request(name: str | None, goal: str | None, funds: str | None = None,
                   agency: str | None = None, year: int | None = None,
-                  department: str | None = None, nature: str | None = None) -> DraftRequest:
+                  department: str | None = None, nature: str | None = None,
+                  project_type: str | None = None, sector: str | None = None) -> DraftRequest:
     return _validate({"name": name, "goal": goal, "funds_wan": parse_funds(funds), "agency": agency,
-                      "year": year, "department": department, "project_nature": nature}, None)
+                      "year": year, "department": department, "project_nature": nature,
+                      "project_type": project_type, "sector": sector}, None)
 
 
 def load_request(path: str | Path, overrides: dict[str, Any] | None = None) -> DraftRequest:

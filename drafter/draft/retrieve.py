@@ -50,11 +50,26 @@ class PastForm:
 class Retrieval:
     forms: list[PastForm] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # Library rows offered to the engine (ids L001…): citable like past forms.
+    library: list[Any] = field(default_factory=list)
+    # Set when rows were drafted from the request itself (its goal and funds): cited as "G".
+    goal_ref: str | None = None
     # Why the store could not be searched at all (damaged, locked, unreachable), if it could not.
     error: str | None = None
 
     def by_id(self) -> dict[str, PastForm]:
         return {p.ref_id: p for p in self.forms}
+
+    def ref_ids(self) -> set[str]:
+        return {p.ref_id for p in self.forms} | {r.id for r in self.library} | ({"G"} if self.goal_ref else set())
+
+    def citations(self) -> dict[str, str]:
+        """Prompt id → the full reference a draft's refs print."""
+        out = {p.ref_id: p.ref for p in self.forms}
+        out.update({r.id: r.citation for r in self.library})
+        if self.goal_ref:
+            out["G"] = self.goal_ref
+        return out
 
 
 def ref_text(source: str, form: Form) -> str:
@@ -134,6 +149,7 @@ def _ingest_corpus(home: Path, ef: Any) -> None:
 
     corpus = corpus_dir()
     sources, _skipped = sync.parse_files(expand_paths([str(corpus)]), corpus)
+    sources += sync.library_sources()
     summary = sync.Summary(store=client.location(home), collection=client.collection_name(ef),
                            embedder=ef.name())
     sync.ingest(home, ef, sources, summary)

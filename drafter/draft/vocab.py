@@ -41,6 +41,7 @@ BASES = ("历史标准", "行业标准", "计划标准", "其他标准")
 
 # Words that say which way without saying how far (domain.md §2.3). A drafted indicator may use
 # them only next to a number.
+_RULE_WORDS: tuple[str, ...]
 try:  # one vocabulary with the review rules when they are installed
     from drafter.rules.words import DIRECTION_WORDS as _RULE_WORDS
 except ImportError:  # pragma: no cover - rules ship with drafter

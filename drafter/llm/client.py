@@ -108,7 +108,7 @@ class LLMClient:
         params = {"temperature": s.temperature, "max_tokens": s.max_tokens, "max_retries": retries,
                   "mode": s.mode, "base_url": s.base_url}
         key = cache_key(s.model, messages, response_model, params)
-        row = dict(run_id=run_id, task=task, profile=s.profile, model=s.model,
+        row: dict[str, Any] = dict(run_id=run_id, task=task, profile=s.profile, model=s.model,
                    prompt_hash=prompt_hash(messages), template_hash=template_hash)
 
         if self.use_cache:
@@ -228,7 +228,9 @@ class LLMClient:
                       f"，{scrub(a.error)[:200]}" if a.error else "")  # type: ignore[index]
         self.log.record([
             CallRow(**row, attempt=i, status=a.status, messages=a.messages, params=a.params,
-                    response=a.response, error=a.error, latency_ms=a.latency_ms, time=a.time, **a.usage)
+                    response=a.response, error=a.error, latency_ms=a.latency_ms, time=a.time,
+                    prompt_tokens=a.usage.get("prompt_tokens"), completion_tokens=a.usage.get("completion_tokens"),
+                    total_tokens=a.usage.get("total_tokens"))
             for i, a in enumerate(recorder.attempts, start=1)])
 
     def _instructor(self, mode: str) -> Any:
@@ -268,7 +270,7 @@ def _sum_usage(attempts: list[Any]) -> tuple[int | None, int | None, int | None]
     for k in ("prompt_tokens", "completion_tokens", "total_tokens"):
         values = [a.usage.get(k) for a in attempts if not a.failed_request]
         # Unknown stays unknown: one attempt without usage makes the total unknown, not smaller.
-        out.append(None if not values or any(v is None for v in values) else sum(values))  # type: ignore[arg-type]
+        out.append(None if not values or any(v is None for v in values) else sum(values))
     return out[0], out[1], out[2]
 
 

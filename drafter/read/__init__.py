@@ -39,13 +39,22 @@ def read_file(path: str | Path) -> list[Form]:
         raise InputError("不支持旧版 .xls，请另存为 .xlsx (save as .xlsx)", source)
     text = decode_bytes(data, source)
     stripped = text.lstrip("\ufeff \t\r\n")
-    if stripped.startswith(("{", "[")):
+    from drafter.read.text import read_text
+    if stripped.startswith("{"):
         forms = _read_json(stripped, source)
+    elif stripped.startswith("["):
+        try:
+            forms = _read_json(stripped, source)
+        except InputError as e:
+            # "[2023]…" or "【…】": a form that starts with a bracket is JSON only if it parses.
+            forms = read_text(text)
+            if not forms:
+                raise e from None
     else:
-        from drafter.read.text import read_text
         forms = read_text(text)
     if not forms:
-        raise InputError("未找到绩效目标表或自评表 (no form found)", source)
+        from drafter.read.explain import why_nothing
+        raise InputError(f"未找到绩效目标表或自评表：{why_nothing(text)}", source)
     return forms
 
 

@@ -94,7 +94,8 @@ def _fields_in_cell(raw: str) -> list[tuple[str, str]]:
     """Several "label value" pairs OCR ran into one cell, split at the labels."""
     words = clean_cell_keep_spaces(raw).split(" ")
     pairs: list[tuple[str, str]] = []
-    key, value = None, []
+    key: str | None = None
+    value: list[str] = []
     for w in words:
         hit = next((k for k, labels in FIELD_LABELS for lbl in labels if squash(w).rstrip(":：") == lbl), None)
         if hit:
@@ -227,7 +228,7 @@ def extract_funds(rows: list[Row]) -> Funds | None:
     """Money block of a target form: the last number on each labelled row."""
     values: dict[str, float] = {}
     for row in rows:
-        numbers = [(i, to_number(c)) for i, c in row.filled if to_number(c) is not None]
+        numbers = [(i, n) for i, c in row.filled if (n := to_number(c)) is not None]
         if not numbers:
             continue
         for key, labels in _FUND_ROWS:

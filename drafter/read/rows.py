@@ -23,6 +23,9 @@ class Row:
     raw: list[str]  # as extracted, for cells whose inner spacing carries structure
     line: int  # 1-based line number in the source, for messages
     squashed: list[str] = field(default_factory=list)
+    # Where the row is in its file when a line number does not say it ("page 2 row 5" in a PDF):
+    # indicators read from the row carry it as their source; empty for text lines.
+    place: str = ""
 
     def __post_init__(self) -> None:
         self.squashed = [squash(c) for c in self.cells]
@@ -80,4 +83,4 @@ def merge_rows(a: Row, b: Row) -> Row:
     width = max(len(a.cells), len(b.cells))
     cells = [(a.cells[i] if i < len(a.cells) else "") + (b.cells[i] if i < len(b.cells) else "")
              for i in range(width)]
-    return Row(cells=cells, raw=cells, line=a.line)
+    return Row(cells=cells, raw=cells, line=a.line, place=a.place)

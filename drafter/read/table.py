@@ -21,8 +21,9 @@ from drafter.read.labels import (
     DEFAULT_LEVEL1, LEVEL1_WORDS, LEVEL2_WORDS, NOT_LEVELS, PARENTS, affinity, continues,
     match_label,
 )
+from drafter.read.pieces import INDEX_PREFIX
 from drafter.read.rows import Row
-from drafter.values import is_value_like, parse_value
+from drafter.values import is_value_like, parse_value, unit_in_name
 
 _HEADER_WORDS = {
     "l1": ("一级指标", "一级目标", "一级"),
@@ -176,6 +177,7 @@ class TableReader:
         if cell("refs"):
             data["refs"] = [r for r in re.split(r"[；;]", cell("refs")) if r.strip()]
         ind = _make_indicator(name, data)
+        ind.source = row.place or f"row {row.line}"
         # Worksheet labels are exact: no vocabulary needed to know what the column holds.
         for col, _, text in labels:
             level = 1 if col == roles.get("l1") else 2
@@ -240,7 +242,9 @@ class TableReader:
                 data[role] = extras[role]
         if extras.get("refs"):
             data["refs"] = [r for r in re.split(r"[；;]", extras["refs"]) if r.strip()]
-        self.result.indicators.append(_make_indicator(name, data))
+        ind = _make_indicator(name, data)
+        ind.source = row.place or f"line {row.line}"
+        self.result.indicators.append(ind)
         cols["name"] = [c for c, _ in name_parts]
         self._cols = cols
 
@@ -291,7 +295,7 @@ class TableReader:
             col, text = cells[0]
             cols = getattr(self, "_cols", {})
             beyond = col >= cols.get("score", 99) or (
-                self.header.col("deviation") is not None and col >= self.header.col("deviation") - 1)
+                (dev := self.header.col("deviation")) is not None and col >= dev - 1)
             if (last.deviation or beyond) and match_label(squash(text)) is None and len(text) > 3 \
                     and col not in cols.get("name", []):
                 last.deviation = _join_text(last.deviation, text)
@@ -430,13 +434,19 @@ class TableReader:
                 "weight": to_number(weights[k]) if k < len(weights) else None,
                 "score": to_number(scores[k]) if k < len(scores) else None,
             }
-            self.result.indicators.append(_make_indicator(name, data))
+            ind = _make_indicator(name, data)
+            # Stacked columns: every row is printed in full only on the last snapshot line.
+            last = self._stack[-1]
+            ind.source = last.place or f"line {last.line}"
+            self.result.indicators.append(ind)
         # Labels stacked in order ("数量指标 质量指标 时效指标"): each starts at the first name
         # that reads like it.
         pos = base
         for c in label_cols[-1:]:
             for t in c.split():
                 m = match_label(squash(t))
+                if m is None:  # never: label_cols holds only cells whose every token is a label
+                    continue
                 fam = LEVEL2_WORDS.get(m.word) if m.level == 2 else None
                 if fam and pos > base:
                     pos = next((r for r in range(pos, len(self.result.indicators))
@@ -655,6 +665,9 @@ def _join_text(a: str | None, b: str) -> str:
 
 
 def _make_indicator(name: str, data: dict) -> Indicator:
+    m = INDEX_PREFIX.match(name)
+    if m and m.end() < len(name):
+        name = name[m.end():].lstrip()  # "指标1:巡查次数": the number is the form's, not the name's
     ind = Indicator(name=name, **{k: v for k, v in data.items() if v is not None})
     _reparse(ind)
     return ind
@@ -663,6 +676,8 @@ def _make_indicator(name: str, data: dict) -> Indicator:
 def _reparse(ind: Indicator) -> None:
     v = parse_value(ind.target_raw)
     ind.op, ind.value, ind.unit, ind.qualitative = v.op, v.value, v.unit, v.qualitative
+    if ind.value is not None and ind.unit is None:
+        ind.unit = unit_in_name(ind.name)  # "任务完成时限(月)" | "10"
 
 
 # -- level assignment -------------------------------------------------------------------------

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from typing import Any
 
 from drafter.dates import parse_date
-from drafter.model import Form
+from drafter.model import Form, Indicator
 from drafter.nature import nature_kind
 from drafter.read.header import (
     extract_budget, extract_fields, extract_funds, extract_total_and_grade, find_year,
@@ -19,22 +20,27 @@ from drafter.read.header import (
 from drafter.read.rows import Row, merge_rows, to_rows
 from drafter.read.clean import squash
 from drafter.read.labels import match_label
+from drafter.read.loose import has_cues, read_loose
+from drafter.read.vocab import drop_glosses
 from drafter.read.table import Header, TableReader, assign_levels, header_role, read_header
 
 _TITLE = re.compile(r"绩效目标申报表|绩效目标表|自评表|汇总表|申报单位名称|^\(?(?:19|20)\d\d.{0,3}年度\)?$")
 # 级 as strip_html's html.unescape would decode it: &#32423; or &#x7EA7; (";" optional).
 _LEVEL_ENTITY = re.compile(r"&#(?:0*32423|[xX]0*7[eE][aA]7)")
+_DIGIT = re.compile(r"\d")
+_SIDE_COLUMNS = re.compile(r"指标值类型|计量单位|度量单位|指标解释|评\(扣\)分标准|评分标准|指标值说明|绩效标准|"
+                           r"计算符号|指标性质|指标方向性|中期指标值|长期指标值|中期目标值|长期目标值")
 _GOAL_LABELS = ("年度总体目标", "总目标及阶段性目标", "年度绩效目标", "年度目标", "绩效目标")
 
 
 def read_text(text: str) -> list[Form]:
     """All forms in a text; an empty list when there is none."""
-    if "级" not in text and not _LEVEL_ENTITY.search(text):
-        # Indicators are read only under a heading naming 一级/二级/三级 (read_header), so a
-        # text without 级 (nor the HTML entity for it) has no form: a large file of noise is
-        # refused at once instead of after every row was classified.
+    if "级" not in text and not _LEVEL_ENTITY.search(text) and not has_cues(text):
+        # A table is read under a heading naming 一级/二级/三级 (read_header) or, without one,
+        # from 指标 labels and values (loose.py): a text with neither has no form, and a large
+        # file of noise is refused at once instead of after every row was classified.
         return []
-    return read_rows(to_rows(text))
+    return read_rows(to_rows(drop_glosses(text)))
 
 
 def read_rows(rows: list[Row], aligned: bool = False) -> list[Form]:
@@ -42,7 +48,43 @@ def read_rows(rows: list[Row], aligned: bool = False) -> list[Form]:
 
     ``aligned``: every cell sits in its true column (a worksheet), so tables are read by column.
     """
-    rows = rows if aligned else _unstream(rows)
+    forms = _read_structured(rows if aligned else _unstream(rows), aligned)
+    # The grid may be lost (no 一级/二级/三级 heading, rows run together, cells one per line,
+    # another table read as indicators): read by what each piece of text is as well, and keep
+    # the loose reading only when it found clearly more complete rows.
+    strict = _complete(forms)
+    if aligned and strict:
+        return forms  # cells in their true columns under a heading: the columns say it all
+    if not any(_DIGIT.search(r.text) for r in rows):
+        return forms  # no number anywhere: no value, no score, so no table to read loosely
+    side = any(_SIDE_COLUMNS.search(r.text) for r in rows)
+    if strict >= 3 and strict >= 0.8 * sum(len(f.indicators) for f in forms) and not side:
+        return forms  # a sound reading: the loose one is not needed (and would cost its time)
+    loose = read_loose(rows).forms
+    if _complete(loose) > max(strict * 1.3, strict + 2) or (strict == 0 and _complete(loose)):
+        return loose
+    # Columns beside the value (指标值类型, 计量单位, 指标解释…) shift with every missing cell of a
+    # copied row: cells read by what they are beat cells read by where they are.
+    if side and loose and _complete(loose) >= strict:
+        return loose
+    return forms
+
+
+def _complete(forms: list[Form]) -> int:
+    """Rows that read like indicators: a name, a value or a score, and 分值/得分 that fit."""
+    return sum(1 for f in forms for i in f.indicators if _plausible(i))
+
+
+def _plausible(ind: Indicator) -> bool:
+    if not ind.name or len(ind.name) > 80 or not (ind.target_raw or ind.score is not None):
+        return False
+    w, s = ind.weight, ind.score
+    if (w is not None and not 0 <= w <= 100) or (s is not None and not 0 <= s <= 100):
+        return False
+    return not (w is not None and s is not None and s > w + 0.01)
+
+
+def _read_structured(rows: list[Row], aligned: bool) -> list[Form]:
     if not any(_could_head_table(rows, i) for i in range(len(rows))):
         # Forms without an indicator table are dropped at the end anyway; a file where no row
         # can be one (noise, prose) is answered before its header fields are read row by row.
@@ -94,7 +136,7 @@ def _read_form(preamble: list[Row], body: list[Row], aligned: bool = False) -> t
         header.self_eval = True
     indicators = []
     total = grade = None
-    if header is not None:
+    if header is not None and header_at is not None:
         reader = TableReader(header, aligned=aligned)
         for row in body[header_at + header_rows:]:
             reader.feed(row)
@@ -111,18 +153,25 @@ def _read_form(preamble: list[Row], body: list[Row], aligned: bool = False) -> t
         project_name=fields.get("project_name"),
         department=fields.get("department"),
         agency=fields.get("agency"),
-        project_type=fields.get("project_type"),
-        project_nature=_nature(fields),
-        planned_start=parse_date(fields.get("planned_start")),
-        planned_end=parse_date(fields.get("planned_end"), end=True),
-        annual_goal=_annual_goal(head_rows, self_eval),
-        funds=None if self_eval else extract_funds(head_rows),
-        budget=extract_budget(head_rows) if self_eval else None,
+        **header_fields(head_rows, fields, self_eval),
         indicators=indicators,
         total_score=total if self_eval else None,
         grade=grade if self_eval else None,
     )
     return form, sure
+
+
+def header_fields(head_rows: list[Row], fields: dict[str, str], self_eval: bool) -> dict[str, Any]:
+    """The form fields read above the indicator table, beyond name and units (both readers)."""
+    return {
+        "project_type": fields.get("project_type"),
+        "project_nature": _nature(fields),
+        "planned_start": parse_date(fields.get("planned_start")),
+        "planned_end": parse_date(fields.get("planned_end"), end=True),
+        "annual_goal": _annual_goal(head_rows, self_eval),
+        "funds": None if self_eval else extract_funds(head_rows),
+        "budget": extract_budget(head_rows) if self_eval else None,
+    }
 
 
 def _nature(fields: dict[str, str]) -> str | None:
@@ -158,7 +207,7 @@ def _find_header(body: list[Row]) -> tuple[int | None, Header | None, int]:
             if merged is not None and len(merged.roles) > len(single.roles):
                 return i, merged, 2
             return i, single, 1
-        if merged is not None and read_header(nxt) is None:
+        if merged is not None and nxt is not None and read_header(nxt) is None:
             return i, merged, 2
     return None, None, 0
 

@@ -34,8 +34,17 @@ _CELL_RANGE = re.compile(r"\$?([A-Z]{1,3})\$?(\d{1,7})(?::\$?([A-Z]{1,3})\$?(\d{
 
 
 def read_xlsx(path: Path, source: str) -> list[Form]:
-    from openpyxl import load_workbook
     from drafter.read.text import read_rows
+
+    forms: list[Form] = []
+    for _, rows in workbook_rows(path, source):
+        forms.extend(read_rows(rows, aligned=True))
+    return forms
+
+
+def workbook_rows(path: Path, source: str) -> list[tuple[str, list[Row]]]:
+    """(sheet name, rows) for every worksheet, or InputError for a damaged package."""
+    from openpyxl import load_workbook
 
     if not zipfile.is_zipfile(path):
         raise InputError("不是有效的 xlsx 文件 (not an xlsx workbook)", source)
@@ -44,10 +53,7 @@ def read_xlsx(path: Path, source: str) -> list[Form]:
         wb = load_workbook(path, data_only=True)
     except Exception as e:  # openpyxl raises many kinds for damaged packages
         raise InputError(f"无法打开工作簿 (cannot open workbook: {type(e).__name__})", source) from None
-    forms: list[Form] = []
-    for ws in wb.worksheets:
-        forms.extend(read_rows(sheet_rows(ws), aligned=True))
-    return forms
+    return [(ws.title, sheet_rows(ws)) for ws in wb.worksheets]
 
 
 def _check_package(path: Path, source: str) -> None:

@@ -47,7 +47,7 @@ def draft_markdown(result: Any) -> str:
     lines = [f"# {_md(form.project_name or '')} 绩效目标草稿", "",
              f"- 起草引擎：{_md(engine_label(result.engine))}"]
     for label, value in (("年度", form.year), ("实施单位", form.agency), ("主管部门", form.department),
-                         ("项目性质", form.project_nature)):
+                         ("项目类型", form.project_type), ("项目性质", form.project_nature)):
         if value:
             lines.append(f"- {label}：{_md(value)}")
     if form.funds and form.funds.total is not None:
@@ -89,10 +89,9 @@ def print_logs_table(rows: list[dict[str, Any]], usage: dict[str, Any], console:
 
     if not usage_only:
         table = Table(box=box.SIMPLE_HEAVY, title="LLM 调用记录（每次尝试一行）", title_justify="left")
-        for col, kw in (("#", {"justify": "right"}), ("时间", {}), ("任务", {}), ("模型", {}), ("尝试", {"justify": "right"}),
-                        ("状态", {}), ("输入/输出词元", {"justify": "right"}), ("耗时", {"justify": "right"}),
-                        ("错误", {})):
-            table.add_column(col, overflow="fold", **kw)
+        for col, right in (("#", True), ("时间", False), ("任务", False), ("模型", False), ("尝试", True),
+                           ("状态", False), ("输入/输出词元", True), ("耗时", True), ("错误", False)):
+            table.add_column(col, overflow="fold", justify="right" if right else "left")
         for r in rows:
             tokens = "—" if r.get("prompt_tokens") is None else f"{r['prompt_tokens']}/{r.get('completion_tokens')}"
             latency = "—" if r.get("latency_ms") is None else f"{r['latency_ms'] / 1000:.1f}s"

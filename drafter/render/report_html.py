@@ -8,12 +8,11 @@ so it can be mailed around and read offline. Charts are drawn by
 from __future__ import annotations
 
 from html import escape
-from typing import Callable
 
 from drafter.deductions.records import NO_INDICATOR_NAME, Report
 from drafter.render.deductions import (NO_PROJECT, SOURCE_NAMES, flag_names, headline, project_label,
                                        pts)
-from drafter.render.report_charts import PALETTE, Bar, bar_chart, cjk_font
+from drafter.render.report_charts import PALETTE, Bar, bar_chart
 
 MAX_AGENCIES = 15
 AGENCY_LABEL_CHARS = 18
@@ -42,14 +41,9 @@ footer{margin-top:30px;color:#888;font-size:12px}
 """
 
 
-def report_html(report: Report, warn: Callable[[str], None] = lambda _m: None) -> str:
+def report_html(report: Report) -> str:
     s = report.summary
-    has_font = cjk_font() is not None
-    if not has_font:
-        warn("未找到中文字体，图表中的类别用代码、单位用编号标注（安装 fonts-noto-cjk 或设置 "
-             "DRAFTER_CJK_FONT=字体文件 可显示中文）")
     agencies = list(s["by_agency"].items())
-    codes = {name: f"A{k}" for k, (name, _a) in enumerate(agencies, start=1)}
     names = {code: c["name"] for code, c in s["by_category"].items()}
 
     out = ["<!DOCTYPE html>", '<html lang="zh-CN"><head><meta charset="utf-8">',
@@ -67,7 +61,7 @@ def report_html(report: Report, warn: Callable[[str], None] = lambda _m: None) -
     out.append("</div>")
 
     if report.deductions:
-        out += ['<h2>图表</h2><div class="charts">', _category_chart(s, names, has_font), _agency_chart(s, names, codes, has_font),
+        out += ['<h2>图表</h2><div class="charts">', _category_chart(s, names), _agency_chart(s, names),
                 "</div>"]
 
     out += ["<h2>按原因类别</h2>", "<table><tr><th>类别</th><th>代码</th><th class=n>处数</th>"
@@ -78,12 +72,10 @@ def report_html(report: Report, warn: Callable[[str], None] = lambda _m: None) -
     out.append(f"<tr><th>合计</th><th></th><th class=n>{s['count']}</th><th class=n>{pts(s['total_lost'])}</th>"
                "<th class=n>100%</th></tr></table>")
 
-    out += ["<h2>按实施单位</h2>", "<table><tr>" + ("" if has_font else "<th>图中编号</th>")
-            + "<th>实施单位</th><th class=n>项目数</th><th class=n>处数</th><th class=n>失分</th><th>失分构成</th></tr>"]
+    out += ["<h2>按实施单位</h2>", "<table><tr><th>实施单位</th><th class=n>项目数</th><th class=n>处数</th><th class=n>失分</th><th>失分构成</th></tr>"]
     for name, a in agencies:
         parts = "；".join(f"{names.get(c, c)} {pts(v)}" for c, v in a["by_category"].items())
-        out.append("<tr>" + ("" if has_font else f"<td>{codes[name]}</td>")
-                   + f"<td>{escape(name)}</td><td class=n>{a['projects']}</td><td class=n>{a['count']}</td>"
+        out.append(f"<tr><td>{escape(name)}</td><td class=n>{a['projects']}</td><td class=n>{a['count']}</td>"
                    f"<td class=n>{pts(a['lost'])}</td><td>{escape(parts)}</td></tr>")
     out.append("</table>")
 
@@ -133,36 +125,27 @@ def _swatch(code: str) -> str:
     return f'<span class="sw" style="background:{PALETTE.get(code, "#888")}"></span>'
 
 
-def _category_chart(s: dict, names: dict[str, str], has_font: bool) -> str:
-    bars = []
-    for code, c in s["by_category"].items():
-        note = f"{pts(c['lost'])} 分 · {c['count']} 处" if has_font else f"{pts(c['lost'])} ({c['count']})"
-        bars.append(Bar(c["name"] if has_font else code, ((code, c["lost"]),), note))
+def _category_chart(s: dict, names: dict[str, str]) -> str:
+    bars = [Bar(c["name"], ((code, c["lost"]),), f"{pts(c['lost'])} 分 · {c['count']} 处")
+            for code, c in s["by_category"].items()]
     svg = bar_chart("按原因类别的失分", bars, names, chart_id="cat")
     return f"<figure>{svg}<figcaption>按原因类别汇总的失分（分）与扣分处数。</figcaption></figure>"
 
 
-def _agency_chart(s: dict, names: dict[str, str], codes: dict[str, str], has_font: bool) -> str:
+def _agency_chart(s: dict, names: dict[str, str]) -> str:
     items = list(s["by_agency"].items())
     shown, rest = items[:MAX_AGENCIES], items[MAX_AGENCIES:]
-    bars = []
-    for name, a in shown:
-        label = _shorten(name) if has_font else codes[name]
-        note = f"{pts(a['lost'])} 分 · {a['count']} 处" if has_font else f"{pts(a['lost'])} ({a['count']})"
-        bars.append(Bar(label, tuple(a["by_category"].items()), note))
+    bars = [Bar(_shorten(name), tuple(a["by_category"].items()), f"{pts(a['lost'])} 分 · {a['count']} 处")
+            for name, a in shown]
     if rest:
         merged: dict[str, float] = {}
         for _name, a in rest:
             for code, v in a["by_category"].items():
                 merged[code] = merged.get(code, 0.0) + v
         total = sum(a["lost"] for _n, a in rest)
-        bars.append(Bar(f"其他 {len(rest)} 个单位" if has_font else "other", tuple(merged.items()),
-                        f"{pts(total)} 分" if has_font else pts(total)))
+        bars.append(Bar(f"其他 {len(rest)} 个单位", tuple(merged.items()), f"{pts(total)} 分"))
     svg = bar_chart("按实施单位的失分（按原因类别分段）", bars, names, chart_id="agency", legend=True)
-    caption = "按实施单位汇总的失分，颜色表示原因类别。"
-    if not has_font:
-        caption += "图中编号对应下方“按实施单位”表。"
-    return f"<figure>{svg}<figcaption>{caption}</figcaption></figure>"
+    return f"<figure>{svg}<figcaption>按实施单位汇总的失分，颜色表示原因类别。</figcaption></figure>"
 
 
 def _shorten(name: str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator, Sequence
+from typing import Any, Iterator, Sequence
 
 from drafter.model import Form, Indicator
 from drafter.rules.finding import SEVERITY_ZH, Finding
@@ -76,6 +76,30 @@ def value_cell(form: Form, ind: Indicator | None) -> str:
     return f"{target} → {actual}{score}"
 
 
+def place(ind: Indicator | None) -> str:
+    """Where the indicator was read ("第12行"), so that a finding can be checked on the form."""
+    src = ind.source if ind is not None else None
+    if not src:
+        return ""
+    kind, _, n = src.partition(" ")
+    if kind in ("line", "row") and n.isdigit():
+        return f"第{n}行"
+    return src
+
+
+def _line_of(f: Finding, forms: list[Form] | None) -> int | None:
+    if not forms or f.form_index >= len(forms):
+        return None
+    ind = _indicator(forms[f.form_index], f)
+    _, _, n = (ind.source or "").partition(" ") if ind is not None else ("", "", "")
+    return int(n) if n.isdigit() else None
+
+
+def _named(f: Finding, ind: Indicator | None) -> str:
+    where = place(ind)
+    return (f.indicator_name or "（整表）") + (f"（{where}）" if where else "")
+
+
 def _counts(findings: list[Finding]) -> str:
     parts = []
     for sev in ("error", "warning", "info"):
@@ -116,7 +140,7 @@ def print_findings_table(findings: list[Finding], batch: Batch, console, show_cl
             if f.suggestion:
                 text.append("\n建议：" + f.suggestion, style="dim")
             table.add_row(Text(SEVERITY_ZH[f.severity], style=_STYLE[f.severity]), code_cell(f),
-                          f.indicator_name or "（整表）", value_cell(form, ind), text)
+                          _named(f, ind), value_cell(form, ind), text)
         console.print(table)
 
 
@@ -163,13 +187,13 @@ def findings_markdown(findings: list[Finding], batch: Batch, summary: dict) -> s
         lines.append("|---|---|---|---|---|---|")
         for f in items:
             ind = _indicator(form, f)
-            lines.append(f"| {SEVERITY_ZH[f.severity]} | {code_cell(f)} | {_md(f.indicator_name or '（整表）')} | "
+            lines.append(f"| {SEVERITY_ZH[f.severity]} | {code_cell(f)} | {_md(_named(f, ind))} | "
                          f"{_md(value_cell(form, ind))} | {_md(f.message)} | {_md(f.suggestion)} |")
         lines.append("")
     return "\n".join(lines)
 
 
-def findings_sarif(findings: list[Finding], rules, version: str) -> bytes:
+def findings_sarif(findings: list[Finding], rules, version: str, batch: Batch | None = None) -> bytes:
     """SARIF 2.1.0: one run, the rule catalogue in the driver, one result per finding."""
     from drafter.rules.registry import section
     index = {r.code: i for i, r in enumerate(rules)}
@@ -183,14 +207,19 @@ def findings_sarif(findings: list[Finding], rules, version: str) -> bytes:
         "properties": {"tags": list(r.tags)},
     } for r in rules]
     results = []
+    forms_of = dict(batch or [])
     for f in findings:
         where = f"form[{f.form_index}]" + ("" if f.indicator_index is None else f"/indicator[{f.indicator_index}]")
-        result = {
+        physical: dict[str, Any] = {"artifactLocation": {"uri": artifact_uri(f.source)}}
+        line = _line_of(f, forms_of.get(f.source))
+        if line is not None:  # the line (or sheet row) the indicator was read from
+            physical["region"] = {"startLine": line}
+        result: dict[str, Any] = {
             "ruleId": f.code,
             "level": _SARIF_LEVEL[f.severity],
             "message": {"text": f.message + (f"\n建议：{f.suggestion}" if f.suggestion else "")},
             "locations": [{
-                "physicalLocation": {"artifactLocation": {"uri": artifact_uri(f.source)}},
+                "physicalLocation": physical,
                 "logicalLocations": [{"name": f.indicator_name or where, "fullyQualifiedName": where,
                                       "kind": "member" if f.indicator_index is not None else "module"}],
             }],

@@ -119,8 +119,8 @@ def _write_form(ws, form: Form) -> dict[int, int]:
             ws.cell(r, 2 + j, lbl).font = bold
         r += 1
         ws.cell(r, 1, "年度资金总额")
-        for j, v in enumerate([b.initial, b.adjusted, b.executed, b.weight, b.rate_pct, b.score]):
-            ws.cell(r, 2 + j, v)
+        for j, amount in enumerate([b.initial, b.adjusted, b.executed, b.weight, b.rate_pct, b.score]):
+            ws.cell(r, 2 + j, amount)
         r += 1
     r += 1
     table_top = r
@@ -131,7 +131,7 @@ def _write_form(ws, form: Form) -> dict[int, int]:
     for k, ind in enumerate(form.indicators):
         r += 1
         rows_of[k] = r
-        values = [ind.level1, ind.level2, ind.name, ind.target_raw or ind.qualitative]
+        values: list[str | float | None] = [ind.level1, ind.level2, ind.name, ind.target_raw or ind.qualitative]
         if self_eval:
             values += [ind.actual_raw, ind.weight, ind.score, ind.deviation]
         elif "分值" in columns:

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
+from drafter.rules.finding import Severity
 from drafter.rules.view import FormView, Hit
 
 Checker = Callable[[FormView], Iterable[Hit]]
@@ -30,7 +31,7 @@ DOC_PARTS = ("检查内容", "为什么重要", "示例", "如何修改")
 class Rule:
     code: str
     name: str
-    severity: str
+    severity: Severity
     tags: tuple[str, ...]
     kinds: tuple[str, ...]
     check: Checker
@@ -47,7 +48,7 @@ class Rule:
         return section(self.doc, "检查内容") or self.name
 
 
-def rule(code: str, name: str, severity: str, tags: tuple[str, ...] = (),
+def rule(code: str, name: str, severity: Severity, tags: tuple[str, ...] = (),
          kinds: tuple[str, ...] = ("target", "self_eval")) -> Callable[[Checker], Checker]:
     """Register the decorated function as rule ``code``."""
     if not _CODE.match(code):

@@ -31,6 +31,7 @@ def check(view: FormView):
         return
     groups: dict[str, float] = {}
     for it in view.items:
+        key: str | None
         if it.fam2 == "满意度" or it.fam1 == "满意度":
             key = "满意度"
         elif it.fam1 == "成本":
@@ -39,7 +40,7 @@ def check(view: FormView):
             key = "效益"
         else:
             key = it.fam1
-        if key not in cfg.level1_weights:
+        if key is None or key not in cfg.level1_weights:
             return  # a layout without this split (投入与管理…): nothing to compare
         groups[key] = groups.get(key, 0.0) + it.ind.weight  # type: ignore[operator]
     budget = view.form.budget

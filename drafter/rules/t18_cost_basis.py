@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from drafter.rules import words as W
+from drafter.rules.finding import Severity
 from drafter.rules.registry import rule
 from drafter.rules.view import FormView
 
@@ -26,7 +27,7 @@ def check(view: FormView):
     写出单位成本及其依据，如“单位测评成本 ≤2.5万元/份（依据 2023 年政府采购中标价）”
     “人均培训成本 ≤800元/人（依据本市培训费管理办法）”。
     """
-    sev = "error" if view.config.cost_standard_required else "warning"
+    sev: Severity = "error" if view.config.cost_standard_required else "warning"
     for it in view.items:
         if not it.is_cost:
             continue

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from drafter.rules import words as W
+from drafter.rules.finding import Severity
 from drafter.rules.registry import rule
 from drafter.rules.view import FormView, Hit
 
 # (field, label, severity): the implementing unit is often the department itself and left blank,
 # so its absence weighs less than a nameless project or a form without a goal.
-_FIELDS = (
+_FIELDS: tuple[tuple[str, str, Severity], ...] = (
     ("project_name", "项目名称", "error"),
     ("department", "主管部门", "error"),
     ("agency", "实施单位", "warning"),

@@ -18,6 +18,7 @@ from drafter.values import Value, parse_value
 
 if TYPE_CHECKING:
     from drafter.config import ReviewConfig
+    from drafter.rules.finding import Severity
     from drafter.model import Form, Indicator
 
 # Kinds of value cell (target or actual).
@@ -162,10 +163,11 @@ class Item:
 class Hit(NamedTuple):
     """What a rule returns; the engine turns it into a Finding with source and code."""
 
-    index: int | None
+    # A field named like tuple.index is fine at runtime (the field wins); mypy flags any override.
+    index: int | None  # type: ignore[assignment]
     message: str
     suggestion: str | None = None
-    severity: str | None = None   # overrides the rule's default (config-dependent rules)
+    severity: Severity | None = None   # overrides the rule's default (config-dependent rules)
     tags: tuple[str, ...] | None = None  # overrides the rule's default tags
 
 
@@ -209,7 +211,7 @@ class FormView:
         return self.form.kind
 
     def hit(self, item: Item | None, message: str, suggestion: str | None = None,
-            severity: str | None = None, tags: tuple[str, ...] | None = None) -> Hit:
+            severity: Severity | None = None, tags: tuple[str, ...] | None = None) -> Hit:
         return Hit(None if item is None else item.index, message, suggestion, severity, tags)
 
 

@@ -23,7 +23,7 @@ def search(query: str, k: int = 10, *, kind: str | None = None, level1: list[str
 
     if not query.strip():
         raise InputError("查询内容为空 (empty query)")
-    if kind not in (None, "indicator", "project"):
+    if kind not in (None, "indicator", "project", "library"):
         raise InputError(f"未知的结果类型 (unknown kind): {kind}")
     filters = Filters(kind=cast(Any, kind), level1=level1 or [], level2=level2 or [], agency=agency or [],
                       year=year or [])

@@ -13,7 +13,7 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Union
+from typing import Any, Union
 
 from drafter.model import Form, Indicator
 
@@ -152,3 +152,31 @@ def _sha(s: str) -> str:
 def _clean(d: dict[str, object]) -> dict[str, Scalar]:
     # Chroma metadata takes no None; an absent key is how "unknown" is spelled.
     return {k: v for k, v in d.items() if v is not None and v != ""}  # type: ignore[misc]
+
+
+def library_documents(source: str, rows: list[Any]) -> list[Doc]:
+    """One document per indicator-library row (kind ``library``), searchable beside past forms.
+
+    The row is stored as an Indicator (name, levels, typical value) with the sector and project
+    type as its "project", so ``drafter search --kind library`` prints it like any indicator.
+    """
+    docs = []
+    for row in rows:
+        ind = Indicator(level1=row.level1, level2=row.level2, name=row.name, op=row.op, value=row.value,
+                        unit=row.unit, target_raw=row.target_text or None, basis=row.basis or None,
+                        evidence=row.data_source or None, refs=[row.citation])
+        place = f"指标库·{row.sector}·{row.project_type}"
+        keywords = " ".join(row.keywords)
+        fields = tuple((t, w) for t, w in ((row.name, 1.0), (keywords, 0.5), (place, 0.3),
+                                           (row.explanation, 0.2)) if t)
+        meta = _clean({
+            "kind": "library", "source": source, "project": place, "sector": row.sector,
+            "project_type": row.project_type, "level1": row.level1, "level2": row.level2,
+            "name": row.name, "op": row.op, "value": row.value, "unit": row.unit,
+            "library_id": row.id, "provenance": row.provenance, "url": row.source,
+            "indicator": json.dumps(ind.model_dump(mode="json"), ensure_ascii=False, sort_keys=True),
+        })
+        text = "\n".join(x for x in (f"{row.name}：{row.target_text}" if row.target_text else row.name,
+                                      keywords, place) if x)
+        docs.append(_finish("l", f"{source}\x1f{row.id}", text, fields, meta))
+    return docs

@@ -196,7 +196,7 @@ def embed_docs(ef: EmbeddingFunction[Documents], docs: Sequence[Any]) -> Embeddi
     if not docs:
         return []
     if hasattr(ef, "embed_fields"):
-        return ef.embed_fields([d.fields for d in docs])  # type: ignore[attr-defined]
+        return ef.embed_fields([d.fields for d in docs])
     return ef([d.text for d in docs])
 
 

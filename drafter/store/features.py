@@ -56,7 +56,7 @@ _IS_CJK = re.compile(rf"[{_CJK}]")
 
 
 def _generic_grams() -> frozenset[str]:
-    grams = set()
+    grams: set[str] = set()
     for term in GENERIC_TERMS:
         for n in NGRAM_WEIGHTS:
             grams.update(term[k:k + n] for k in range(len(term) - n + 1))

@@ -23,13 +23,32 @@ from typing import Any, Callable, Iterable
 
 from drafter.errors import InputError
 from drafter.model import Form
-from drafter.store.documents import Doc, documents_for, source_key
+from drafter.store.documents import Doc, documents_for, library_documents, source_key
 
 
 @dataclass
 class Source:
     key: str
     forms: list[Form]
+    # An indicator-library file instead of forms: its rows become documents of kind "library".
+    library: list[Any] | None = None
+
+    def documents(self) -> list[Doc]:
+        if self.library is not None:
+            return library_documents(self.key, self.library)
+        return documents_for(self.key, self.forms)
+
+
+def library_sources(paths: Iterable[Path] = (), shipped: bool = True) -> list[Source]:
+    """The shipped library (unless ``shipped`` is False) and library files as store sources."""
+    from drafter.draft import library as lib
+
+    out = []
+    if shipped:
+        out.append(Source(lib.SHIPPED_SOURCE, [], lib.load_shipped().rows))
+    for p in paths:
+        out.append(Source(source_key(p), [], lib.read_rows(p)))
+    return out
 
 
 @dataclass
@@ -157,7 +176,7 @@ def sync_source(collection: Any, embedder: Any, source: str, docs: list[Doc],
 def sync(collection: Any, embedder: Any, sources: list[Source], summary: Summary, batch: int,
          on_source: Callable[[Source], None] = lambda s: None) -> Summary:
     for src in sources:
-        docs = documents_for(src.key, src.forms)
+        docs = src.documents()
         _tally(summary, src, docs)
         summary.counts += sync_source(collection, embedder, src.key, docs, batch)
         on_source(src)
@@ -176,7 +195,7 @@ def ingest(home: Path, embedder: Any, sources: list[Source], summary: Summary,
     generations.prune(home)  # copies left by a killed ingest, even when there is nothing to write
     if not _local_changes(home, embedder, sources):
         for src in sources:
-            docs = documents_for(src.key, src.forms)
+            docs = src.documents()
             _tally(summary, src, docs)
             summary.counts.unchanged += len(docs)
             on_source(src)
@@ -202,7 +221,7 @@ def _local_changes(home: Path, embedder: Any, sources: list[Source]) -> bool:
         if collection is None:
             return True
         return any(p.todo or p.stale for p in
-                   (plan_source(collection, s.key, documents_for(s.key, s.forms)) for s in sources))
+                   (plan_source(collection, s.key, s.documents()) for s in sources))
     finally:
         client.close(db)
 
@@ -216,7 +235,7 @@ def _ingest_remote(home: Path, embedder: Any, sources: list[Source], summary: Su
     collection = client.create_collection(db, embedder)
     plans = []
     for src in sources:
-        docs = documents_for(src.key, src.forms)
+        docs = src.documents()
         _tally(summary, src, docs)
         plans.append(plan_source(collection, src.key, docs))
     vectors = embed_docs(embedder, [d for p in plans for d in p.todo])
@@ -232,5 +251,5 @@ def _ingest_remote(home: Path, embedder: Any, sources: list[Source], summary: Su
 def _tally(summary: Summary, src: Source, docs: list[Doc]) -> None:
     summary.files += 1
     summary.forms += len(src.forms)
-    summary.indicators += sum(len(f.indicators) for f in src.forms)
+    summary.indicators += sum(len(f.indicators) for f in src.forms) + len(src.library or ())
     summary.documents += len(docs)

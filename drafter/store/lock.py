@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -64,7 +65,8 @@ def _holder(path: Path) -> str:
         return ""
 
 
-try:
+# A platform test rather than try/except ImportError, so that type checkers follow it too.
+if sys.platform != "win32":
     import fcntl
 
     def _try_lock(fh: IO[str], shared: bool) -> bool:
@@ -79,7 +81,7 @@ try:
         with contextlib.suppress(OSError):
             fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
-except ImportError:  # pragma: no cover - Windows: byte-range locks have no shared mode
+else:  # pragma: no cover - Windows: byte-range locks have no shared mode
     import msvcrt
 
     def _try_lock(fh: IO[str], shared: bool) -> bool:

@@ -16,7 +16,7 @@ from typing import Any, Literal, Sequence
 from drafter.model import Indicator
 from drafter.store import StoreError
 
-Kind = Literal["indicator", "project"]
+Kind = Literal["indicator", "project", "library"]
 
 EMPTY_STORE = "存储库为空，请先运行 drafter ingest 导入表单 (store is empty: run `drafter ingest` first)"
 # Long enough to outlast an ingest of the built-in corpus, short enough to not look hung.
@@ -36,9 +36,9 @@ class Filters:
         conds: list[dict[str, Any]] = []
         if self.kind:
             conds.append({"kind": self.kind})
-        for key, values in (("level1", self.level1), ("level2", self.level2),
-                            ("agency", self.agency), ("year", self.year)):
-            values = list(dict.fromkeys(values))
+        for key, given in (("level1", self.level1), ("level2", self.level2),
+                           ("agency", self.agency), ("year", self.year)):
+            values: list[Any] = list(dict.fromkeys(given))
             if len(values) == 1:
                 conds.append({key: values[0]})
             elif values:
@@ -130,7 +130,7 @@ def _hits(res: dict[str, Any]) -> list[Hit]:
         meta = meta or {}
         raw = meta.get("indicator")
         indicator = Indicator.model_validate(json.loads(raw)) if raw else None
-        kind: Kind = "indicator" if meta.get("kind") == "indicator" else "project"
+        kind: Kind = meta["kind"] if meta.get("kind") in ("indicator", "library") else "project"
         year = meta.get("year")
         out.append(Hit(kind=kind, score=round(1.0 - float(dist), 4), source=str(meta.get("source", "")),
                        project_name=meta.get("project"), agency=meta.get("agency"),

@@ -134,7 +134,6 @@ def warm_up() -> None:
         from drafter.suggest import corpus_examples
         corpus_examples()
     for name in ("openpyxl", "drafter.read.xlsx", "drafter.render.xlsx", "drafter.deductions.analyse",
-                 "drafter.render.report_html", "matplotlib.figure", "matplotlib.backends.backend_svg",
-                 "drafter.draft.pipeline", "drafter.store.search", "chromadb"):
+                 "drafter.render.report_html", "drafter.draft.pipeline", "drafter.store.search", "chromadb"):
         with contextlib.suppress(Exception):
             __import__(name)

@@ -116,7 +116,7 @@ def finding_view(k: int, f: Any, outcome: ReviewOutcome, job: Job, rules: dict[s
 
 def review_view(job: Job) -> dict[str, Any]:
     """The result as the template shows it: each form's table, findings beside their indicators."""
-    from drafter.render.review import value_cell
+    from drafter.render.review import place, value_cell
     outcome: ReviewOutcome = job.result
     rules = _rule_info()
     by_place: dict[tuple[str, int, int | None], list[dict[str, Any]]] = {}
@@ -129,7 +129,8 @@ def review_view(job: Job) -> dict[str, Any]:
             rows = []
             for j, ind in enumerate(form.indicators):
                 rows.append({"level1": ind.level1 or "", "level2": ind.level2 or "", "name": ind.name,
-                             "value": value_cell(form, ind), "findings": by_place.get((source, i, j), [])})
+                             "place": place(ind), "value": value_cell(form, ind),
+                             "findings": by_place.get((source, i, j), [])})
             placed = {(source, i, j) for j in range(len(form.indicators))}
             loose = [fv for key, fvs in by_place.items() if key[:2] == (source, i) and key not in placed
                      for fv in fvs]

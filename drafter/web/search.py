@@ -10,6 +10,9 @@ from fastapi.responses import Response
 
 from drafter.errors import InputError
 
+# The store holds past indicators, past projects and indicator-library rows.
+_KIND_ZH = {"indicator": "指标", "project": "项目", "library": "指标库"}
+
 
 def register(app: FastAPI, bench: Any) -> None:
     @app.get("/search")
@@ -31,7 +34,7 @@ def register(app: FastAPI, bench: Any) -> None:
                 error = ("存储库为空：在“起草”页起草一次项目会自动导入内置语料，或请管理员运行 drafter ingest "
                          "导入本单位的历史表单" if str(e) == EMPTY_STORE else bench.clean(str(e)))
         from drafter.render.search import _short_source
-        rows = [{"kind": "指标" if h.kind == "indicator" else "项目", "score": f"{h.score:.2f}",
+        rows = [{"kind": _KIND_ZH.get(h.kind, "项目"), "score": f"{h.score:.2f}",
                  "project": h.project_name or "", "agency": h.agency or "", "year": h.year or "",
                  "indicator": h.indicator, "source": bench.clean(_short_source(h.source or ""))}
                 for h in hits or []]
