@@ -176,7 +176,8 @@ def write_binary(data: bytes, output: Optional[Path]) -> None:
     typer.echo(f"已写入 {quote_name(output)}", err=True)
 
 
-NO_FORM = "(no form found)"
+# The start of the reader's "no form" error, whatever reason follows it.
+NO_FORM = "未找到绩效目标表或自评表"
 # Files the model read (--llm-read), by source: what a front end shows about where rows came from.
 read_by_model: dict = {}
 
