@@ -119,7 +119,7 @@ def rewrite_checker(form: Form) -> Any:
     def check(position: int, rewrite: Rewrite) -> list[str]:
         v = parse_value(rewrite.target_raw)
         new = Indicator(level1=rewrite.level1, level2=rewrite.level2, name=rewrite.name.strip(),
-                        target_raw=rewrite.target_raw, op=v.op, value=v.value, unit=v.unit,  # type: ignore[arg-type]
+                        target_raw=rewrite.target_raw, op=v.op, value=v.value, unit=v.unit,
                         qualitative=v.qualitative, baseline=None if rewrite.baseline is None else
                         f"{rewrite.baseline.value:g}", basis=rewrite.basis, evidence=rewrite.evidence)
         indicators = list(form.indicators)

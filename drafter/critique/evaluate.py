@@ -151,7 +151,7 @@ def parse_rewrite(text: str, original: Indicator) -> Indicator | None:
     if v.value is None:
         return None
     return Indicator(level1=(m.group("l1") or original.level1), level2=(m.group("l2") or original.level2),
-                     name=m.group("name").strip(), target_raw=raw, op=v.op, value=v.value,  # type: ignore[arg-type]
+                     name=m.group("name").strip(), target_raw=raw, op=v.op, value=v.value,
                      unit=v.unit)
 
 

@@ -56,7 +56,7 @@ def llm_findings(run: CritiqueRun, selected: set[str] | None = None) -> list[Fin
     for f in keep:
         rule = get_rule(f.code)
         if rule is not None:
-            f.severity, f.tags = rule.severity, list(rule.tags)  # type: ignore[assignment]
+            f.severity, f.tags = rule.severity, list(rule.tags)
     return keep
 
 

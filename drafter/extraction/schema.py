@@ -117,7 +117,7 @@ def ground(answer: Extraction, source_text: str) -> Grounded:
             weight, score = keep(row.weight, f"“{row.name[:20]}”的分值"), keep(row.score, f"“{row.name[:20]}”的得分")
             indicators.append(Indicator(
                 level1=keep(row.level1, "一级指标"), level2=keep(row.level2, "二级指标"), name=row.name.strip(),
-                target_raw=target, op=v.op, value=v.value, unit=v.unit, qualitative=v.qualitative,  # type: ignore[arg-type]
+                target_raw=target, op=v.op, value=v.value, unit=v.unit, qualitative=v.qualitative,
                 actual_raw=keep(row.actual, f"“{row.name[:20]}”的实际完成值"),
                 weight=None if weight is None else float(weight), score=None if score is None else float(score)))
         if not indicators:
