@@ -173,7 +173,6 @@ class LLMClient:
                         if retry.retry_after(retry.request_error(e)) is not None:
                             # The server named a time: every worker of this client waits for it.
                             self.gate.pause(wait)
-                            self.gate.wait_pause()
                         else:
                             self.sleep(wait)
                         continue

@@ -39,6 +39,9 @@ class Gate:
         self._alive = False
         self._probing = False
         self._stopped: str | None = None
+        # The pause deadline this thread has already slept out: a sleep that is a stand-in (tests)
+        # or returns a hair early must not make it wait for the same pause twice.
+        self._local = threading.local()
 
     @property
     def stopped(self) -> str | None:
@@ -59,14 +62,20 @@ class Gate:
         """Sleep out a pause a 429 asked for (any worker's); returns at once when there is none."""
         while True:
             with self._cond:
-                left = self._until - self._clock()
-                if self._stopped is not None or left <= 0:
+                until = self._until
+                left = until - self._clock()
+                if self._stopped is not None or left <= 0 or until == getattr(self._local, "waited", None):
                     return
             self._sleep(left)
+            self._local.waited = until  # a later pause (another 429) moves ``until``: wait again
 
     def pause(self, seconds: float) -> None:
+        """Pause every worker for ``seconds``; the calling worker sleeps exactly that long now."""
         with self._cond:
-            self._until = max(self._until, self._clock() + seconds)
+            own = self._clock() + seconds
+            self._until = max(self._until, own)
+        self._sleep(seconds)
+        self._local.waited = own  # a longer pause another worker set is still waited out
 
     def answered(self) -> None:
         """The server answered a request: everyone may go."""
