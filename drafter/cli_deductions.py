@@ -71,7 +71,14 @@ def deductions(
         return
     if offline and llm_read:
         _say("使用了 --offline：--llm-read 不调用大模型")
-    good, bad = read_sources(unique_paths(paths), client if llm_read else None, workers)
+    files = unique_paths(paths)
+    if files != list(paths):  # folders were expanded here: say what they held that is not read
+        from drafter.cli import note_skipped
+        from drafter.read import expand_paths
+        skipped: list[Path] = []
+        expand_paths(list(paths), skipped)
+        note_skipped(skipped)
+    good, bad = read_sources(files, client if llm_read else None, workers)
     report = analyse_deductions(good, offline=offline, note=_say, client=client, jobs=workers)
     if report.summary["forms"] == 0:
         fail("输入中没有绩效自评表，无法分析扣分 (no self-evaluation forms in the input)")
