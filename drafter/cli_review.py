@@ -88,8 +88,14 @@ def review(
         rules = service.rules_for(select, ignore)
     except (InputError, SelectionError) as e:
         fail(str(e))
-    if (llm or llm_read) and not (baseline is not None or accept is not None or history or history_store):
-        findings, summary, bad = _review_with_model(paths, cfg, rules, suggest, format, output, llm, llm_read,
+    round_ = baseline is not None or accept is not None or history or history_store
+    client = _model_client(no_cache) if llm and not offline and not round_ else None
+    if llm and offline:
+        _note("使用了 --offline：不调用大模型，只运行审核规则")
+    if client is None:  # nothing will produce the model's L codes: they are no rules of this run
+        rules = [r for r in rules if not r.by_model]
+    if (client is not None or llm_read) and not round_:
+        findings, summary, bad = _review_with_model(paths, cfg, rules, suggest, format, output, client, llm_read,
                                                     offline, jobs, no_cache)
     elif baseline is not None or accept is not None or history or history_store:
         # A review round or a cross-year comparison: one resubmission and its past, read whole.
@@ -158,7 +164,7 @@ def review(
         raise typer.Exit(1)
 
 
-def _review_with_model(paths, cfg, rules, suggest, format, output, llm, llm_read, offline, jobs, no_cache):
+def _review_with_model(paths, cfg, rules, suggest, format, output, client, llm_read, offline, jobs, no_cache):
     """review --llm / --llm-read: rules, then the model's critique merged in; the report is written here."""
     from drafter.cli import emit_table, fail, llm_read_client, read_sources, write_output
     from drafter.errors import InputError
@@ -169,9 +175,6 @@ def _review_with_model(paths, cfg, rules, suggest, format, output, llm, llm_read
         workers = resolve_jobs(jobs)
     except InputError as e:
         fail(str(e))
-    client = _model_client(no_cache) if llm and not offline else None
-    if llm and offline:
-        _note("使用了 --offline：不调用大模型，只运行审核规则")
     reader = (client or llm_read_client(True, offline, no_cache)) if llm_read else None
     good, bad = read_sources(paths, reader, workers)
     result = service.review(good, config=cfg, rules=rules, suggest=suggest, model=client, jobs=workers)

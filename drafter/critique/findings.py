@@ -23,6 +23,8 @@ SAME_PROBLEM: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "output_as_outcome": (frozenset({"classification"}), frozenset()),
     "target_too_low": (frozenset({"ambition"}), frozenset()),
     "unit_or_value_implausible": (frozenset({"direction"}), frozenset({"T04"})),
+    # Form-level: T27 names goal quantities no indicator carries.
+    "goal_not_covered": (frozenset(), frozenset({"T27"})),
 }
 
 
@@ -88,7 +90,7 @@ def merge(rule_findings: Sequence[Finding], model_findings: Sequence[Finding],
         tags, codes = SAME_PROBLEM.get(_problem_of(m.code), (frozenset(), frozenset()))
         twin = next((i for i, f in enumerate(merged)
                      if f.origin != "llm" and f.source == m.source and f.form_index == m.form_index
-                     and f.indicator_index == m.indicator_index and m.indicator_index is not None
+                     and f.indicator_index == m.indicator_index
                      and (tags & set(f.tags) or f.code in codes)), None)
         if twin is None:
             extra.append(m)

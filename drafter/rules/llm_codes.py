@@ -21,7 +21,8 @@ PROBLEM_CODES: dict[str, str] = {
 }
 
 
-@rule("L01", "模型复核：指标不可衡量", "warning", tags=("unmeasurable", "llm"), kinds=())
+@rule("L01", "模型复核：指标不可衡量", "warning", tags=("unmeasurable", "llm"), kinds=(),
+      basis="财预〔2015〕88号（指标应细化、量化，可衡量）；模型复核")
 def l01(view: FormView) -> Iterator[Hit]:
     """
     检查内容：
@@ -41,7 +42,8 @@ def l01(view: FormView) -> Iterator[Hit]:
     return iter(())
 
 
-@rule("L02", "模型复核：指标与项目无关", "warning", tags=("relevance", "llm"), kinds=())
+@rule("L02", "模型复核：指标与项目无关", "warning", tags=("relevance", "llm"), kinds=(),
+      basis="财预〔2015〕88号（绩效目标应与部门职能、项目内容相关）；模型复核")
 def l02(view: FormView) -> Iterator[Hit]:
     """
     检查内容：
@@ -59,7 +61,8 @@ def l02(view: FormView) -> Iterator[Hit]:
     return iter(())
 
 
-@rule("L03", "模型复核：年度目标未被指标覆盖", "warning", tags=("goal", "llm"), kinds=())
+@rule("L03", "模型复核：年度目标未被指标覆盖", "warning", tags=("goal", "llm"), kinds=(),
+      basis="财预〔2015〕88号（绩效目标应指标化，年度目标与指标对应）；模型复核")
 def l03(view: FormView) -> Iterator[Hit]:
     """
     检查内容：
@@ -78,7 +81,8 @@ def l03(view: FormView) -> Iterator[Hit]:
     return iter(())
 
 
-@rule("L04", "模型复核：以产出充当效果", "warning", tags=("classification", "llm"), kinds=())
+@rule("L04", "模型复核：以产出充当效果", "warning", tags=("classification", "llm"), kinds=(),
+      basis="财预〔2021〕101号（产出、效益指标的定义）；模型复核")
 def l04(view: FormView) -> Iterator[Hit]:
     """
     检查内容：
@@ -97,7 +101,8 @@ def l04(view: FormView) -> Iterator[Hit]:
     return iter(())
 
 
-@rule("L05", "模型复核：目标值偏低", "warning", tags=("ambition", "llm"), kinds=())
+@rule("L05", "模型复核：目标值偏低", "warning", tags=("ambition", "llm"), kinds=(),
+      basis="财预〔2015〕88号（目标值参考历史标准、行业标准确定）；模型复核")
 def l05(view: FormView) -> Iterator[Hit]:
     """
     检查内容：
@@ -116,7 +121,8 @@ def l05(view: FormView) -> Iterator[Hit]:
     return iter(())
 
 
-@rule("L06", "模型复核：单位或数值不合理", "warning", tags=("direction", "llm"), kinds=())
+@rule("L06", "模型复核：单位或数值不合理", "warning", tags=("direction", "llm"), kinds=(),
+      basis="财预〔2021〕101号（指标值与计量单位）；模型复核")
 def l06(view: FormView) -> Iterator[Hit]:
     """
     检查内容：
@@ -135,7 +141,8 @@ def l06(view: FormView) -> Iterator[Hit]:
     return iter(())
 
 
-@rule("L07", "模型复核：表述不清", "info", tags=("wording", "llm"), kinds=())
+@rule("L07", "模型复核：表述不清", "info", tags=("wording", "llm"), kinds=(),
+      basis="财预〔2015〕88号（指标清晰、可衡量）；模型复核")
 def l07(view: FormView) -> Iterator[Hit]:
     """
     检查内容：
