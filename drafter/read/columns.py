@@ -100,9 +100,7 @@ def find_heading(lines: list[tuple[int, list[str]]]) -> tuple[int | None, list[s
         # Heading cells continued on the next lines ("一级指标" / "二级指标" / …, or "指标").
         while end < len(lines) and _heading_only(lines[end][1]):
             more = _heading_span(" ".join(lines[end][1]), first=False)
-            for r in (more[2] if more else []):
-                if r not in roles:
-                    roles.append(r)
+            roles = _refine(roles, more[2] if more else [])
             end += 1
         key = squash(_heading_key(text))
         scattered = {_HEADING_ROLE[m.group(0)] for m in HEADING_RE.finditer(key)} - set(roles)
@@ -138,6 +136,19 @@ def find_heading(lines: list[tuple[int, list[str]]]) -> tuple[int | None, list[s
     if best is not None:
         return best[0], best[1], best[0] + 1, lines[best[0]][1]
     return None, [], 0, []
+
+
+def _refine(roles: list[str], more: list[str]) -> list[str]:
+    """Roles of a heading continued on the next line. New roles follow; a line that repeats a
+    role beside new ones is a sub-heading ("指标值" over "中期指标值 | 年度指标值"), whose order
+    wins from the first repeated role on."""
+    present = [r for r in more if r in roles]
+    if not present or len(present) == len(more):
+        return roles + [r for r in more if r not in roles]
+    at = min(roles.index(r) for r in present)
+    kept = [r for r in roles if r not in more]
+    at -= sum(1 for r in roles[:at] if r in more)
+    return kept[:at] + more + kept[at:]
 
 
 _CANONICAL = ("l1", "l2", "name", "target", "actual", "weight", "score", "deviation")

@@ -29,7 +29,10 @@ _HEADER_WORDS = {
     "l1": ("一级指标", "一级目标", "一级"),
     "l2": ("二级指标", "二级目标", "二级"),
     "name": ("三级指标", "三级目标", "三级", "指标名称", "绩效指标名称"),
-    "target": ("年度指标值", "指标值", "年度(/项目)指标值", "指标目标值", "目标值", "年度目标值",
+    # 中期/长期 values sit beside the annual target (a two-row heading's sub-columns); 年度 alone
+    # is the annual sub-column under a spanning 指标值.
+    "other": ("中期指标值", "长期指标值", "中期目标值", "长期目标值", "中期目标", "长期目标", "中期", "长期"),
+    "target": ("年度指标值", "指标值", "年度", "年度(/项目)指标值", "指标目标值", "目标值", "年度目标值",
                "预期目标值", "年度预期指标值", "计划值"),
     "actual": ("实际完成值", "完成值", "实际值", "全年实际完成值", "实际完成"),
     "weight": ("分值", "权重", "指标分值"),
@@ -48,7 +51,7 @@ _HEADER_BY_FIRST: dict[str, list[tuple[str, str]]] = {}
 for _role, _words in _HEADER_WORDS.items():
     for _w in _words:
         _HEADER_BY_FIRST.setdefault(_w[0], []).append((_role, _w))
-_SIDE_ROLES = ("baseline", "basis", "evidence", "refs", "note")
+_SIDE_ROLES = ("baseline", "basis", "evidence", "refs", "note", "other")
 _PLAIN_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 _OPS_ONLY = {"≥", "≤", "=", ">", "<", ">=", "<=", "≥=", "＝", "正向", "反向", "定量", "定性"}
 _UNIT_ONLY = re.compile(r"^\(?[^\d\s()=<>≥≤]{1,5}\)?$")
@@ -100,6 +103,27 @@ def read_header(row: Row) -> Header | None:
     if hits < 3 or hits < 0.4 * len(filled):
         return None
     return Header(roles=roles, self_eval=bool(roles.get("actual") or roles.get("score")))
+
+
+def read_subheading(header: Header, row: Row) -> Header | None:
+    """The heading refined by the row under it when that row is a sub-heading ("指标值" over
+    "中期指标值 | 年度指标值"), else None. A sub-heading cell names its column; where it is empty the
+    row above names it. Worksheets repeat vertically merged heading cells into the second row."""
+    filled = [(i, s) for i, s in enumerate(row.squashed) if s]
+    if len(filled) < 2:
+        return None
+    sub: dict[int, str] = {}
+    for i, s in filled:
+        role = header_role(s)
+        if role is None:
+            return None  # a data row, or an OCR half-heading ("指标 | 指标") that merge_rows joins
+        sub[i] = role
+    cols = {c: r for r, cs in header.roles.items() for c in cs}
+    cols.update(sub)
+    roles: dict[str, list[int]] = {}
+    for c in sorted(cols):
+        roles.setdefault(cols[c], []).append(c)
+    return Header(roles=roles, self_eval=header.self_eval or bool(roles.get("actual") or roles.get("score")))
 
 
 @dataclass
@@ -171,7 +195,8 @@ class TableReader:
         target = "".join(x for x in (op, cell("target"), cell("unit")) if x) or None
         data: dict[str, object] = {"target_raw": target, "actual_raw": cell("actual") or None,
                                    "weight": to_number(cell("weight")), "score": to_number(cell("score")),
-                                   "deviation": cell("deviation") or None}
+                                   "deviation": cell("deviation") or None,
+                                   "longterm_raw": cell("other") or None}
         for role in ("baseline", "basis", "evidence"):
             data[role] = cell(role) or None
         if cell("refs"):
@@ -242,6 +267,8 @@ class TableReader:
                 data[role] = extras[role]
         if extras.get("refs"):
             data["refs"] = [r for r in re.split(r"[；;]", extras["refs"]) if r.strip()]
+        if extras.get("other"):
+            data["longterm_raw"] = extras["other"]
         ind = _make_indicator(name, data)
         ind.source = row.place or f"line {row.line}"
         self.result.indicators.append(ind)

@@ -22,7 +22,9 @@ from drafter.read.clean import squash
 from drafter.read.labels import match_label
 from drafter.read.loose import has_cues, read_loose
 from drafter.read.vocab import drop_glosses
-from drafter.read.table import Header, TableReader, assign_levels, header_role, read_header
+from drafter.read.table import (
+    Header, TableReader, assign_levels, header_role, read_header, read_subheading,
+)
 
 _TITLE = re.compile(r"绩效目标申报表|绩效目标表|自评表|汇总表|申报单位名称|^\(?(?:19|20)\d\d.{0,3}年度\)?$")
 # 级 as strip_html's html.unescape would decode it: &#32423; or &#x7EA7; (";" optional).
@@ -203,6 +205,9 @@ def _find_header(body: list[Row]) -> tuple[int | None, Header | None, int]:
         nxt = body[i + 1] if i + 1 < len(body) else None
         merged = _merged_header(row, nxt) if nxt is not None else None
         if single is not None:
+            sub = read_subheading(single, nxt) if nxt is not None else None
+            if sub is not None:
+                return i, sub, 2
             # "一级 | 二级 | … 偏差原因" over "指标 | 指标 | 三级指标 | 年度指标值 | …".
             if merged is not None and len(merged.roles) > len(single.roles):
                 return i, merged, 2
