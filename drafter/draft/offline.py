@@ -360,8 +360,8 @@ class _Builder:
         """Valid, unique, and passed by the review rules; a category never ends up empty."""
         out: list[DraftIndicator] = []
         for d in made:
-            if len(out) >= self.quota[category]:
-                break
+            if len(out) >= self.quota[category] + (1 if _library_row(d) else 0):
+                continue
             if d.name in self.names or not _valid(d, self.retrieval) or _blocked(d, self.req):
                 continue
             self.names.add(d.name)
@@ -456,6 +456,10 @@ def _programme(row: LibraryRow, text: str) -> bool:
 
 
 _PROGRAMME_KEYWORD = 5
+
+
+def _library_row(d: DraftIndicator) -> bool:
+    return bool(d.refs) and d.refs[0].startswith("L")
 
 
 def _op(op: str | None) -> Any:
