@@ -13,6 +13,8 @@ are those of the code as it is now:
   files (nothing changed);
 * search: ``drafter.store.search.search_store`` in this process against that store, warm (after
   one warm-up query), p50/p95; and ``drafter search`` end to end once;
+* scale: ``drafter review`` and ``drafter deductions --offline`` over 200 / 800 / 3,200 files (the
+  built-in corpus copied round-robin), wall time and peak RSS, so growth shows at a glance;
 * memory: peak RSS of one ``drafter review DIR --format json -o OUT`` subprocess over 10,000
   forms, and its throughput. Every command is started by a small ``python -S`` launcher that
   waits for it with ``os.wait4`` and reports its ``ru_maxrss`` (KiB on Linux): started straight
@@ -26,6 +28,7 @@ Progress goes to stderr, the figures to stdout.
     /work/venv/bin/python bench/bench_all.py                  # full run (ingest 1,000, review 10,000)
     /work/venv/bin/python bench/bench_all.py --quick          # smoke run, under a minute
     /work/venv/bin/python bench/bench_all.py --forms 2000 --review-forms 20000
+    /work/venv/bin/python bench/bench_all.py --only scale --jobs 1   # the scale table alone
 """
 
 from __future__ import annotations
@@ -215,7 +218,7 @@ def open_collection_search(queries: list[str]) -> tuple[str, str, str]:
         "search() on a collection opened once (as drafting does), same queries"
 
 
-SECTIONS = ("read", "review", "store", "memory")
+SECTIONS = ("read", "review", "store", "memory", "scale")
 
 
 def startup_section(c: "Ctx") -> None:
@@ -332,6 +335,42 @@ def store_section(c: "Ctx") -> None:
                 f"one process start (chromadb import) + one query; peak RSS {cli.maxrss_kib / 1024:.0f} MiB")
 
 
+def copied_corpus(folder: Path, n: int) -> Path:
+    """``n`` files in ``folder``: the built-in corpus copied round-robin, as a budget round's batch."""
+    from drafter.resources import corpus_dir
+    seeds = sorted(p for p in corpus_dir().iterdir() if p.is_file())
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(n):
+        seed = seeds[i % len(seeds)]
+        shutil.copyfile(seed, folder / f"{i:05d}_{seed.name}")
+    return folder
+
+
+def scale_section(c: "Ctx") -> None:
+    """`review` and `deductions` over 200 / 800 / 3,200 copied files: time and peak RSS side by side.
+
+    The growth of peak RSS from one size to the next is what the rows show at a glance: a
+    streaming command stays flat, one that holds the batch grows with it.
+    """
+    jobs = ["--jobs", str(c.jobs)] if c.jobs else []
+    rows: list[tuple[int, str, Run]] = []
+    for n in c.scale:
+        folder = copied_corpus(c.tmp / f"scale_{n}", n)
+        for name, cmd in (("review", [c.exe, "review", str(folder), "--format", "json", "-o",
+                                      str(c.tmp / "scale_out.json"), "--fail-on", "never", *jobs]),
+                          ("deductions", [c.exe, "deductions", str(folder), "--offline", "--format", "json",
+                                          "-o", str(c.tmp / "scale_out.json")])):
+            note(f"scale: {name} {n:,} files{' ' + ' '.join(jobs) if jobs and name == 'review' else ''}")
+            rows.append((n, name, checked(run(cmd, c.env, c.tmp))))
+        shutil.rmtree(folder)
+    first = {name: r for n, name, r in rows if n == c.scale[0]}
+    for n, name, r in rows:
+        growth = r.maxrss_kib / max(first[name].maxrss_kib, 1)
+        c.table.add(f"scale: {name} {n:,} files", f"{r.maxrss_kib / 1024:,.0f} MiB",
+                    f"{r.seconds:.1f} s wall; peak ×{growth:.2f} of {c.scale[0]:,} files"
+                    + (f"; {' '.join(jobs)}" if jobs and name == "review" else ""))
+
+
 def memory_section(c: "Ctx") -> None:
     """One `drafter review DIR --format json -o OUT` over n_review forms: peak RSS and throughput."""
     note(f"memory: writing {c.n_review:,} forms")
@@ -369,6 +408,8 @@ class Ctx:
     n_review: int
     n_queries: int
     per_file: int
+    scale: list[int] = field(default_factory=lambda: [200, 800, 3200])
+    jobs: int = 0
     table: Table = field(default_factory=Table)
     notes: list[str] = field(default_factory=list)
     startup: float = 0.0
@@ -386,6 +427,10 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--per-file", type=int, default=10, help="forms per generated JSON file (default 10)")
     ap.add_argument("--only", default=",".join(SECTIONS),
                     help=f"comma-separated sections among {','.join(SECTIONS)} (start-up always runs)")
+    ap.add_argument("--scale", default=None,
+                    help="file counts of the scale section, comma-separated (default 200,800,3200; --quick 50,200)")
+    ap.add_argument("--jobs", type=int, default=0,
+                    help="pass --jobs N to review in the scale section (default: its own, the number of cores)")
     ap.add_argument("--quick", action="store_true", help="small sizes for a smoke run (< 60 s)")
     ap.add_argument("--keep", action="store_true", help="keep the temporary directory (its path is printed)")
     args = ap.parse_args(argv)
@@ -403,6 +448,12 @@ def main(argv: list[str] | None = None) -> None:
     )
     if min(sizes.values()) < 1:
         ap.error("every size must be at least 1")
+    try:
+        scale = [int(x) for x in (args.scale or ("50,200" if q else "200,800,3200")).split(",") if x.strip()]
+    except ValueError:
+        ap.error("--scale takes comma-separated file counts")
+    if not scale or min(scale) < 1:
+        ap.error("--scale takes file counts of at least 1")
 
     started = time.perf_counter()
     header = [f"$ {shlex.join([sys.executable, *sys.argv])}    (cwd {os.getcwd()})", *machine(),
@@ -412,16 +463,21 @@ def main(argv: list[str] | None = None) -> None:
     tmp = Path(tempfile.mkdtemp(prefix="drafter-bench-"))
     try:
         home = tmp / "home"
-        c = Ctx(exe=drafter_exe(), tmp=tmp, home=home, env=child_env(home), **sizes)
+        c = Ctx(exe=drafter_exe(), tmp=tmp, home=home, env=child_env(home), scale=scale, jobs=args.jobs,
+                **sizes)
         startup_section(c)
-        for name in SECTIONS:  # always in this order: the memory run last
+        for name in SECTIONS:  # always in this order: the big runs last
             if name in only:
                 {"read": read_section, "review": review_section, "store": store_section,
-                 "memory": memory_section}[name](c)
+                 "memory": memory_section, "scale": scale_section}[name](c)
         total = time.perf_counter() - started
         print("\n".join(header))
-        print(f"forms: bench/synth.py (built-in corpus, numbers/names/agencies/years varied), drafter JSON, "
-              f"{c.per_file} forms per file")
+        if set(only) - {"scale"}:
+            print(f"forms: bench/synth.py (built-in corpus, numbers/names/agencies/years varied), drafter JSON, "
+                  f"{c.per_file} forms per file")
+        if "scale" in only:
+            print("scale: the built-in corpus files copied round-robin into folders of "
+                  + " / ".join(f"{n:,}" for n in c.scale) + " files")
         for line in c.notes:
             print(line)
         print()

@@ -175,11 +175,24 @@ def write_binary(data: bytes, output: Optional[Path]) -> None:
     typer.echo(f"已写入 {quote_name(output)}", err=True)
 
 
+def read_files(paths: List[str]) -> List[str]:
+    """The files ``paths`` name (directories expanded), each remembered as an input; exit 2 if none."""
+    from drafter.read import expand_paths
+    files = expand_paths(paths)
+    if not files:
+        fail("没有找到输入文件 (no input files)")
+    for f in files:
+        note_input(f)
+    return [str(f) for f in files]
+
+
 def read_sources(paths: List[str]):
     """(source, forms) for every readable file; bad files reported, exit 2 if none was good."""
     from drafter.read import expand_paths
     from drafter.services.sources import read_named
-    files = expand_paths(paths)
+    skipped: list[Path] = []
+    files = expand_paths(paths, skipped)
+    note_skipped(skipped)
     if not files:
         fail("没有找到输入文件 (no input files)")
     for f in files:
@@ -190,6 +203,14 @@ def read_sources(paths: List[str]):
     if not got.good:
         raise typer.Exit(2)
     return got.good, got.bad
+
+
+def note_skipped(skipped: List[Path]) -> None:
+    """Say on stderr which files in the folders given were not read, and why."""
+    from drafter.read import skipped_note
+    line = skipped_note(skipped)
+    if line:
+        typer.echo(f"drafter: {safe(line)}", err=True)
 
 
 @app.command()
@@ -224,6 +245,7 @@ def _explain(paths: List[str], output: Optional[Path]) -> None:
     from drafter.read import expand_paths, read_file, read_bytes
     from drafter.read.decode import decode_bytes
     from drafter.read.explain import explain_rows, explain_text
+    from drafter.read.kinds import office_rows
     files = expand_paths(paths)
     if not files:
         fail("没有找到输入文件 (no input files)")
@@ -241,12 +263,13 @@ def _explain(paths: List[str], output: Optional[Path]) -> None:
             typer.echo(f"drafter: {safe(summary)}", err=True)
         try:
             data = read_bytes(Path(f), str(f))
-            if data[:4] == b"PK\x03\x04" or Path(f).suffix.lower() in (".xlsx", ".xlsm"):
+            # Workbooks, PDFs, Word files and scans: the rows each part gave the table reader.
+            parts = office_rows(data, Path(f).suffix.lower(), str(f))
+            if parts is not None:
                 from drafter.read.text import read_rows
-                from drafter.read.xlsx import workbook_rows
-                for sheet, rows in workbook_rows(Path(f), str(f)):
-                    out.append(f"-- {sheet}")
-                    out.extend(_explained_lines(explain_rows(rows, read_rows(rows, aligned=True))))
+                for name, rows, aligned in parts:
+                    out.append(f"-- {name}")
+                    out.extend(_explained_lines(explain_rows(rows, read_rows(rows, aligned=aligned))))
                 out.append(f"   {summary}")
                 continue
             text = decode_bytes(data, str(f))

@@ -52,7 +52,14 @@ def deductions(
     from drafter.services.deductions import analyse_deductions
     from drafter.services.sources import unique_paths
 
-    good, bad = read_sources(unique_paths(paths))
+    files = unique_paths(paths)
+    if files != list(paths):  # folders were expanded here: say what they held that is not read
+        from drafter.cli import note_skipped
+        from drafter.read import expand_paths
+        skipped: list[Path] = []
+        expand_paths(list(paths), skipped)
+        note_skipped(skipped)
+    good, bad = read_sources(files)
     try:
         report = analyse_deductions(good, offline=offline, note=_say)
     except ConfigError as e:

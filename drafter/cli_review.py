@@ -6,6 +6,7 @@ a command runs.
 
 from __future__ import annotations
 
+import contextlib
 from enum import Enum
 from pathlib import Path
 from typing import List, Optional
@@ -55,11 +56,23 @@ def review(
     fail_on: FailOn = typer.Option(FailOn.error, "--fail-on", help="达到该级别时退出码为 1 (error | warning | never)"),
     suggest: bool = typer.Option(False, "--suggest", help="为不可衡量的指标给出改写建议（依据内置语料库）"),
     offline: bool = typer.Option(False, "--offline", help="不调用大模型（审核本身总是离线的）"),
-    config: Optional[Path] = typer.Option(None, "--config", "-c", help="配置文件 (TOML/YAML)：权重、等级、阈值"),
+    config: Optional[Path] = typer.Option(None, "--config", "-c",
+                                          help="配置文件 (TOML/YAML) 或预设名：national、shanghai-2025、guangxi、shanxi、"
+                                               "chongqing-fengjie（drafter rule --presets 列出出处）"),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="写入文件 (write to file)"),
+    baseline: Optional[Path] = typer.Option(None, "--baseline", "-b",
+                                            help="上一轮的审核结果 (review --format json) 或上一版表单：列出已修改、未修改和新增的问题"),
+    history: Optional[List[str]] = typer.Option(None, "--history",
+                                                help="往年同一项目的表（自评表带实际值），可重复：目标低于上年实际、超额完成后未调高"),
+    history_store: bool = typer.Option(False, "--history-from-store",
+                                       help="也从存储库取同一单位、同一项目的往年表（drafter ingest 导入的）"),
+    accept: Optional[Path] = typer.Option(None, "--accept",
+                                          help="接受清单 (TOML/YAML/JSON)：审核人同意保留的问题及理由，列为“已接受”而非待修改"),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j",
+                                       help="同时处理的文件数（进程数；默认取 DRAFTER_JOBS，否则为 CPU 核数）"),
 ) -> None:
     """审核绩效目标表和自评表 (run the review rules)."""
-    from drafter.cli import emit_table, fail, note_input, read_sources, write_output
+    from drafter.cli import emit_table, fail, note_input, read_files, write_output
     from drafter.errors import InputError
     from drafter.rules import SelectionError, at_least
     from drafter.services import review as service
@@ -71,34 +84,119 @@ def review(
         rules = service.rules_for(select, ignore)
     except (InputError, SelectionError) as e:
         fail(str(e))
-    good, bad = read_sources(paths)
-    result = service.review(good, config=cfg, rules=rules, suggest=suggest)
-    findings, summary = result.findings, result.summary
-
-    from drafter.render import review as render
-    if format == ReviewFormat.json:
-        write_output(render.findings_json(findings, summary), output)
-    elif format == ReviewFormat.markdown:
-        write_output(render.findings_markdown(findings, good, summary), output)
-    elif format == ReviewFormat.sarif:
-        write_output(render.findings_sarif(findings, rules, _version(), good), output)
-    elif format == ReviewFormat.xlsx:
-        _write_review_xlsx(good, findings, output)
+    if baseline is not None or accept is not None or history or history_store:
+        # A review round or a cross-year comparison: one resubmission and its past, read whole.
+        findings, summary, bad = _review_round(paths, cfg, rules, suggest, format, output,
+                                               baseline, accept, history, history_store)
     else:
-        emit_table(lambda console: render.print_findings_table(findings, good, console), output,
-                   width=100)
+        from drafter.batch import process_jobs
+        from drafter.progress import BatchProgress
+        from drafter.rules.batch import BatchReview
+        try:
+            workers = process_jobs(jobs)
+        except InputError as e:
+            fail(str(e))
+        files = read_files(paths)
+        progress = BatchProgress(len(files))
+        try:
+            batch = BatchReview(files, cfg, rules, workers, suggest=suggest, progress=progress)
+        finally:
+            progress.close()
+        for line in batch.bad:
+            _note(line)
+        if not batch.good:
+            batch.close()
+            raise typer.Exit(2)
+        bad = batch.bad
+
+        from drafter.render import review as render
+        with contextlib.closing(batch):
+            if format == ReviewFormat.json:
+                write_output(render.findings_json_stream((fs for _, _, fs in batch), batch.summary.as_dict), output)
+                findings = None
+            else:
+                # Table, Markdown, SARIF and xlsx put the whole batch in one document: they hold it.
+                good, findings = [], []
+                for source, forms, found in batch:
+                    good.append((source, forms))
+                    findings.extend(found)
+                if format == ReviewFormat.markdown:
+                    write_output(render.findings_markdown(findings, good, batch.summary.as_dict()), output)
+                elif format == ReviewFormat.sarif:
+                    write_output(render.findings_sarif(findings, rules, _version(), good), output)
+                elif format == ReviewFormat.xlsx:
+                    _write_review_xlsx(good, findings, output)
+                else:
+                    emit_table(lambda console: render.print_findings_table(findings, good, console), output,
+                               width=100)
+        summary = batch.summary.as_dict()
 
     sev = summary["by_severity"]
     _note(f"审核 {summary['forms']} 张表、{summary['indicators']} 项指标：错误 {sev['error']}，"
           f"警告 {sev['warning']}，提示 {sev['info']}；不可衡量的指标 {summary['unmeasurable_indicators']} 项")
+    if "round" in summary:
+        r = summary["round"]
+        _note(f"与上一轮相比：已修改 {r['fixed']}，未修改 {r['remaining']}，新增 {r['new']}，已接受 {r['accepted']}"
+              if r["fixed"] is not None else f"已接受 {r['accepted']} 项（见接受清单）")
     if suggest:
         _note("修改建议为离线生成：依据内置语料库中的同类指标（或通用写法），未调用大模型，请结合项目实际核定数值")
     elif summary["unmeasurable_indicators"] and format == ReviewFormat.table:
         _note("加 --suggest 可依据内置语料库给出可衡量的改写建议")
     if bad:
         raise typer.Exit(2)
-    if fail_on != FailOn.never and any(at_least(f.severity, fail_on.value) for f in findings):
+    # An accepted finding is settled: it no longer fails the run.
+    if findings is not None and any(f.status == "accepted" for f in findings):
+        sev = {k: sum(1 for f in findings if f.severity == k and f.status != "accepted") for k in sev}
+    if fail_on != FailOn.never and any(n and at_least(sev_name, fail_on.value) for sev_name, n in sev.items()):
         raise typer.Exit(1)
+
+
+def _review_round(paths, cfg, rules, suggest, format, output, baseline, accept, history, history_store):
+    """Review in one piece with the previous round, accepted findings and earlier years' forms.
+
+    Returns (findings, summary, unreadable lines); the report is written here, in ``format``.
+    """
+    from drafter.cli import emit_table, fail, read_sources, write_output
+    from drafter.errors import InputError
+    from drafter.render import review as render
+    from drafter.services import review as service
+    try:
+        past = service.history_forms(history) if history else None
+        accepts = service.load_accepts(accept) if accept is not None else None
+        old = service.baseline_findings(baseline, cfg, rules) if baseline is not None else None
+    except InputError as e:
+        fail(str(e))
+    good, bad = read_sources(paths)
+    if history_store:
+        past = (past or []) + _history_from_store(good)
+    result = service.review(good, config=cfg, rules=rules, suggest=suggest, history=past, baseline=old,
+                            baseline_name=str(baseline) if baseline is not None else None, accepts=accepts)
+    findings, summary, fixed = result.findings, result.summary, result.fixed
+    if format == ReviewFormat.json:
+        write_output(render.findings_json(findings, summary, fixed), output)
+    elif format == ReviewFormat.markdown:
+        write_output(render.findings_markdown(findings, good, summary, fixed), output)
+    elif format == ReviewFormat.sarif:
+        write_output(render.findings_sarif(findings, rules, _version(), good), output)
+    elif format == ReviewFormat.xlsx:
+        _write_review_xlsx(good, findings, output)
+    else:
+        emit_table(lambda console: render.print_findings_table(findings, good, console, fixed=fixed), output,
+                   width=100)
+    return findings, summary, bad
+
+
+def _history_from_store(good) -> list:
+    """Stored forms of the projects under review; an empty store is a note, not a failure."""
+    from drafter.services.review import history_from_store
+    from drafter.store import StoreError
+    try:
+        found = history_from_store(good)
+    except StoreError as e:
+        _note(f"未比较往年：{e}")
+        return []
+    _note(f"从存储库取到往年表 {sum(len(fs) for _, fs in found)} 张（同名项目）")
+    return found
 
 
 def _write_review_xlsx(good, findings, output) -> None:
@@ -111,12 +209,23 @@ def _write_review_xlsx(good, findings, output) -> None:
 def rule(
     code: Optional[str] = typer.Argument(None, help="规则代码，如 T07；省略则列出全部规则"),
     format: RuleFormat = typer.Option(RuleFormat.table, "--format", "-f", help="table | json"),
+    presets: bool = typer.Option(False, "--presets", help="列出 --config 可用的预设及其出处"),
 ) -> None:
     """列出审核规则，或说明一条规则 (list rules, or explain one)."""
     import json
     from drafter.cli import fail, stdout_console, write_output
     from drafter.render.review import rule_doc, rules_table
-    from drafter.services.rules import catalogue, find_rule, rule_dict
+    from drafter.services.rules import catalogue, find_rule, presets as preset_list, rule_dict
+
+    if presets:
+        listed = preset_list()
+        if format == RuleFormat.json:
+            write_output(json.dumps(listed, ensure_ascii=False, indent=2), None)
+        else:
+            write_output("\n\n".join(
+                f"{p['name']}：{p['title']}\n  设置：{', '.join(f'{k} = {v}' for k, v in p['values'].items()) or '全部默认值'}"
+                f"\n  出处：{p['source']}" for p in listed) + "\n", None)
+        return
 
     if code is None:
         rules = catalogue()

@@ -39,7 +39,7 @@ def ingest(
     省略路径时导入内置语料和指标库（含 DRAFTER_HOME/library/*.jsonl）；.jsonl 文件按指标库导入。
     重复导入同一文件不会新增文档；文件内容变化时替换其旧文档。
     """
-    from drafter.cli import fail, write_output
+    from drafter.cli import fail, note_skipped, write_output
     from drafter.errors import InputError, quote_name
     from drafter.read import expand_paths
     from drafter.resources import corpus_dir, home_dir
@@ -53,7 +53,9 @@ def ingest(
     # Library files (.jsonl) are read here: a malformed row stops the ingest before any write.
     library_files = [Path(p) for p in paths or [] if p.endswith(".jsonl")]
     form_paths = [p for p in paths or [] if not p.endswith(".jsonl")]
-    files = expand_paths(form_paths or ([] if library_files else [str(corpus)]))
+    skipped: List[Path] = []
+    files = expand_paths(form_paths or ([] if library_files else [str(corpus)]), skipped)
+    note_skipped(skipped)
     if not files and not library_files:
         fail("没有找到输入文件 (no input files)")
     try:

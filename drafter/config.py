@@ -67,8 +67,13 @@ class ReviewConfig:
     # T13: warn when at least this share of numeric targets are "=100%"-style (min count below).
     trivial_share: float = 1.0
     trivial_min_count: int = 3
+    # T03: points a target form keeps for budget execution outside its indicator rows (奉节:
+    # 年度绩效目标 90 分 + 预算执行 10 分); 0 = the indicators carry the whole total.
+    target_execution_weight: float = 0.0
     # T14: a cost total may differ from the funds by this share before it is reported.
     funds_tolerance_ratio: float = 0.01
+    # T28: unit cost × quantity beyond this multiple of the funds (or below its inverse) is reported.
+    unit_cost_factor: float = 2.0
     # T19: fewer 三级 indicators than this is too few.
     min_indicators: int = 3
 
@@ -91,12 +96,54 @@ class ReviewConfig:
 _FIELDS = {f.name: f for f in fields(ReviewConfig)}
 
 
+@dataclass(frozen=True)
+class Preset:
+    """A jurisdiction's settings, named for ``--config`` and citing where they come from."""
+
+    name: str
+    title: str
+    source: str
+    values: dict[str, Any]
+
+
+# Only rules ../shared/domain.md documents with a source; everything else stays at the defaults.
+PRESETS: dict[str, Preset] = {p.name: p for p in (
+    Preset("national", "全国默认（中央部门）",
+           "财政部《关于开展中央部门项目支出绩效自评工作的通知》（2016）；财预〔2020〕10号；"
+           "财政部预算司评价等级（优 ≥90、良 ≥80、中 ≥60）", {}),
+    Preset("shanghai-2025", "上海 2025 成本指标",
+           "《上海市市级部门项目支出核心绩效目标和指标设置及取值指引（试行）》（上海市财政局，2025-01-02）："
+           "原则上每一项目均应设置成本指标，成本指标依据成本定额、支出标准或成本绩效分析",
+           {"cost_required": True, "cost_standard_required": True}),
+    Preset("guangxi", "广西 超额完成 130%",
+           "广西预算绩效管理系统自评规则：实际完成值达到目标值 130% 及以上（目标为 0 时达到 30）须说明偏差原因",
+           {"over_achievement_ratio": 1.30, "over_achievement_zero_target": 30.0}),
+    Preset("shanxi", "山西 未设成本指标的成本分值上限",
+           "山西省预算绩效管理系统自评规则：未设成本指标的，成本部分得分不超过 5 分",
+           {"cost_missing_cap": 5.0}),
+    Preset("chongqing-fengjie", "重庆奉节 预算执行单列 10 分",
+           "重庆市奉节县项目支出绩效目标审批表：年度绩效指标 90 分，预算执行 10 分",
+           {"target_execution_weight": 10.0}),
+)}
+
+
 def load_config(path: str | Path | None) -> ReviewConfig:
-    """Defaults, overridden by a TOML or YAML file. A bad file is an InputError (exit 2)."""
+    """Defaults, a named preset ("shanghai-2025") or a TOML/YAML file. Bad input is an InputError.
+
+    A file may start from a preset with ``preset = "guangxi"`` and override single keys.
+    """
     if path is None:
         return ReviewConfig()
     from drafter.structured import read_structured
     source = str(path)
+    exists = _exists(source)
+    if source in PRESETS and not exists:
+        return config_from_dict(dict(PRESETS[source].values), source)
+    # A short word with no suffix that names no file was meant as a preset ("shanghai"); anything
+    # else missing (a path, an over-long name) gets the reader's own message.
+    if not exists and not Path(source).suffix and len(source) < 64 and "/" not in source:
+        raise InputError(f"没有这个配置文件或预设 (no such config file or preset); 可用预设: {', '.join(PRESETS)}",
+                         source)
     data = read_structured(path)
     if data is None:
         return ReviewConfig()
@@ -105,7 +152,20 @@ def load_config(path: str | Path | None) -> ReviewConfig:
     # Allow the keys under a [review] table, so one file can configure several commands.
     if set(data) == {"review"} and isinstance(data["review"], dict):
         data = data["review"]
+    preset = data.pop("preset", None) if isinstance(data, dict) else None
+    if preset is not None:
+        if not isinstance(preset, str) or preset not in PRESETS:
+            raise InputError(f"未知预设 (unknown preset): {preset}; 可用预设: {', '.join(PRESETS)}", source)
+        data = {**PRESETS[preset].values, **data}
     return config_from_dict(data, source)
+
+
+def _exists(path: str) -> bool:
+    # A name too long for the file system (or with a NUL) is no file: read_structured says so.
+    try:
+        return Path(path).exists()
+    except (OSError, ValueError):
+        return False
 
 
 def config_from_dict(data: dict[str, Any], source: str = "config") -> ReviewConfig:

@@ -110,6 +110,8 @@ class Form(BaseModel):
     indicators: list[Indicator] = Field(default_factory=list)
     total_score: float | None = None
     grade: str | None = None
+    # Read by OCR from a scan or image: names and values may hold recognition errors.
+    ocr: bool = False
 
     @field_validator("planned_start", "planned_end", mode="before")
     @classmethod

@@ -21,14 +21,15 @@ def read_structured(path: str | Path) -> Any:
     come back without control characters or lone surrogates (JSON and YAML escapes can spell
     them), which no terminal, UTF-8 file or workbook can take.
     """
-    from drafter.read import read_bytes
+    from drafter.read import STDIN, read_bytes, read_stdin
     from drafter.read.decode import decode_bytes
 
     p = Path(path)
     source = str(path)
     # The form readers' bytes and decoding: the same words for a missing, empty, binary or
     # GBK/UTF-16 file, and no Python codec message on the terminal.
-    text = decode_bytes(read_bytes(p, source), source).lstrip("\ufeff")
+    data = read_stdin() if source == STDIN else read_bytes(p, source)
+    text = decode_bytes(data, source).lstrip("\ufeff")
     try:
         return _clean(_parse(text, p.suffix.lower(), source), {})
     except RecursionError:  # a YAML structure nested deeper than the stack
@@ -36,8 +37,18 @@ def read_structured(path: str | Path) -> Any:
 
 
 def _parse(text: str, suffix: str, source: str) -> Any:
-    if suffix == ".json" or (suffix not in (".toml", ".yaml", ".yml") and text.lstrip().startswith(("{", "["))):
+    if suffix == ".json" or (suffix not in (".toml", ".yaml", ".yml") and text.lstrip().startswith("{")):
         return _json(text, source)
+    if suffix not in (".toml", ".yaml", ".yml") and text.lstrip().startswith("["):
+        # A JSON list, or a TOML file opening with a [table] (standard input has no suffix).
+        try:
+            return _json(text, source)
+        except InputError:
+            try:
+                return _toml(text, source)
+            except InputError:
+                pass
+            raise
     if suffix in (".yaml", ".yml"):
         return _yaml(text, source)
     if suffix == ".toml":

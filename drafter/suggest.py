@@ -18,7 +18,8 @@ from typing import Sequence
 from drafter.model import Form, Indicator
 from drafter.rules import words as W
 from drafter.rules.finding import Finding
-from drafter.rules.view import NUMERIC, TEXT_OK, Item, classify, family2, num
+from drafter.rules.view import NUMERIC, TEXT_OK, Item, classify, family2, natural_op, num
+from drafter.values import Value
 
 _YEAR = re.compile(r"20\d\d年")
 # Names that are themselves vague make poor models ("长效管理机制健全性 ≥90%").
@@ -77,7 +78,7 @@ def _examples_from(forms: Sequence[tuple[str, list[Form]]]) -> tuple[Example, ..
                 value = _value_text(ind, is_sat)
                 if value is None:
                     continue
-                is_time = W.any_in(name, W.TIME_NAME_WORDS) is not None
+                is_time = W.is_time_name(name)
                 out.append(Example(name, W.squash(ind.name), _grams(name), value, family2(ind.level2), is_sat, is_time, source))
     # Sorted so that every later choice is independent of file order.
     return tuple(sorted(out, key=lambda e: (e.name, e.value, e.source)))
@@ -169,11 +170,23 @@ def _templated(name: str, text: str, examples: tuple[Example, ...], is_sat: bool
     return f"{name}：改用可计量的结果表述，如“××数量 ≥N 个”“××率 ≥N%”，并注明上年实际值{TEMPLATE_MARK}"
 
 
-def _complete_number(name: str, value: float, is_sat: bool) -> str:
-    """A number without operator or unit: keep the unit's own figure, add what is missing."""
-    unit = "%" if is_sat or name.endswith(("率", "度")) else "个"
-    op = "≤" if not is_sat and W.any_in(name, W.NEGATIVE_NAMES) else "≥"
-    return f"{name} {op}{num(value)}{unit}（补全符号和单位）"
+def _complete_number(name: str, v: Value, is_sat: bool) -> str:
+    """A number missing its operator or unit: keep what the unit wrote, add only what is missing.
+
+    The printed operator is never replaced ("≤7个工作日" stays a ceiling), a unit printed in the
+    name is used ("面积(亩)"), and "100%" becomes "=100%", not "≥100%".
+    """
+    if v.unit and W.is_deadline_unit(v.unit):
+        return f"{name}：{num(v.value)}{v.unit}完成（时点已写明，保持原值）"
+    if v.op in ("≤", "<") and v.unit and v.unit != "%" and name.endswith("率"):
+        # "检测及时率 ≤7个工作日" is a time limit under a rate's name: rename, keep the figure.
+        limit = name.replace("及时率", "时限") if "及时率" in name else name[:-1] + "时限"
+        return f"{limit} {v.op}{num(v.value)}{v.unit}（名称改为时限，保留原值）"
+    if v.unit == "%" and not is_sat and W.pseudo_rate(name):
+        return f"{name}：改用能计数的对象及其分母，如“××天数 ≥N天”“××率 ≥N%（分子/分母）”{TEMPLATE_MARK}"
+    unit = v.unit or W.unit_in_name(name, v.value) or ("%" if is_sat or name.endswith(("率", "度")) else "个")
+    op = v.op or ("≥" if is_sat else natural_op(name, Value(value=v.value, unit=unit)))
+    return f"{name} {op}{num(v.value)}{unit}（补全符号和单位）"
 
 
 def suggest_for(ind: Indicator, examples: tuple[Example, ...] | None = None) -> str:
@@ -186,10 +199,10 @@ def suggest_for(ind: Indicator, examples: tuple[Example, ...] | None = None) -> 
     fam = family2(ind.level2)
     v = Item(0, ind).target
     if v.value is not None:
-        return _complete_number(shown, v.value, is_sat)
+        return _complete_number(shown, v, is_sat)
     text = W.squash(v.qualitative) if v.qualitative else ""
     # As in the rules: a row is about time when its name says so or its value only says "on time".
-    is_time = W.any_in(key, W.TIME_NAME_WORDS) is not None or (
+    is_time = W.is_time_name(key) or (
         fam == "时效" and W.any_in(text, W.TIME_VALUE_WORDS) is not None)
     cands = []
     for ex in examples:

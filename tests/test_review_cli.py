@@ -11,10 +11,11 @@ from typer.testing import CliRunner
 
 from conftest import CORPUS, SEEDS
 from drafter.cli import app
+from drafter.rules import all_rules
 from test_rules_support import good_self_eval, good_target
 
 FINDING_FIELDS = {"code", "severity", "source", "form_index", "indicator_index", "indicator_name", "message",
-                  "suggestion", "tags"}
+                  "suggestion", "tags", "basis", "project_name", "status", "accepted_reason"}
 
 
 def invoke(*args):
@@ -35,6 +36,9 @@ def test_json_matches_the_contract():
     assert set(data) == {"findings", "summary"}
     assert data["findings"] and all(set(f) == FINDING_FIELDS for f in data["findings"])
     assert all(f["severity"] in ("error", "warning", "info") for f in data["findings"])
+    # Every finding cites the clause or guide it rests on (issue 15 §4).
+    assert all(f["basis"] and ("财预" in f["basis"] or "指引" in f["basis"] or "办法" in f["basis"]
+                               or "表" in f["basis"]) for f in data["findings"])
     s = data["summary"]
     assert s["forms"] == 6 and s["findings"] == len(data["findings"])
     assert sum(s["by_severity"].values()) == len(data["findings"])
@@ -169,7 +173,7 @@ def test_rule_list_and_explain():
     assert r.exit_code == 0 and "T07" in r.stdout and "S20" in r.stdout
     r = invoke("rule", "t07")
     assert r.exit_code == 0
-    for part in ("检查内容", "为什么重要", "示例", "如何修改", "提升"):
+    for part in ("检查内容", "为什么重要", "示例", "如何修改", "提升", "依据", "财预〔2015〕88号"):
         assert part in r.stdout
 
 
@@ -188,6 +192,7 @@ def test_json_report_written_in_chunks_is_the_same_text(monkeypatch):
     findings = review_forms(good)
     summary = summarize(findings, good)
     whole = render._dumps({"findings": findings, "summary": summary})
-    monkeypatch.setattr(render, "CHUNK", 7)  # many chunks, the last one partial
-    assert len(findings) % 7 and b"".join(render.findings_json(findings, summary)) == whole
+    chunk = next(c for c in range(7, 50) if len(findings) % c)  # many chunks, the last one partial
+    monkeypatch.setattr(render, "CHUNK", chunk)
+    assert b"".join(render.findings_json(findings, summary)) == whole
     assert b"".join(render.findings_json([], summary)) == render._dumps({"findings": [], "summary": summary})

@@ -1,7 +1,8 @@
 """Readers: every input kind becomes the same :class:`drafter.model.Form` list.
 
-``read_file`` picks the reader by content: drafter's own JSON (``parse --format json`` output,
-so every command accepts its own output), otherwise text as extracted from PDFs and spreadsheets.
+``read_file`` picks the reader by content: PDF, Word and Excel files, scans and images become rows
+of cells for the one table reader (drafter/read/kinds.py); drafter's own JSON (``parse --format
+json`` output, so every command accepts its own output); otherwise text as pasted or extracted.
 """
 
 from __future__ import annotations
@@ -18,25 +19,33 @@ from drafter.model import Form
 from drafter.read.clean import strip_controls
 from drafter.read.decode import decode_bytes
 
-TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".tsv", ".csv", ".text", ".json", ""}
+TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".tsv", ".csv", ".text", ".json", ".html", ".htm", ""}
+# Kinds read by converting them to rows of cells (drafter/read/kinds.py); a folder holds them too.
+# .wps and .et (WPS Office, 金山) are compound files like .doc and .xls and go through LibreOffice
+# the same way; what LibreOffice cannot open is refused in one line.
+OFFICE_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".docx", ".doc", ".pdf", ".wps", ".et"}
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp"}
 MAX_BYTES = 50 * 1024 * 1024
-# Every zip archive, so every .xlsx, starts with a local file header; "PK" alone can begin a text.
-_ZIP_MAGIC = b"PK\x03\x04"
+STDIN = "-"
 
 
 def read_file(path: str | Path) -> list[Form]:
-    """Forms in one file, or InputError with a one-line reason."""
-    p = Path(path)
+    """Forms in one file (``-``: standard input), or InputError with a one-line reason.
+
+    The kind is told by content first (a PDF or workbook saved as .txt, or piped in, still
+    reads), by suffix only where content cannot tell (an old .xls and .doc share one format).
+    """
     source = str(path)
-    data = read_bytes(p, source)
-    if p.suffix.lower() in (".xlsx", ".xlsm") or data[:4] == _ZIP_MAGIC:
-        from drafter.read.xlsx import read_xlsx
-        forms = read_xlsx(p, source)
-        if not forms:
-            raise InputError("工作簿中没有指标表 (no indicator table in workbook)", source)
+    if source == STDIN:
+        data = read_stdin()
+        p = Path("stdin")
+    else:
+        p = Path(path)
+        data = read_bytes(p, source)
+    from drafter.read.kinds import read_office
+    forms = read_office(data, p.suffix.lower(), source)
+    if forms is not None:
         return forms
-    if p.suffix.lower() == ".xls":
-        raise InputError("不支持旧版 .xls，请另存为 .xlsx (save as .xlsx)", source)
     text = decode_bytes(data, source)
     stripped = text.lstrip("\ufeff \t\r\n")
     from drafter.read.text import read_text
@@ -50,12 +59,46 @@ def read_file(path: str | Path) -> list[Form]:
             forms = read_text(text)
             if not forms:
                 raise e from None
+    elif (forms := _read_html(text)):
+        return forms
     else:
         forms = read_text(text)
     if not forms:
         from drafter.read.explain import why_nothing
         raise InputError(f"未找到绩效目标表或自评表：{why_nothing(text)}", source)
     return forms
+
+
+def _read_html(text: str) -> list[Form]:
+    """Forms from the HTML tables of a saved page or an "Excel export" that is HTML; none when
+    the text holds no table (or no form in its tables: then it is read as text)."""
+    from drafter.read.html import html_rows, looks_like_html_table
+    if not looks_like_html_table(text):
+        return []
+    from drafter.read.text import read_rows
+    return read_rows(html_rows(text), aligned=True)
+
+
+def read_stdin() -> bytes:
+    """Standard input as bytes, bounded like a file: a paste, a pipe, or a PDF piped in."""
+    import sys
+    if sys.stdin is None:
+        raise InputError("没有标准输入 (no standard input)", STDIN)
+    with_tty = False
+    try:
+        with_tty = sys.stdin.isatty()
+    except (AttributeError, ValueError, OSError):
+        pass
+    if with_tty:
+        sys.stderr.write("从标准输入读取表单，粘贴后按 Ctrl-D 结束 (reading stdin; end with Ctrl-D)\n")
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:  # replaced by a text stream (tests, embedding)
+        data = sys.stdin.read(MAX_BYTES + 1).encode("utf-8", "surrogateescape")
+    else:
+        data = stream.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise InputError("输入过大 (larger than 50 MB)", STDIN)
+    return data
 
 
 def read_bytes(p: Path, source: str) -> bytes:
@@ -80,21 +123,41 @@ def read_bytes(p: Path, source: str) -> bytes:
     return data
 
 
-def expand_paths(paths: list[str]) -> list[Path]:
-    """Files named, and the readable files inside directories named (sorted, recursive)."""
+def expand_paths(paths: list[str], skipped: list[Path] | None = None) -> list[Path]:
+    """Files named, and the readable files inside directories named (sorted, recursive).
+
+    Files in a directory whose type no reader takes (.zip, .exe, …) are left out, and added to
+    ``skipped`` when a list is given, so that the caller can say so rather than skip silently.
+    """
     out: list[Path] = []
+    readable = TEXT_SUFFIXES | OFFICE_SUFFIXES | IMAGE_SUFFIXES
     for raw in paths:
         p = Path(raw)
+        if raw == STDIN:  # standard input: read_file knows the name
+            out.append(p)
+            continue
         try:
             is_dir = p.is_dir()
         except (OSError, ValueError):  # e.g. a name too long: read_file says so for this path
             is_dir = False
         if is_dir:
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and not f.name.startswith(".")
-                              and f.suffix.lower() in TEXT_SUFFIXES | {".xlsx"}))
+            for f in sorted(f for f in p.rglob("*") if f.is_file() and not f.name.startswith(".")):
+                if f.suffix.lower() in readable:
+                    out.append(f)
+                elif skipped is not None:
+                    skipped.append(f)
         else:
             out.append(p)
     return out
+
+
+def skipped_note(skipped: list[Path]) -> str | None:
+    """One line naming the files a directory held that no reader takes."""
+    if not skipped:
+        return None
+    from drafter.errors import quote_name
+    names = ", ".join(quote_name(p) for p in skipped[:5]) + (" …" if len(skipped) > 5 else "")
+    return f"跳过 {len(skipped)} 个不支持的文件类型 (skipped {len(skipped)} files of unsupported types): {names}"
 
 
 def _read_json(text: str, source: str) -> list[Form]:

@@ -13,6 +13,7 @@ import re
 import zipfile
 import zlib
 from pathlib import Path
+from typing import IO
 from xml.etree.ElementTree import ParseError
 
 from drafter.errors import InputError
@@ -33,7 +34,7 @@ _MAX_BLANK_RUN = 20
 _CELL_RANGE = re.compile(r"\$?([A-Z]{1,3})\$?(\d{1,7})(?::\$?([A-Z]{1,3})\$?(\d{1,7}))?")
 
 
-def read_xlsx(path: Path, source: str) -> list[Form]:
+def read_xlsx(path: Path | IO[bytes], source: str) -> list[Form]:
     from drafter.read.text import read_rows
 
     forms: list[Form] = []
@@ -42,7 +43,7 @@ def read_xlsx(path: Path, source: str) -> list[Form]:
     return forms
 
 
-def workbook_rows(path: Path, source: str) -> list[tuple[str, list[Row]]]:
+def workbook_rows(path: Path | IO[bytes], source: str) -> list[tuple[str, list[Row]]]:
     """(sheet name, rows) for every worksheet, or InputError for a damaged package."""
     from openpyxl import load_workbook
 
@@ -56,7 +57,7 @@ def workbook_rows(path: Path, source: str) -> list[tuple[str, list[Row]]]:
     return [(ws.title, sheet_rows(ws)) for ws in wb.worksheets]
 
 
-def _check_package(path: Path, source: str) -> None:
+def _check_package(path: Path | IO[bytes], source: str) -> None:
     """Refuse packages that would unpack or merge beyond any real form (see the limits above)."""
     try:
         with zipfile.ZipFile(path) as z:

@@ -28,6 +28,8 @@ def print_forms_table(parsed: list[ParsedFile], console) -> None:
     for pf in parsed:
         for k, form in enumerate(pf.forms, start=1):
             title = f"{pf.source} · 第{k}张 · {kinds[form.kind]} · {form.project_name or '（未填项目名称）'}"
+            if form.ocr:
+                title += " · OCR 识别结果，文字可能有识别错误"
             console.print(f"[bold]{title}[/bold]")
             console.print(form_summary(form))
             self_eval = form.kind == "self_eval"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from drafter.model import Form, Indicator
 from drafter.rules.finding import SEVERITY_ZH, Finding
@@ -12,6 +12,7 @@ Batch = Sequence[tuple[str, list[Form]]]
 _KIND_ZH = {"target": "绩效目标表", "self_eval": "绩效自评表"}
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 _SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+_SARIF_BASELINE = {"new": "new", "remaining": "unchanged"}
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
@@ -26,13 +27,17 @@ def _dumps(data) -> bytes:
 CHUNK = 5000
 
 
-def findings_json(findings: list[Finding], summary: dict) -> Iterator[bytes]:
+def findings_json(findings: list[Finding], summary: dict, fixed: list[Finding] | None = None) -> Iterator[bytes]:
     """``{"findings": [...], "summary": {...}}`` as chunks, the same text one ``_dumps`` gives.
 
     A batch of 10,000 forms makes a 100 MB report; encoded in one piece it is held twice over
     while being built, so findings are encoded a few thousand at a time and re-indented.
     """
     from pydantic_core import to_json
+    if fixed is not None:
+        # A review round: small by nature (one resubmitted form), so one piece is fine.
+        yield _dumps({"findings": findings, "fixed": fixed, "summary": summary})
+        return
     if not findings:
         yield _dumps({"findings": [], "summary": summary})
         return
@@ -42,6 +47,26 @@ def findings_json(findings: list[Finding], summary: dict) -> Iterator[bytes]:
         more = start + CHUNK < len(findings)
         yield b"  " + part.replace(b"\n", b"\n  ") + (b",\n" if more else b"\n")
     yield b'  ],\n  "summary": ' + _dumps(summary).replace(b"\n", b"\n  ") + b"\n}"
+
+
+def findings_json_stream(parts: Iterable[Sequence[Finding]], summary: Callable[[], dict]) -> Iterator[bytes]:
+    """:func:`findings_json` for findings that arrive a file at a time, byte for byte the same.
+
+    ``summary()`` is called once every part has been consumed (it is accumulated from them).
+    """
+    from pydantic_core import to_json
+    started = False
+    for part in parts:
+        if not part:
+            continue
+        for start in range(0, len(part), CHUNK):
+            text = to_json(list(part[start:start + CHUNK]), indent=2)[2:-2]
+            yield (b",\n  " if started else b'{\n  "findings": [\n  ') + text.replace(b"\n", b"\n  ")
+            started = True
+    if not started:
+        yield _dumps({"findings": [], "summary": summary()})
+        return
+    yield b'\n  ],\n  "summary": ' + _dumps(summary()).replace(b"\n", b"\n  ") + b"\n}"
 
 
 def _grouped(findings: list[Finding], batch: Batch):
@@ -113,12 +138,19 @@ def form_title(source: str, k: int, form: Form) -> str:
     return f"{source} · 第{k + 1}张 · {_KIND_ZH.get(form.kind, form.kind)} · {form.project_name or '（未填项目名称）'}"
 
 
-def print_findings_table(findings: list[Finding], batch: Batch, console, show_clean: bool = False) -> None:
-    """One table per form with findings; columns sized to stay readable at 100 columns."""
+def print_findings_table(findings: list[Finding], batch: Batch, console, show_clean: bool = False,
+                         fixed: list[Finding] | None = None) -> None:
+    """One table per form with findings; columns sized to stay readable at 100 columns.
+
+    In a review round each finding shows its status (新增 / 未修改 / 已接受) and the fixed ones
+    of the previous round are listed first.
+    """
     from rich import box
     from rich.table import Table
     from rich.text import Text
 
+    if fixed:
+        _print_fixed(fixed, console)
     if not findings:
         console.print("未发现问题。")
         return
@@ -137,6 +169,10 @@ def print_findings_table(findings: list[Finding], batch: Batch, console, show_cl
         for f in items:
             ind = _indicator(form, f)
             text = Text(f.message)
+            if f.status:
+                text = Text(f"［{_STATUS_ZH.get(f.status, f.status)}］", style="bold") + text
+            if f.accepted_reason:
+                text.append("\n接受理由：" + f.accepted_reason, style="dim")
             if f.suggestion:
                 text.append("\n建议：" + f.suggestion, style="dim")
             table.add_row(Text(SEVERITY_ZH[f.severity], style=_STYLE[f.severity]), f.code,
@@ -144,18 +180,37 @@ def print_findings_table(findings: list[Finding], batch: Batch, console, show_cl
         console.print(table)
 
 
+_STATUS_ZH = {"new": "新增", "remaining": "未修改", "accepted": "已接受"}
+
+
+def _print_fixed(fixed: list[Finding], console) -> None:
+    from rich.text import Text
+    console.print(Text(f"上一轮的问题中已修改 {len(fixed)} 项：", style="bold green"))
+    for f in fixed:
+        # Text, not markup: a message quotes form text, which may hold "[bold]" or worse.
+        console.print(Text(f"  {f.code} {f.indicator_name or '（整表）'}：{f.message}"))
+    console.print()
+
+
 def _md(text: str | None) -> str:
     from drafter.render.markdown import md_text
     return md_text(text, newline="<br>")
 
 
-def findings_markdown(findings: list[Finding], batch: Batch, summary: dict) -> str:
+def findings_markdown(findings: list[Finding], batch: Batch, summary: dict,
+                      fixed: list[Finding] | None = None) -> str:
     """A report per form: title, the form's key figures, its findings as a table."""
     sev = summary["by_severity"]
     lines = ["# drafter 审核报告", "",
              f"共 {summary['forms']} 张表、{summary['indicators']} 项指标；"
              f"错误 {sev['error']}，警告 {sev['warning']}，提示 {sev['info']}；"
              f"不可衡量的指标 {summary['unmeasurable_indicators']} 项。", ""]
+    if fixed is not None:
+        r = summary.get("round", {})
+        lines += [f"与上一轮相比：已修改 {len(fixed)}，未修改 {r.get('remaining', 0)}，新增 {r.get('new', 0)}，"
+                  f"已接受 {r.get('accepted', 0)}。", ""]
+        lines += [f"- 已修改：{f.code} {_md(f.indicator_name or '（整表）')}：{_md(f.message)}" for f in fixed]
+        lines.append("")
     for source, k, form, items in _grouped(findings, batch):
         lines.append(f"## {_md(form.project_name or '（未填项目名称）')}")
         lines.append("")
@@ -178,8 +233,10 @@ def findings_markdown(findings: list[Finding], batch: Batch, summary: dict) -> s
         lines.append("|---|---|---|---|---|---|")
         for f in items:
             ind = _indicator(form, f)
+            message = (f"［{_STATUS_ZH.get(f.status, f.status)}］" if f.status else "") + f.message + (
+                f"（接受理由：{f.accepted_reason}）" if f.accepted_reason else "")
             lines.append(f"| {SEVERITY_ZH[f.severity]} | {f.code} | {_md(_named(f, ind))} | "
-                         f"{_md(value_cell(form, ind))} | {_md(f.message)} | {_md(f.suggestion)} |")
+                         f"{_md(value_cell(form, ind))} | {_md(message)} | {_md(f.suggestion)} |")
         lines.append("")
     return "\n".join(lines)
 
@@ -195,7 +252,7 @@ def findings_sarif(findings: list[Finding], rules, version: str, batch: Batch | 
         "fullDescription": {"text": section(r.doc, "检查内容") or r.name},
         "help": {"text": r.doc},
         "defaultConfiguration": {"level": _SARIF_LEVEL[r.severity]},
-        "properties": {"tags": list(r.tags)},
+        "properties": {"tags": list(r.tags), "basis": r.basis},
     } for r in rules]
     results = []
     forms_of = dict(batch or [])
@@ -214,10 +271,16 @@ def findings_sarif(findings: list[Finding], rules, version: str, batch: Batch | 
                 "logicalLocations": [{"name": f.indicator_name or where, "fullyQualifiedName": where,
                                       "kind": "member" if f.indicator_index is not None else "module"}],
             }],
-            "properties": {"tags": f.tags, "formIndex": f.form_index, "indicatorIndex": f.indicator_index},
+            "properties": {"tags": f.tags, "formIndex": f.form_index, "indicatorIndex": f.indicator_index,
+                           "basis": f.basis},
         }
         if f.code in index:
             result["ruleIndex"] = index[f.code]
+        # Review rounds in SARIF's own terms, so code-review tools show them as such.
+        if f.status in _SARIF_BASELINE:
+            result["baselineState"] = _SARIF_BASELINE[f.status]
+        if f.status == "accepted":
+            result["suppressions"] = [{"kind": "external", "justification": f.accepted_reason or ""}]
         results.append(result)
     doc = {
         "$schema": SARIF_SCHEMA,
@@ -262,4 +325,5 @@ def rules_table(rules, console) -> None:
 
 
 def rule_doc(r) -> str:
-    return f"{r.code} {r.name}（{SEVERITY_ZH[r.severity]}；标签：{', '.join(r.tags) or '无'}）\n\n{r.doc}\n"
+    return (f"{r.code} {r.name}（{SEVERITY_ZH[r.severity]}；标签：{', '.join(r.tags) or '无'}）\n\n{r.doc}\n\n"
+            f"依据：\n{r.basis}\n")

@@ -191,21 +191,29 @@ def _annotate(ws, findings: list, rows_of: dict[int, int]) -> None:
         ws.cell(row, 3).comment = Comment(cell_safe(text[:30000]), "drafter")
 
 
+# Review rounds (--baseline / --accept): what became of each finding since the last round.
+_STATUS_ZH = {"new": "新增", "remaining": "未修改", "accepted": "已接受"}
+
+
 def _findings_sheet(wb, findings: list, forms: Sequence[Form]) -> None:
     from openpyxl.styles import Alignment, Font
 
     ws = wb.create_sheet("审核意见")
-    cols = ["项目名称", "指标", "规则", "级别", "问题", "修改建议"]
+    cols = ["项目名称", "指标", "规则", "级别", "问题", "修改建议", "依据"]
     for j, c in enumerate(cols, start=1):
         ws.cell(1, j, c).font = Font(bold=True)
     severity = {"error": "错误", "warning": "警告", "info": "提示"}
     for r, f in enumerate(findings, start=2):
         form = forms[f.form_index] if 0 <= f.form_index < len(forms) else None
+        status = _STATUS_ZH.get(getattr(f, "status", None) or "", "")
+        reason = getattr(f, "accepted_reason", None)
+        message = (f"［{status}］" if status else "") + f.message + (f"（接受理由：{reason}）" if reason else "")
         values = [form.project_name if form else "", f.indicator_name or "（整表）", f.code,
-                  severity.get(f.severity, f.severity), f.message, f.suggestion or ""]
+                  severity.get(f.severity, f.severity), message, f.suggestion or "",
+                  getattr(f, "basis", None) or ""]
         for j, v in enumerate(values, start=1):
             ws.cell(r, j, cell_safe(v)).alignment = Alignment(wrap_text=True, vertical="top")
-    for letter, w in zip("ABCDEF", (24, 30, 8, 8, 60, 50)):
+    for letter, w in zip("ABCDEFG", (24, 30, 8, 8, 60, 50, 40)):
         ws.column_dimensions[letter].width = w
 
 

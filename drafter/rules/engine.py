@@ -43,32 +43,46 @@ def select_rules(select: Sequence[str] | None = None, ignore: Sequence[str] | No
 
 def review_forms(batch: Sequence[tuple[str, list[Form]]], config: ReviewConfig | None = None,
                  select: Sequence[str] | None = None, ignore: Sequence[str] | None = None,
-                 rules: list[Rule] | None = None) -> list[Finding]:
-    """Findings for every form of ``batch`` ((source, forms) pairs), sorted by place then code."""
+                 rules: list[Rule] | None = None,
+                 history: Sequence[tuple[str, list[Form]]] | None = None) -> list[Finding]:
+    """Findings for every form of ``batch`` ((source, forms) pairs), sorted by place then code.
+
+    ``history`` holds earlier years' forms of the same projects, for the cross-year rule (T35).
+    """
     config = config or ReviewConfig()
     rules = rules if rules is not None else select_rules(select, ignore)
-    run = Run(list(batch))
+    run = Run(list(batch), list(history or []))
     out: list[Finding] = []
     for source, forms in run.batch:
         for fi, form in enumerate(forms):
-            view = FormView(form, fi, source, config, run)
-            found: list[tuple[int, str, Finding]] = []
-            for r in rules:
-                if form.kind not in r.kinds:
-                    continue
-                for hit in r.check(view):
-                    idx = hit.index
-                    name = form.indicators[idx].name if idx is not None else None
-                    # Validated init: pydantic-core does it faster than model_construct's Python path.
-                    f = Finding(
-                        code=r.code, severity=hit.severity or r.severity, source=source,
-                        form_index=fi, indicator_index=idx, indicator_name=name,
-                        message=hit.message, suggestion=hit.suggestion,
-                        tags=list(hit.tags if hit.tags is not None else r.tags))
-                    found.append((-1 if idx is None else idx, r.code, f))
-            found.sort(key=lambda t: (t[0], t[1][0] != "T", t[1]))
-            out.extend(f for _, _, f in found)
+            out.extend(check_form(FormView(form, fi, source, config, run), rules))
     return out
+
+
+def finding_order(f: Finding) -> tuple[int, bool, str]:
+    """Where a finding goes among its form's: form-level first, then by row, T before S, by code."""
+    return (-1 if f.indicator_index is None else f.indicator_index, f.code[0] != "T", f.code)
+
+
+def check_form(view: FormView, rules: Sequence[Rule]) -> list[Finding]:
+    """The findings of ``rules`` on one form, in :func:`finding_order` (stable for one rule's hits)."""
+    form = view.form
+    found: list[Finding] = []
+    for r in rules:
+        if form.kind not in r.kinds:
+            continue
+        for hit in r.check(view):
+            idx = hit.index
+            name = form.indicators[idx].name if idx is not None else None
+            # Validated init: pydantic-core does it faster than model_construct's Python path.
+            found.append(Finding(
+                code=r.code, severity=hit.severity or r.severity, source=view.source,
+                form_index=view.form_index, indicator_index=idx, indicator_name=name,
+                message=hit.message, suggestion=hit.suggestion,
+                tags=list(hit.tags if hit.tags is not None else r.tags), basis=r.basis or None,
+                project_name=form.project_name))
+    found.sort(key=finding_order)
+    return found
 
 
 def summarize(findings: list[Finding], batch: Sequence[tuple[str, list[Form]]]) -> dict:

@@ -31,6 +31,13 @@ class Finding:
     message: str = ""
     suggestion: str | None = None
     tags: list[str] = field(default_factory=list)
+    # The clause or guide the finding rests on (the rule's basis; LLM findings may cite their own).
+    basis: str | None = None
+    # The form's project: what a later review round matches findings by, with the indicator name.
+    project_name: str | None = None
+    # Review rounds (--baseline / --accept): "new", "remaining" or "accepted"; null otherwise.
+    status: str | None = None
+    accepted_reason: str | None = None
 
 
 def at_least(severity: str, level: str) -> bool:

@@ -34,6 +34,7 @@ class Rule:
     kinds: tuple[str, ...]
     check: Checker
     doc: str
+    basis: str = ""  # the clause or guide the rule rests on (财预〔2015〕88号, …), cited in findings
 
     @property
     def summary(self) -> str:
@@ -42,8 +43,10 @@ class Rule:
 
 
 def rule(code: str, name: str, severity: Severity, tags: tuple[str, ...] = (),
-         kinds: tuple[str, ...] = ("target", "self_eval")) -> Callable[[Checker], Checker]:
-    """Register the decorated function as rule ``code``."""
+         kinds: tuple[str, ...] = ("target", "self_eval"), basis: str = "") -> Callable[[Checker], Checker]:
+    """Register the decorated function as rule ``code``; ``basis`` cites what it rests on."""
+    if not basis:
+        raise ValueError(f"rule {code} cites no basis")
     if not _CODE.match(code):
         raise ValueError(f"bad rule code {code!r}")
     if severity not in ("error", "warning", "info"):
@@ -56,7 +59,7 @@ def rule(code: str, name: str, severity: Severity, tags: tuple[str, ...] = (),
             raise ValueError(f"rule {code} doc lacks {missing}")
         if code in _RULES and _RULES[code].check is not fn:
             raise ValueError(f"rule code {code} registered twice")
-        _RULES[code] = Rule(code, name, severity, tuple(tags), tuple(kinds), fn, doc)
+        _RULES[code] = Rule(code, name, severity, tuple(tags), tuple(kinds), fn, doc, basis)
         return fn
 
     return wrap

@@ -8,7 +8,8 @@ from drafter.rules.view import FormView, num
 _ORDER = ("产出", "效益", "满意度")
 
 
-@rule("S01", "一级指标分值分配不符", "warning", tags=("scoring", "weights"), kinds=("self_eval",))
+@rule("S01", "一级指标分值分配不符", "warning", tags=("scoring", "weights"), kinds=("self_eval",),
+      basis="财政部《关于开展中央部门项目支出绩效自评工作的通知》（2016，产出 50、效益 30、满意度 10、预算执行 10）")
 def check(view: FormView):
     """
     检查内容：

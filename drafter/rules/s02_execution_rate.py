@@ -7,7 +7,8 @@ from drafter.rules.scoring import close, execution_rate
 from drafter.rules.view import FormView, num, pts
 
 
-@rule("S02", "预算执行率计算错误", "error", tags=("scoring",), kinds=("self_eval",))
+@rule("S02", "预算执行率计算错误", "error", tags=("scoring",), kinds=("self_eval",),
+      basis="中央部门项目支出绩效自评表（执行率 = 全年执行数 B ÷ 全年预算数 A）")
 def check(view: FormView):
     """
     检查内容：

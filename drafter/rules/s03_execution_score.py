@@ -7,7 +7,8 @@ from drafter.rules.scoring import close, expected_execution_score
 from drafter.rules.view import FormView, pts
 
 
-@rule("S03", "预算执行得分计算错误", "error", tags=("scoring",), kinds=("self_eval",))
+@rule("S03", "预算执行得分计算错误", "error", tags=("scoring",), kinds=("self_eval",),
+      basis="中央部门项目支出绩效自评表（预算执行得分 = 执行率 × 10）")
 def check(view: FormView):
     """
     检查内容：

@@ -11,7 +11,8 @@ from drafter.rules.view import FormView, pts
 _MONEY_TALK = re.compile(r"执行率|预算|资金|支出|结余|未支付|未执行|经费|拨付|付款|结算")
 
 
-@rule("S04", "预算执行率偏低且未说明原因", "warning", tags=("scoring", "explanation"), kinds=("self_eval",))
+@rule("S04", "预算执行率偏低且未说明原因", "warning", tags=("scoring", "explanation"), kinds=("self_eval",),
+      basis="四川省项目支出绩效自评表填报要求（执行率低于 90% 须说明原因）")
 def check(view: FormView):
     """
     检查内容：

@@ -7,7 +7,8 @@ from drafter.rules.scoring import close, expected_quantitative
 from drafter.rules.view import FormView, pts
 
 
-@rule("S05", "定量指标得分与完成比例不符", "error", tags=("scoring",), kinds=("self_eval",))
+@rule("S05", "定量指标得分与完成比例不符", "error", tags=("scoring",), kinds=("self_eval",),
+      basis="财预〔2020〕10号（定量指标按完成比例计分）；项目支出绩效自评表计分说明")
 def check(view: FormView):
     """
     检查内容：

@@ -6,11 +6,12 @@ from drafter.rules.registry import rule
 from drafter.rules.view import FormView, pts
 
 
-@rule("S06", "得分超出分值或缺失", "error", tags=("scoring",), kinds=("self_eval",))
+@rule("S06", "得分超出分值或缺失", "error", tags=("scoring",), kinds=("self_eval",),
+      basis="财预〔2020〕10号（超额完成按满分计，不超过分值）")
 def check(view: FormView):
     """
     检查内容：
-    每个指标的得分应在 0 到分值之间；分值和得分都应填写。
+    每个指标的得分应在 0 到分值之间；分值和得分都应填写。整张表没有分值、得分栏的表样不检查。
 
     为什么重要：
     超额完成也只能得满分；得分超过分值或为负，总分就不可信。缺少分值或得分的行无法参与合计。
@@ -22,6 +23,8 @@ def check(view: FormView):
     得分不超过分值；补齐缺失的分值和得分。
     """
     tol = view.config.tolerance
+    if all(it.ind.weight is None and it.ind.score is None for it in view.items):
+        return  # a layout without 分值/得分 columns (target values and actuals only)
     for it in view.items:
         w, s = it.ind.weight, it.ind.score
         if w is None or s is None:

@@ -10,7 +10,8 @@ from drafter.rules.view import FormView, num, pts
 _LABEL = {W.QUAL_FULL: "达成", W.QUAL_PARTIAL: "部分达成", W.QUAL_NONE: "未达成"}
 
 
-@rule("S07", "定性指标得分不在等级区间内", "error", tags=("scoring",), kinds=("self_eval",))
+@rule("S07", "定性指标得分不在等级区间内", "error", tags=("scoring",), kinds=("self_eval",),
+      basis="财预〔2020〕10号（定性指标达成、部分达成、未达成三档：100–80%、80–60%、60–0%）")
 def check(view: FormView):
     """
     检查内容：

@@ -10,7 +10,8 @@ _PHRASES = "达成年度指标 / 部分达成年度指标并具有一定效果 /
 _NUMERIC = (NUMERIC, NO_UNIT, BARE)
 
 
-@rule("S08", "实际完成值填写不规范", "warning", tags=("scoring", "evidence"), kinds=("self_eval",))
+@rule("S08", "实际完成值填写不规范", "warning", tags=("scoring", "evidence"), kinds=("self_eval",),
+      basis="财预〔2020〕10号（定性指标三档完成情况）")
 def check(view: FormView):
     """
     检查内容：

@@ -8,7 +8,8 @@ from drafter.rules.scoring import lost_points
 from drafter.rules.view import FormView, pts
 
 
-@rule("S09", "扣分未说明偏差原因", "error", tags=("scoring", "explanation"), kinds=("self_eval",))
+@rule("S09", "扣分未说明偏差原因", "error", tags=("scoring", "explanation"), kinds=("self_eval",),
+      basis="预算管理一体化系统（得分低于分值须填写偏差原因）；财预〔2020〕10号")
 def check(view: FormView):
     """
     检查内容：

@@ -8,7 +8,8 @@ from drafter.rules.scoring import comparable, direction
 from drafter.rules.view import FormView, num
 
 
-@rule("S10", "大幅超额完成未说明", "warning", tags=("scoring", "ambition"), kinds=("self_eval",))
+@rule("S10", "大幅超额完成未说明", "warning", tags=("scoring", "ambition"), kinds=("self_eval",),
+      basis="广西预算绩效管理系统自评规则（实际完成值 ≥ 目标值 130% 须说明）；财预〔2020〕10号（目标设置明显偏低的扣分）")
 def check(view: FormView):
     """
     检查内容：

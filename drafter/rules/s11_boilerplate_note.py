@@ -8,7 +8,8 @@ from drafter.rules.scoring import lost_points
 from drafter.rules.view import FormView
 
 
-@rule("S11", "偏差说明流于形式", "warning", tags=("scoring", "explanation"), kinds=("self_eval",))
+@rule("S11", "偏差说明流于形式", "warning", tags=("scoring", "explanation"), kinds=("self_eval",),
+      basis="中央部门项目支出绩效自评表（偏差原因分析及改进措施）")
 def check(view: FormView):
     """
     检查内容：

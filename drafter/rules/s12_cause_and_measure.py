@@ -8,7 +8,8 @@ from drafter.rules.scoring import lost_points
 from drafter.rules.view import FormView
 
 
-@rule("S12", "偏差说明缺少原因或改进措施", "warning", tags=("scoring", "explanation"), kinds=("self_eval",))
+@rule("S12", "偏差说明缺少原因或改进措施", "warning", tags=("scoring", "explanation"), kinds=("self_eval",),
+      basis="中央部门项目支出绩效自评表（偏差原因分析及改进措施）")
 def check(view: FormView):
     """
     检查内容：

@@ -8,7 +8,8 @@ from drafter.rules.scoring import comparable
 from drafter.rules.view import FormView
 
 
-@rule("S13", "全部指标恰好完成且满分", "warning", tags=("scoring", "ambition"), kinds=("self_eval",))
+@rule("S13", "全部指标恰好完成且满分", "warning", tags=("scoring", "ambition"), kinds=("self_eval",),
+      basis="财政部《关于开展中央部门项目支出绩效自评工作的通知》（2016，如实自评，不得虚报）")
 def check(view: FormView):
     """
     检查内容：

@@ -7,7 +7,8 @@ from drafter.rules.registry import rule
 from drafter.rules.view import DIRECTION, OP_NO_NUMBER, VAGUE, FormView
 
 
-@rule("S14", "实际完成值照抄指标值", "warning", tags=("scoring", "evidence"), kinds=("self_eval",))
+@rule("S14", "实际完成值照抄指标值", "warning", tags=("scoring", "evidence"), kinds=("self_eval",),
+      basis="财政部《关于开展中央部门项目支出绩效自评工作的通知》（2016，如实自评）")
 def check(view: FormView):
     """
     检查内容：

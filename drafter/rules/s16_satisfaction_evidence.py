@@ -8,7 +8,8 @@ from drafter.rules.scoring import comparable
 from drafter.rules.view import FormView
 
 
-@rule("S16", "满意度结果缺少测评依据", "info", tags=("scoring", "evidence", "satisfaction"), kinds=("self_eval",))
+@rule("S16", "满意度结果缺少测评依据", "info", tags=("scoring", "evidence", "satisfaction"), kinds=("self_eval",),
+      basis="财政部《关于开展中央部门项目支出绩效自评工作的通知》（2016，如实自评）")
 def check(view: FormView):
     """
     检查内容：

@@ -6,7 +6,8 @@ from drafter.rules.registry import rule
 from drafter.rules.view import FormView, project_key as _key
 
 
-@rule("S17", "自评指标与批复目标不一致", "warning", tags=("scoring", "consistency"), kinds=("self_eval",))
+@rule("S17", "自评指标与批复目标不一致", "warning", tags=("scoring", "consistency"), kinds=("self_eval",),
+      basis="财预〔2015〕88号（批复的绩效目标原则上不作调整）")
 def check(view: FormView):
     """
     检查内容：

@@ -6,7 +6,8 @@ from drafter.rules.registry import rule
 from drafter.rules.view import FormView, num, pts
 
 
-@rule("S18", "未设成本指标的得分上限", "warning", tags=("scoring", "cost", "jurisdiction"), kinds=("self_eval",))
+@rule("S18", "未设成本指标的得分上限", "warning", tags=("scoring", "cost", "jurisdiction"), kinds=("self_eval",),
+      basis="山西省预算绩效管理系统自评规则（未设成本指标的成本分值上限）")
 def check(view: FormView):
     """
     检查内容：

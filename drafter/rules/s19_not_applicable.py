@@ -8,7 +8,8 @@ from drafter.rules.scoring import close
 from drafter.rules.view import FormView, pts
 
 
-@rule("S19", "不适用指标未按百分制折算", "info", tags=("scoring",), kinds=("self_eval",))
+@rule("S19", "不适用指标未按百分制折算", "info", tags=("scoring",), kinds=("self_eval",),
+      basis="项目支出绩效自评表计分说明（不适用指标按 100 分折算）")
 def check(view: FormView):
     """
     检查内容：

@@ -7,7 +7,8 @@ from drafter.rules.scoring import execution_rate
 from drafter.rules.view import FormView, pts
 
 
-@rule("S20", "执行率低而产出效益近乎满分", "warning", tags=("scoring", "consistency"), kinds=("self_eval",))
+@rule("S20", "执行率低而产出效益近乎满分", "warning", tags=("scoring", "consistency"), kinds=("self_eval",),
+      basis="财预〔2020〕10号（预算执行与绩效目标完成情况相互印证）")
 def check(view: FormView):
     """
     检查内容：

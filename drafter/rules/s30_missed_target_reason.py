@@ -29,7 +29,8 @@ def _shortfall(it: Item) -> str | None:
     return None
 
 
-@rule("S30", "未完成目标未说明偏差原因", "warning", tags=("scoring", "explanation"), kinds=("self_eval",))
+@rule("S30", "未完成目标未说明偏差原因", "warning", tags=("scoring", "explanation"), kinds=("self_eval",),
+      basis="预算管理一体化系统（未完成目标须填写偏差原因）；财预〔2020〕10号")
 def check(view: FormView) -> Iterator[Hit]:
     """
     检查内容：

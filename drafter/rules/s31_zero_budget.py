@@ -8,7 +8,8 @@ from drafter.rules.registry import rule
 from drafter.rules.view import FormView, Hit, num, pts
 
 
-@rule("S31", "预算数为零却有支出或得分", "error", tags=("scoring", "funding"), kinds=("self_eval",))
+@rule("S31", "预算数为零却有支出或得分", "error", tags=("scoring", "funding"), kinds=("self_eval",),
+      basis="中央部门项目支出绩效自评表（执行率 = 全年执行数 ÷ 全年预算数）")
 def check(view: FormView) -> Iterator[Hit]:
     """
     检查内容：

@@ -6,12 +6,14 @@ from drafter.rules.registry import rule
 from drafter.rules.view import FormView, pts
 
 
-@rule("T03", "分值合计不正确", "error", tags=("scoring",))
+@rule("T03", "分值合计不正确", "error", tags=("scoring",),
+      basis="财政部《关于开展中央部门项目支出绩效自评工作的通知》（2016，权重合计 100 分）；财预〔2020〕10号《项目支出绩效评价管理办法》")
 def check(view: FormView):
     """
     检查内容：
     表上填了分值（权重）时：每个指标的分值应大于 0；全部三级指标分值之和加上预算执行率分值应等于
-    总分（默认 100，可配置）。没有分值栏的目标申报表不检查（这是本规则在数据上的限制）。
+    总分（默认 100，可配置）。单列预算执行分值的省份（如重庆奉节：指标 90 分 + 预算执行 10 分），
+    目标表的指标分值合计为总分减去 target_execution_weight。没有分值栏的目标申报表不检查（这是本规则在数据上的限制）。
     一级指标之间的分配（50/30/10/10）由 S01 检查。
 
     为什么重要：
@@ -36,7 +38,8 @@ def check(view: FormView):
         return  # S06 reports the rows without a weight; a partial sum says nothing.
     indicator_sum = sum(weights)  # type: ignore[arg-type]
     budget = view.form.budget
-    exec_w = budget.weight if budget is not None and budget.weight is not None else 0.0
+    exec_w = budget.weight if budget is not None and budget.weight is not None else (
+        cfg.target_execution_weight if view.kind == "target" else 0.0)
     total = indicator_sum + exec_w
     if abs(total - cfg.total_points) > cfg.tolerance + 1e-9:
         parts = f"指标 {pts(indicator_sum)}" + (f" + 预算执行 {pts(exec_w)}" if exec_w else "")

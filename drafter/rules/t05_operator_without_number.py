@@ -6,7 +6,8 @@ from drafter.rules.registry import rule
 from drafter.rules.view import OP_NO_NUMBER, FormView
 
 
-@rule("T05", "有比较符号而无数值", "error", tags=("unmeasurable",))
+@rule("T05", "有比较符号而无数值", "error", tags=("unmeasurable",),
+      basis="财预〔2021〕101号（指标性质与指标值）；预算管理一体化系统“定量指标的指标值为数值”校验")
 def check(view: FormView):
     """
     检查内容：
@@ -18,7 +19,8 @@ def check(view: FormView):
     自评时无法计算完成比例。
 
     示例：
-    项目支出不超过项目预算 / 不超过
+    产出指标 / 数量指标 / 项目支出不超过项目预算 / 不超过
+    改为：产出指标 / 数量指标 / 项目支出控制数 / ≤629.3万元
 
     如何修改：
     补上数值和单位，如“≤100%（实际支出/预算数）”“≤629.3万元”。

@@ -6,7 +6,8 @@ from drafter.rules.registry import rule
 from drafter.rules.view import FormView
 
 
-@rule("T06", "缺少必备的指标类别", "error", tags=("completeness",))
+@rule("T06", "缺少必备的指标类别", "error", tags=("completeness",),
+      basis="财预〔2015〕88号（审核完整性）；上海市市级部门项目支出核心绩效目标和指标设置及取值指引（试行）（2025，原则上均应设置成本指标）")
 def check(view: FormView):
     """
     检查内容：

@@ -9,7 +9,8 @@ _UNMEASURABLE = ("unmeasurable", "satisfaction")
 _FORM = ("satisfaction",)
 
 
-@rule("T09", "满意度指标取值不规范", "warning", tags=("unmeasurable", "satisfaction"))
+@rule("T09", "满意度指标取值不规范", "warning", tags=("unmeasurable", "satisfaction"),
+      basis="财政部《关于开展中央部门项目支出绩效自评工作的通知》（2016，满意度 10 分）；财预〔2020〕10号")
 def check(view: FormView):
     """
     检查内容：
@@ -22,9 +23,9 @@ def check(view: FormView):
     “提升”无法计分；“=90%”在实际达到 95% 时反而不是“等于”；100% 的目标几乎不可能真实达到。
 
     示例：
-    居民满意度 / 提升
-    管理人员满意度 / 90
-    企业营商环境（满意度类别下）/ 优化
+    满意度指标 / 服务对象满意度指标 / 居民满意度 / 提升
+    满意度指标 / 服务对象满意度指标 / 管理人员满意度 / 90
+    改为：满意度指标 / 服务对象满意度指标 / 居民满意度 / ≥90%
 
     如何修改：
     写成“≥90%”这样的形式，并在说明中注明测评方式（问卷、第三方测评、样本量）和上年度实际值。

@@ -7,7 +7,8 @@ from drafter.rules.registry import rule
 from drafter.rules.view import FormView
 
 
-@rule("T10", "以投入代替产出", "warning", tags=("classification",))
+@rule("T10", "以投入代替产出", "warning", tags=("classification",),
+      basis="省级绩效目标表填报说明（资金、人员等投入不作为绩效目标）")
 def check(view: FormView):
     """
     检查内容：
@@ -20,6 +21,7 @@ def check(view: FormView):
 
     示例：
     产出目标 / 数量 / 物业中心经费拨付完成率 / =100%
+    改为：产出目标 / 数量 / 服务小区数 / ≥29个
 
     如何修改：
     删去该指标，换成资金所形成的产出，如“完成测评报告 =1份”“服务小区数 ≥29个”。

@@ -6,7 +6,8 @@ from drafter.rules.registry import rule
 from drafter.rules.view import NUMERIC, FormView
 
 
-@rule("T13", "目标值普遍偏低或流于形式", "warning", tags=("ambition",))
+@rule("T13", "目标值普遍偏低或流于形式", "warning", tags=("ambition",),
+      basis="财预〔2020〕10号（目标设置明显偏低的扣分规定）；《绩效评价报告编制实务》（绩效目标合理性）")
 def check(view: FormView):
     """
     检查内容：

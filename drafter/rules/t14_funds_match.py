@@ -11,7 +11,8 @@ from drafter.rules.view import NUMERIC, FormView, Hit, num
 _TO_YUAN = {"元": 1.0, "万元": 1e4, "亿元": 1e8, "千元": 1e3}
 
 
-@rule("T14", "目标与资金不匹配", "warning", tags=("funding", "scoring"))
+@rule("T14", "目标与资金不匹配", "warning", tags=("funding", "scoring"),
+      basis="财预〔2015〕88号（适当性：资金规模与绩效目标相匹配）；上海市 2025 取值指引（指标值与预算金额相匹配）")
 def check(view: FormView) -> Iterator[Hit]:
     """
     检查内容：

@@ -6,7 +6,8 @@ from drafter.rules.registry import rule
 from drafter.rules.view import RELATIVE, FormView
 
 
-@rule("T15", "相对目标缺少基线", "warning", tags=("unmeasurable", "baseline"))
+@rule("T15", "相对目标缺少基线", "warning", tags=("unmeasurable", "baseline"),
+      basis="专项资金绩效评价管理办法第二十条（历史标准）；财预〔2020〕10号（评价标准）")
 def check(view: FormView):
     """
     检查内容：
@@ -18,8 +19,9 @@ def check(view: FormView):
     也无法判断目标是否定得过低（历史标准）。
 
     示例：
-    投诉处理时长 / 较上年缩短10%
-    公共收益入账率 / 提高5%
+    产出指标 / 质量指标 / 投诉处理时长 / 较上年缩短10%
+    效益指标 / 经济效益指标 / 公共收益入账率 / 提高5%
+    改为：效益指标 / 经济效益指标 / 公共收益入账率 / 由上年80%提高到84%
 
     如何修改：
     写出基线和目标水平，如“由 2023 年的 80% 提高到 ≥84%”，或直接写绝对值“≥84%（基线 80%）”。

@@ -8,10 +8,13 @@ from drafter.rules.registry import rule
 from drafter.rules.view import FormView
 
 # "十四五" or "五年规划" alone only cite the plan a project serves; they are not its goal.
+# The annual goal's own label, left in the text by some layouts: "年度绩效总目标" is the annual one.
+_ANNUAL_LABEL = re.compile(r"(?:年度|本年度|当年)(?:绩效)?总体?目标|绩效总目标")
 _LONG_TERM = re.compile(r"预期总目标|总目标|长期目标|中长期目标|阶段性目标|第[一二三]阶段|分阶段|[三五]年内")
 
 
-@rule("T16", "年度目标与长期目标混淆", "warning", tags=("goal",))
+@rule("T16", "年度目标与长期目标混淆", "warning", tags=("goal",),
+      basis="财预〔2015〕88号（年度绩效目标与中长期绩效目标）")
 def check(view: FormView):
     """
     检查内容：
@@ -29,7 +32,7 @@ def check(view: FormView):
     如何修改：
     年度目标只写当年要完成的产出和效果（与当年预算对应）；长期目标写在中长期目标栏或项目立项材料中。
     """
-    goal = view.form.annual_goal or ""
+    goal = _ANNUAL_LABEL.sub("", view.form.annual_goal or "")
     m = _LONG_TERM.search(goal)
     if m:
         yield view.hit(None, f"年度目标中出现“{m.group(0)}”，写的是长期或分阶段目标，而不是当年目标",

@@ -6,7 +6,8 @@ from drafter.rules.registry import rule
 from drafter.rules.view import DIRECTION, OP_NO_NUMBER, VAGUE, FormView
 
 
-@rule("T17", "时效指标没有时限", "warning", tags=("unmeasurable", "timeliness"))
+@rule("T17", "时效指标没有时限", "warning", tags=("unmeasurable", "timeliness"),
+      basis="共性指标库示例（时效指标写明时限，如“××月××日前”）；财预〔2021〕101号")
 def check(view: FormView):
     """
     检查内容：
@@ -18,8 +19,9 @@ def check(view: FormView):
     “及时”没有判定标准：晚一天算不算及时？时效指标要让审核和自评都能用同一把尺子判断。
 
     示例：
-    投诉处置及时 / 及时
-    防伪专用纸采购时限 / 及时
+    产出指标 / 时效指标 / 投诉处置及时 / 及时
+    产出指标 / 时效指标 / 防伪专用纸采购时限 / 及时
+    改为：产出指标 / 时效指标 / 防伪专用纸采购时限 / 6月30日前
 
     如何修改：
     写出期限或时点：“采购于 6月30日前完成”“投诉 ≤5个工作日内办结”“办结及时率 ≥95%”。

@@ -8,7 +8,8 @@ from drafter.rules.registry import rule
 from drafter.rules.view import FormView
 
 
-@rule("T18", "成本指标缺少定额或标准依据", "warning", tags=("cost",))
+@rule("T18", "成本指标缺少定额或标准依据", "warning", tags=("cost",),
+      basis="上海市市级部门项目支出核心绩效目标和指标设置及取值指引（试行）（2025）；沪府办发〔2023〕16号（成本预算绩效管理）")
 def check(view: FormView):
     """
     检查内容：
@@ -21,7 +22,8 @@ def check(view: FormView):
     按成本分析测算。没有依据的成本指标无法判断高低。
 
     示例：
-    成本指标 / 预算批复资金范围内 / 达标
+    成本指标 / 经济成本指标 / 预算批复资金范围内 / 达标
+    改为：成本指标 / 经济成本指标 / 单位测评成本 / ≤2.5万元/份（依据 2023 年政府采购中标价）
 
     如何修改：
     写出单位成本及其依据，如“单位测评成本 ≤2.5万元/份（依据 2023 年政府采购中标价）”

@@ -6,7 +6,8 @@ from drafter.rules.registry import rule
 from drafter.rules.view import FormView
 
 
-@rule("T19", "指标数量过少", "warning", tags=("completeness",))
+@rule("T19", "指标数量过少", "warning", tags=("completeness",),
+      basis="省级绩效目标表填报说明（三级指标总数不少于 3 个）")
 def check(view: FormView):
     """
     检查内容：

@@ -19,7 +19,8 @@ _FIELDS: tuple[tuple[str, str, Severity], ...] = (
 )
 
 
-@rule("T30", "表头必填项缺失", "error", tags=("completeness", "header"), kinds=("target",))
+@rule("T30", "表头必填项缺失", "error", tags=("completeness", "header"), kinds=("target",),
+      basis="财预〔2015〕88号（审核完整性）；预算管理一体化系统必填项校验")
 def check(view: FormView) -> Iterator[Hit]:
     """
     检查内容：

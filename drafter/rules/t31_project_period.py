@@ -8,7 +8,8 @@ from drafter.rules.registry import rule
 from drafter.rules.view import FormView, Hit
 
 
-@rule("T31", "项目起止日期不完整或颠倒", "error", tags=("completeness", "period"), kinds=("target",))
+@rule("T31", "项目起止日期不完整或颠倒", "error", tags=("completeness", "period"), kinds=("target",),
+      basis="预算管理一体化系统项目库（计划开始日期、计划完成日期）；财预〔2015〕88号（可行性审核）")
 def check(view: FormView) -> Iterator[Hit]:
     """
     检查内容：

@@ -9,7 +9,8 @@ from drafter.rules.registry import rule
 from drafter.rules.view import FormView, Hit
 
 
-@rule("T32", "时效期限超出项目期间", "warning", tags=("timeliness", "period"), kinds=("target",))
+@rule("T32", "时效期限超出项目期间", "warning", tags=("timeliness", "period"), kinds=("target",),
+      basis="财预〔2015〕88号（年度绩效目标与预算年度、项目实施期相对应）")
 def check(view: FormView) -> Iterator[Hit]:
     """
     检查内容：

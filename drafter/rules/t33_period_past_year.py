@@ -8,7 +8,8 @@ from drafter.rules.registry import rule
 from drafter.rules.view import FormView, Hit
 
 
-@rule("T33", "年度目标表的项目期间跨年", "warning", tags=("period",), kinds=("target",))
+@rule("T33", "年度目标表的项目期间跨年", "warning", tags=("period",), kinds=("target",),
+      basis="财预〔2015〕88号（年度绩效目标对应一个预算年度）")
 def check(view: FormView) -> Iterator[Hit]:
     """
     检查内容：

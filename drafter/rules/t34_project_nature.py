@@ -10,7 +10,8 @@ from drafter.rules.registry import rule
 from drafter.rules.view import FormView, Hit
 
 
-@rule("T34", "项目性质不是已知类型", "warning", tags=("completeness",), kinds=("target",))
+@rule("T34", "项目性质不是已知类型", "warning", tags=("completeness",), kinds=("target",),
+      basis="预算管理一体化系统项目库（项目性质：经常性、持续性、一次性等）")
 def check(view: FormView) -> Iterator[Hit]:
     """
     检查内容：

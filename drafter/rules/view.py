@@ -33,6 +33,8 @@ DIRECTION = "direction"      # "提升", "较上年提升", "有效"
 VAGUE = "vague"              # "健全", "合规", "全年", a sentence restating the work
 
 _CENT = Decimal("0.01")
+# 二级 families of management (Shanghai 2020 投入与管理 layout).
+MANAGEMENT_FAMILIES = ("投入管理", "财务管理", "实施管理")
 
 
 @lru_cache(maxsize=65536)
@@ -50,6 +52,8 @@ def classify(raw: str | None) -> tuple[Value, str]:
 
 def kind_of(v: Value) -> str:
     if v.value is not None:
+        if v.unit and W.is_deadline_unit(v.unit):
+            return TEXT_OK  # "9月前": a date, not nine of something
         if v.unit:
             return NUMERIC
         return NO_UNIT if v.op else BARE
@@ -105,14 +109,14 @@ def family2(label: str | None) -> str | None:
 
 @lru_cache(maxsize=65536)
 def _name_traits(name: str) -> tuple[bool, bool]:
-    return W.is_satisfaction_name(name), W.any_in(name, W.TIME_NAME_WORDS) is not None
+    return W.is_satisfaction_name(name), W.is_time_name(name)
 
 
 class Item:
     """One indicator row with its analysis."""
 
     __slots__ = ("index", "ind", "name", "target", "kind", "text", "fam1", "fam2", "is_sat",
-                 "is_time", "is_cost", "_actual")
+                 "is_time", "is_cost", "verifiable", "_actual")
 
     def __init__(self, index: int, ind: Indicator):
         self.index = index
@@ -134,6 +138,10 @@ class Item:
         self.is_time = time_name or (bool(self.text) and W.any_in(self.text, W.TIME_VALUE_WORDS) is not None
                                      and self.kind in (VAGUE, DIRECTION, OP_NO_NUMBER))
         self.is_cost = self.fam1 == "成本" or self.fam2 == "成本" or "成本" in self.name
+        # A yes/no check against documents ("合规", "制度健全") under output quality or management
+        # is verifiable: T21 asks for its judging standard, T07/T08 leave it alone.
+        self.verifiable = (self.kind in (VAGUE, DIRECTION) and not self.is_sat and not self.is_time
+                           and self.checkable_category and W.is_yes_no_check(self.text))
         self._actual: tuple[Value, str] | None = None
 
     @property
@@ -148,6 +156,17 @@ class Item:
         if self._actual is None:
             self._actual = classify(self.ind.actual_raw)
         return self._actual
+
+    @property
+    def checkable_category(self) -> bool:
+        """Output quality or management: where a documentary yes/no check is a fair target."""
+        return (self.fam1 in ("投入", "过程", "决策") or self.fam2 in MANAGEMENT_FAMILIES
+                or self.fam2 == "质量")
+
+    @property
+    def outcome(self) -> bool:
+        """A benefit or lasting-effect indicator (效益, 影响力, 可持续影响)."""
+        return self.fam1 in ("效益", "影响力") or self.fam2 in ("经济效益", "社会效益", "生态效益", "可持续影响")
 
     @property
     def value_text(self) -> str:
@@ -179,9 +198,30 @@ def project_key(text: str | None) -> str:
 class Run:
     """Every form of one review, for rules that compare forms (a self-evaluation with its targets)."""
 
-    def __init__(self, batch: list[tuple[str, list[Form]]] | None = None):
+    def __init__(self, batch: list[tuple[str, list[Form]]] | None = None,
+                 history: list[tuple[str, list[Form]]] | None = None):
         self.batch = batch or []
+        # Earlier years' forms (--history): what cross-year rules compare targets with.
+        self.history = history or []
         self._targets: dict[str, list[tuple[str, int, Form]]] | None = None
+
+    def past_forms(self, form: Form) -> list[tuple[str, Form]]:
+        """History forms of the same project (and agency, when both name one) from earlier years."""
+        key = project_key(form.project_name)
+        if not key:
+            return []
+        out = []
+        for source, forms in self.history:
+            for f in forms:
+                if project_key(f.project_name) != key:
+                    continue
+                if form.agency and f.agency and project_key(form.agency) != project_key(f.agency):
+                    continue
+                if form.year is not None and f.year is not None and f.year >= form.year:
+                    continue
+                out.append((source, f))
+        # Latest year first: "last year" is the nearest one on record.
+        return sorted(out, key=lambda sf: -(sf[1].year or 0))
 
     def targets_named(self, key: str) -> list[tuple[str, int, Form]]:
         """Target forms whose project name reduces to ``key``: (source, form index, form)."""
@@ -235,6 +275,18 @@ def pts(x: float | None) -> str:
     if not math.isfinite(x) or abs(x) >= 1e15:  # beyond Decimal's 28 digits once quantized
         return f"{x:g}"
     return str(Decimal(repr(round(x, 9))).quantize(_CENT, rounding=ROUND_HALF_UP))
+
+
+def natural_op(name: str, v: Value) -> str:
+    """The operator a target without one most likely meant: never one that changes its sense.
+
+    "100%" is "=100%" (nothing is above all), a cost or error rate is a ceiling, the rest floors.
+    """
+    if W.any_in(name, W.NEGATIVE_NAMES):
+        return "≤"
+    if v.unit == "%" and v.value is not None and v.value >= 100:
+        return "="
+    return "≥"
 
 
 def value_str(v: Value) -> str:

@@ -6,6 +6,7 @@ means. Patterns work on cleaned, space-free text.
 
 from __future__ import annotations
 
+import math
 import re
 
 # Directional, improvement and degree words (T07). A value made of these says which way things
@@ -41,7 +42,144 @@ _DEADLINE = re.compile(r"(?:年底|年末|年初|月底|月末|季末|季度末|
 _ZERO_EVENTS = re.compile(r"零(?:发生|事故|投诉|差错|失误|伤亡|违规|泄露)|不发生|未发生|无发生|杜绝|"
                           r"无[^，。,;；]{0,8}(?:事件|事故|差错|投诉|案件)")
 _CRITERION = re.compile(r"《|》|国家标准|行业标准|地方标准|[^不]?标准要求|标准|等级|[一二三四五甲乙丙]级|"
-                        r"通过(?:验收|评审|审核|审计|认证|检查|鉴定|考核|测评)|GB|ISO")
+                        r"通过(?:验收|评审|审核|审计|认证|检查|鉴定|考核|测评)|GB|ISO|"
+                        # A grade of a national scale (空气质量 优良, AQI 优/良) is a criterion.
+                        r"^优良$|"
+                        # Spending measured against the approved budget: a figure the form holds.
+                        r"(?:不超过|不超|不高于|控制在|低于)(?:项目|批复|年度)?预算|预算(?:范围)?内")
+
+# Yes/no checks against documents (issue 15 §1): under output quality or management, "合规",
+# "制度健全", "有专职人员" are verified by looking at the papers, not guessed; they are not vague.
+CHECK_WORDS = ("合规", "规范", "完备", "达标", "符合", "合格", "齐全", "健全", "充分合理", "完整",
+               "专款专用")
+# What turns a yes/no value back into a judgement nobody can check ("执行有效", "宣贯到位").
+_JUDGEMENT = re.compile(r"有效|到位|落实|保障|稳定|可行|全年|及时|按时|良好|较好|提升|提高|改善|加强|"
+                        r"进一步|明显|显著|逐步|不断|持续|优化|增强|完善|促进|推动")
+# "有监控机制", "有专职人员管理": the existence of a thing, checked on paper.
+_EXISTS = re.compile(r"^有(?!效|所|序|力)")
+
+
+def is_yes_no_check(text: str) -> bool:
+    """A value that states a documentary yes/no check ("合规", "财务制度建立健全", "有专职人员")."""
+    t = strip_punct(text)
+    if not t:
+        return False
+    rest = t
+    for w in CHECK_WORDS:
+        rest = rest.replace(w, "")
+    if _JUDGEMENT.search(rest):
+        return False
+    return rest != t or bool(_EXISTS.match(t))
+
+
+# A percentage needs a denominator: a rate, a share, a property measured over time or samples.
+_RATE_NAME = re.compile(r"率|比例|占比|百分比|份额|覆盖|程度|性|(?<!制)度|完成|达成|验收|稳定|正常|准确|可用|在线|"
+                        # A change against a level ("较上年减少 10%") is a percentage of that level.
+                        r"畅通|较|增长|增加|减少|提高|降低|下降")
+# What a value cell may add after its number to say what it counts ("100%合规"). Only the value:
+# a name that merely mentions 合格 somewhere ("…均合格") is no pass rate.
+_RATE_VALUE = re.compile(r"合格|达标|合规|完成|覆盖")
+# Goal verbs: a name that says what the project serves, not what is counted ("维护社会稳定").
+_GOAL_VERBS = re.compile(r"维护|促进|推动|助推|助力|承担|营造|巩固|带动|确保|服务于|保障(?![房性])")
+_YES_NO_STATE = re.compile(r"健全|建立")
+_TEMPLATE_RATE = re.compile(r"\*+\s*[%％]")
+
+
+def pseudo_rate(name: str, value_words: str = "") -> str | None:
+    """Why a percentage on this indicator name measures nothing, or None when it is a rate.
+
+    ``value_words`` is what the value cell says beside its number ("100%合规": 合规 is the rate).
+    """
+    if _TEMPLATE_RATE.search(name):
+        return None  # a template's "(≥**%)": the form asks for a rate, the name is a sentence
+    if len(strip_punct(name)) < 4:
+        return None  # an empty or broken name: nothing to judge the percentage by
+    n = strip_punct(name)
+    if _YES_NO_STATE.search(n):
+        return "名称是“有或没有”的状态（制度健全、已建立），百分比没有分母"
+    m = _GOAL_VERBS.search(n)
+    if m and not re.search(r"率|比例|占比", n):
+        return f"名称“{m.group(0)}……”是工作方向，不是比率，百分比没有分母"
+    if not _RATE_NAME.search(n) and not _RATE_VALUE.search(strip_punct(value_words)):
+        return "名称不是比率或比例，百分比没有分母"
+    return None
+
+
+# A unit printed in the name: "面积(亩)", "成本控制数(萬元)", or the value's number with its unit
+# ("配套电力设施1250KVA变压器3台" with the value 3).
+_NAME_UNIT = re.compile(r"[(（]([^()（）\d]{1,5})[)）]$")
+
+
+def unit_in_name(name: str, value: float | None = None) -> str | None:
+    """The unit the name gives the value, or None."""
+    m = _NAME_UNIT.search(name.strip())
+    if m and not any(w in m.group(1) for w in ("≥", "≤", "*", "…")):
+        return m.group(1)
+    if value is not None and math.isfinite(value):
+        number = f"{value:g}"
+        m2 = re.search(rf"(?<![\d.]){re.escape(number)}([^\d\s，。、,;；()（）]{{1,2}})", name)
+        if m2 and m2.group(1)[0] not in "年月日号":
+            return m2.group(1)[:1] if m2.group(1)[:1] in "个台套件份次人户亩条栋" else m2.group(1)
+    return None
+
+
+_DEADLINE_UNIT = re.compile(r"(?:前|底|末|以前|之前|前完成|底前)$")
+
+
+def is_deadline_unit(unit: str) -> bool:
+    """A "unit" that makes the number a date: "9月前" parses as 9 with unit "月前"."""
+    return bool(_DEADLINE_UNIT.search(unit))
+
+
+# Money (T14, T23, T28): units a cost or a fund is written in, in yuan.
+MONEY_UNITS: dict[str, float] = {"元": 1.0, "千元": 1e3, "万元": 1e4, "亿元": 1e8, "萬元": 1e4, "億元": 1e8}
+
+
+def split_rate_unit(unit: str | None) -> tuple[str, str | None]:
+    """"万元/公里" → ("万元", "公里"); "元/人·天" → ("元", "人·天"); "亩" → ("亩", None)."""
+    if not unit:
+        return "", None
+    for sep in ("/", "／", "每"):
+        if sep in unit:
+            head, _, tail = unit.partition(sep)
+            return head, tail or None
+    return unit, None
+
+
+# Names where a smaller figure is the aim although they look like costs: savings and cuts.
+GOOD_DECREASE = ("节约", "节省", "降低率", "下降率", "减少率", "压减", "降幅")
+# Counting units: what a number of things is counted in (T25 rates in 个, T24 quantities).
+COUNT_UNITS = ("个", "人", "次", "件", "项", "户", "份", "台", "套", "家", "所", "名", "条", "处", "场",
+               "册", "本", "张", "辆", "座", "栋", "间", "批", "期", "人次", "户次", "支", "门", "株", "棵")
+# Quantities a goal sentence may name (T27, T29): number, optional 万/千/亿, unit.
+_QUANTITY = re.compile(r"(\d+(?:\.\d+)?)\s*(万|千|亿)?\s*(平方米|平方公里|公顷|公里|千米|米|亩|人次|户次|人|户|"
+                       r"个|所|家|座|栋|套|台|件|项|场|次|吨|株|棵|册|份|条|处|辆|间|张|名|批|头|只|支)")
+_MULTIPLIER = {"万": 1e4, "千": 1e3, "亿": 1e8}
+_SAME_UNIT = {"千米": "公里"}
+
+
+def quantities(text: str) -> list[tuple[float, str, str]]:
+    """(amount, unit, the words just before it) for every "8000亩" / "8万人次" in a sentence."""
+    out = []
+    for m in _QUANTITY.finditer(text or ""):
+        amount = float(m.group(1)) * _MULTIPLIER.get(m.group(2) or "", 1.0)
+        unit = _SAME_UNIT.get(m.group(3), m.group(3))
+        before = strip_punct(text[max(0, m.start() - 8):m.start()])
+        out.append((amount, unit, before))
+    return out
+
+
+def unit_key(unit: str | None) -> str:
+    return _SAME_UNIT.get(unit or "", unit or "")
+
+
+def in_base_unit(value: float, unit: str | None) -> tuple[float, str]:
+    """"8万人次" → (80000, "人次"), "3千米" → (3, "公里"): quantities compared across spellings."""
+    u = unit or ""
+    if len(u) > 1 and u[0] in _MULTIPLIER and u[1:] not in ("元",) and not u.endswith("元"):
+        return value * _MULTIPLIER[u[0]], unit_key(u[1:])
+    return value, unit_key(u)
+
 
 # Relative targets (T15): a change with a number but no level to start from.
 _RELATIVE = re.compile(r"(?:提高|提升|增长|增加|下降|降低|减少|缩短|压缩|增幅|降幅)(?![到至])[^，。]{0,4}\d|"
@@ -51,6 +189,14 @@ _BASELINE = re.compile(r"基线|基期值|上年(?:度)?(?:实际|完成)?(?:值
 # Time indicators (T17): names about when, and values that only say "on time".
 TIME_NAME_WORDS = ("及时", "时限", "时间", "时效", "进度", "按时", "准时", "工期", "周期", "按期",
                    "期限", "时长", "完成期", "节点")
+_TIME_NAME = re.compile("(?:" + "|".join(map(re.escape, TIME_NAME_WORDS)) + ")(?!内)")
+
+
+def is_time_name(name: str) -> bool:
+    """A name about when. "服务周期内空气质量" only says over which period a quality is measured."""
+    return bool(_TIME_NAME.search(name))
+
+
 TIME_VALUE_WORDS = ("及时", "按时", "准时", "适时", "按期", "如期", "尽快", "及早", "限时",
                     "在规定时间内", "按计划", "规定时限内", "按要求")
 

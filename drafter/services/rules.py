@@ -7,7 +7,14 @@ from typing import Any
 
 def rule_dict(r: Any) -> dict[str, Any]:
     return {"code": r.code, "name": r.name, "severity": r.severity, "tags": list(r.tags),
-            "kinds": list(r.kinds), "doc": r.doc}
+            "kinds": list(r.kinds), "doc": r.doc, "basis": r.basis}
+
+
+def presets() -> list[dict[str, Any]]:
+    """The named --config presets with what they set and the document each rests on."""
+    from drafter.config import PRESETS
+    return [{"name": p.name, "title": p.title, "source": p.source, "values": dict(p.values)}
+            for p in PRESETS.values()]
 
 
 def catalogue() -> list[Any]:

@@ -43,8 +43,10 @@ def source_key(path: str | Path, corpus: Path | None = None) -> str:
 
     Built-in corpus files are named relative to the corpus (``corpus/000_….txt``) so that
     upgrading or moving drafter does not turn them into new sources; anything else is its
-    absolute path.
+    absolute path. Standard input (``-``) is "stdin": a paste ingested again replaces the last one.
     """
+    if str(path) == "-":
+        return "stdin"
     try:
         p = Path(path).resolve()
     except (OSError, RuntimeError):  # a symlink loop (RuntimeError before Python 3.13)
