@@ -51,6 +51,7 @@ class _OneLineErrors(typer.core.TyperGroup):
         # Without standalone mode Typer returns the exit code of typer.Exit, or the command's None.
         sys.exit(rv if isinstance(rv, int) else 0)
 
+from drafter.jobs import jobs_option
 
 app = typer.Typer(
     cls=_OneLineErrors,
@@ -178,7 +179,9 @@ def write_binary(data: bytes, output: Optional[Path]) -> None:
 def read_files(paths: List[str]) -> List[str]:
     """The files ``paths`` name (directories expanded), each remembered as an input; exit 2 if none."""
     from drafter.read import expand_paths
-    files = expand_paths(paths)
+    skipped: list[Path] = []
+    files = expand_paths(paths, skipped)
+    note_skipped(skipped)
     if not files:
         fail("没有找到输入文件 (no input files)")
     for f in files:
@@ -186,8 +189,18 @@ def read_files(paths: List[str]) -> List[str]:
     return [str(f) for f in files]
 
 
-def read_sources(paths: List[str]):
-    """(source, forms) for every readable file; bad files reported, exit 2 if none was good."""
+# The start of the reader's "no form" error, whatever reason follows it.
+NO_FORM = "未找到绩效目标表或自评表"
+# Files the model read (--llm-read), by source: what a front end shows about where rows came from.
+read_by_model: dict = {}
+
+
+def read_sources(paths: List[str], llm_read=None, jobs: int = 1):
+    """(source, forms) for every readable file; bad files reported, exit 2 if none was good.
+
+    With ``llm_read`` (an LLM client), files in which the reader found no form are read by the
+    model (drafter.extraction); rows it cannot show in the text are dropped and reported.
+    """
     from drafter.read import expand_paths
     from drafter.services.sources import read_named
     skipped: list[Path] = []
@@ -197,12 +210,59 @@ def read_sources(paths: List[str]):
         fail("没有找到输入文件 (no input files)")
     for f in files:
         note_input(f)
-    got = read_named([(f, str(f)) for f in files])
-    for line in got.bad:
+    results: list = []
+    unread: list[tuple[int, str]] = []
+    for f in files:
+        got = read_named([(f, str(f))])
+        results.extend(got.good or got.bad)
+        if not got.good and llm_read is not None and NO_FORM in got.bad[0]:
+            unread.append((len(results) - 1, str(f)))
+    if unread:
+        _read_with_model(results, unread, llm_read, jobs)
+    good = [r for r in results if isinstance(r, tuple)]
+    bad = [r for r in results if isinstance(r, str)]
+    for line in bad:
         typer.echo(f"drafter: {safe(line)}", err=True)
-    if not got.good:
+    if not good:
         raise typer.Exit(2)
-    return got.good, got.bad
+    return good, bad
+
+
+def _read_with_model(results: list, unread: "List[tuple[int, str]]", client, jobs: int) -> None:
+    from drafter.extraction import read_with_model
+    reads = read_with_model([source for _, source in unread], client, jobs=jobs)
+    for (i, _), r in zip(unread, reads):
+        say = lambda m: typer.echo(f"drafter: {safe(m)}", err=True)  # noqa: E731
+        if r.error is not None or not r.forms:
+            say(f"{r.source}: 大模型也没有读出表单（{r.error or '原文中找不到它给出的指标'}）")
+            continue
+        read_by_model[r.source] = r
+        results[i] = (r.source, r.forms)
+        say(f"{r.source}: 读取器未找到表单，由大模型 {client.settings.model} 读取：{len(r.forms)} 张表、{r.rows} 行指标来自大模型，"
+            f"名称和数值均已核对出现在原文中" + ("（文件过长，只读了开头部分）" if r.cut else ""))
+        if r.dropped:
+            shown = "；".join(r.dropped[:8]) + (f" 等 {len(r.dropped)} 项" if len(r.dropped) > 8 else "")
+            say(f"{r.source}: 丢弃大模型给出、原文中找不到的内容：{shown}")
+
+
+def llm_read_client(enabled: bool, offline: bool, no_cache: bool):
+    """The client for --llm-read, or None (with one line saying why when it was asked for)."""
+    if not enabled:
+        return None
+    if offline:
+        typer.echo("drafter: 使用了 --offline：--llm-read 不调用大模型", err=True)
+        return None
+    from drafter.llm.profiles import ConfigError, resolve
+    try:
+        settings, reason = resolve()
+    except ConfigError as e:
+        fail(str(e))
+        return None
+    if settings is None:
+        typer.echo(f"drafter: 没有配置大模型（{reason}），--llm-read 不可用，只用读取器", err=True)
+        return None
+    from drafter.llm.client import LLMClient
+    return LLMClient(settings, use_cache=not no_cache)
 
 
 def note_skipped(skipped: List[Path]) -> None:
@@ -220,15 +280,25 @@ def parse(
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="写入文件 (write to file)"),
     explain: bool = typer.Option(False, "--explain",
                                  help="逐行说明读成了什么及原因 (each line: what the reader took it for, and why)"),
+    llm_read: bool = typer.Option(False, "--llm-read", help="读取器找不到表单时由大模型读取（只保留原文中出现的名称和数值）"),
+    offline: bool = typer.Option(False, "--offline", help="不调用大模型"),
+    jobs: Optional[int] = jobs_option(),
+    no_cache: bool = typer.Option(False, "--no-cache", help="不使用 LLM 响应缓存"),
 ) -> None:
     """读取表单并显示 (read forms and print them)."""
     if explain:
         _explain(paths, output)
         return
+    from drafter.jobs import resolve_jobs
     from drafter.model import ParsedFile
     from drafter.render.forms import forms_json, print_forms_table
-    good, bad = read_sources(paths)
-    parsed = [ParsedFile(source=src, forms=forms) for src, forms in good]
+    try:
+        workers = resolve_jobs(jobs)
+    except InputError as e:
+        fail(str(e))
+    good, bad = read_sources(paths, llm_read_client(llm_read, offline, no_cache), workers)
+    parsed = [ParsedFile(source=src, forms=forms, read_by=_model_reader(src),
+                         dropped=_dropped(src)) for src, forms in good]
     if format == Format.json:
         write_output(forms_json(parsed), output)
     elif format == Format.xlsx:
@@ -238,6 +308,16 @@ def parse(
         emit_table(lambda console: print_forms_table(parsed, console), output, width=160)
     if bad:
         raise typer.Exit(2)
+
+
+def _model_reader(source: str) -> Optional[str]:
+    r = read_by_model.get(source)
+    return None if r is None else "llm"
+
+
+def _dropped(source: str) -> Optional[List[str]]:
+    r = read_by_model.get(source)
+    return None if r is None else list(r.dropped)
 
 
 def _explain(paths: List[str], output: Optional[Path]) -> None:

@@ -12,6 +12,8 @@ from typing import List, Optional
 
 import typer
 
+from drafter.jobs import jobs_option
+
 
 class DeductionFormat(str, Enum):
     table = "table"
@@ -36,6 +38,9 @@ def deductions(
                                            help="table | json | markdown | html | xlsx"),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="写入文件（原子写入；xlsx 必须指定）"),
     offline: bool = typer.Option(False, "--offline", help="不调用大模型，用离线规则分类并生成措施"),
+    jobs: Optional[int] = jobs_option(),
+    no_cache: bool = typer.Option(False, "--no-cache", help="不使用 LLM 响应缓存"),
+    llm_read: bool = typer.Option(False, "--llm-read", help="读取器找不到表单时由大模型读取（只保留原文中出现的名称和数值）"),
 ) -> None:
     """分析自评表的扣分：原因分类、跨单位汇总和改进措施 (extract, classify and summarise deductions).
 
@@ -48,10 +53,24 @@ def deductions(
 
     if format == DeductionFormat.xlsx and output is None:
         fail("xlsx 格式需要用 -o 指定输出文件 (--format xlsx needs -o FILE)")
+    from drafter.errors import InputError
+    from drafter.jobs import resolve_jobs
     from drafter.llm.profiles import ConfigError
-    from drafter.services.deductions import analyse_deductions
+    from drafter.services.deductions import analyse_deductions, llm_client
     from drafter.services.sources import unique_paths
 
+    try:
+        workers = resolve_jobs(jobs)
+    except InputError as e:
+        fail(str(e))
+    try:
+        # Before reading: --llm-read needs the client for files the reader finds no form in.
+        client = None if offline else llm_client(_say, use_cache=not no_cache)
+    except ConfigError as e:
+        fail(str(e))
+        return
+    if offline and llm_read:
+        _say("使用了 --offline：--llm-read 不调用大模型")
     files = unique_paths(paths)
     if files != list(paths):  # folders were expanded here: say what they held that is not read
         from drafter.cli import note_skipped
@@ -59,12 +78,8 @@ def deductions(
         skipped: list[Path] = []
         expand_paths(list(paths), skipped)
         note_skipped(skipped)
-    good, bad = read_sources(files)
-    try:
-        report = analyse_deductions(good, offline=offline, note=_say)
-    except ConfigError as e:
-        fail(str(e))
-        return
+    good, bad = read_sources(files, client if llm_read else None, workers)
+    report = analyse_deductions(good, offline=offline, note=_say, client=client, jobs=workers)
     if report.summary["forms"] == 0:
         fail("输入中没有绩效自评表，无法分析扣分 (no self-evaluation forms in the input)")
 

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, List, Optional
 
 import typer
+
+from drafter.jobs import jobs_option
 
 
 class DraftFormat(str, Enum):
@@ -23,6 +25,11 @@ class DraftFormat(str, Enum):
 class LogFormat(str, Enum):
     table = "table"
     json = "json"
+
+
+class EvalTask(str, Enum):
+    draft = "draft"
+    review = "review"
 
 
 class EvalEngine(str, Enum):
@@ -91,6 +98,73 @@ def draft(
         fail(str(e))
         return
     _write_draft(result, format, output)
+
+
+def _evaluate_review(engine: "EvalEngine", given: List[Optional[Path]], limit: Optional[int], format: "LogFormat",
+                     output: Optional[Path], jobs: Optional[int], no_cache: bool) -> None:
+    """``given``: folders of *.gold.json; None stands for the built-in labelled set."""
+    import json
+
+    from drafter.cli import emit_table, fail, write_output
+    from drafter.critique.evaluate import builtin_dir, load_cases, score
+    from drafter.errors import InputError
+    from drafter.jobs import resolve_jobs
+    from drafter.llm.profiles import ConfigError, resolve
+
+    try:
+        workers = resolve_jobs(jobs)
+    except InputError as e:
+        fail(str(e))
+        return
+    folders = [builtin_dir() if f is None else f for f in given]
+    for folder in folders:
+        if not folder.is_dir():
+            fail(f"{folder}: 不是目录（--task review 读取含 *.gold.json 的文件夹）")
+    cases, notes = load_cases(folders)
+    for n in notes:
+        _say(n)
+    cases = cases[:limit] if limit else cases
+    if not cases:
+        fail("没有找到 *.gold.json 标注表单 (no labelled forms)")
+    client = None
+    if engine != EvalEngine.offline:
+        try:
+            settings, reason = resolve()
+        except ConfigError as e:
+            fail(str(e))
+            return
+        if settings is None:
+            if engine == EvalEngine.llm:
+                fail(f"没有可用的大模型配置：{reason}")
+            _say(f"没有配置大模型（{reason}），只评估离线规则")
+        else:
+            from drafter.llm.client import LLMClient
+            client = LLMClient(settings, use_cache=not no_cache)
+    scores = []
+    if engine != EvalEngine.llm:
+        scores.append(score("offline", cases))
+    if client is not None:
+        s = score(client.engine, cases, client=client, jobs=workers)
+        for n in s.notes:
+            _say(n)
+        scores.append(s)
+    if format == LogFormat.json:
+        write_output(json.dumps({"task": "review", "cases": len(cases), "scores": [s.to_json() for s in scores]},
+                                ensure_ascii=False, indent=2), output)
+        return
+    from rich import box
+    from rich.table import Table
+
+    table = Table(box=box.SIMPLE_HEAVY, title=f"审核评估：{len(cases)} 张标注表单（{', '.join(str(f) for f in folders)}）",
+                  title_justify="left")
+    for col in ("引擎", "表单", "指标", "标注不可衡量", "判为不可衡量", "查全率", "查准率", "改写", "改写通过规则", "复核失败"):
+        table.add_column(col, justify="left" if col == "引擎" else "right")
+    for s in scores:
+        r, p = s.recall, s.precision
+        table.add_row(s.engine, str(s.forms), str(s.indicators), str(s.labelled_vague), str(s.flagged),
+                      "—" if r is None else f"{r:.0%}", "—" if p is None else f"{p:.0%}", str(s.rewrites),
+                      f"{s.rewrites_pass}/{s.rewrites}", str(s.failed_forms))
+    emit_table(lambda console: console.print(table), output, width=160)
 
 
 def _check_placement(project_type: Optional[str], sector: Optional[str]) -> None:
@@ -222,19 +296,30 @@ def logs(
 
 
 def evaluate(
-    paths: Optional[list[str]] = typer.Argument(None, help="另加评估的表单文件或文件夹（如 ../shared/realforms）"),
-    no_corpus: bool = typer.Option(False, "--no-corpus", help="不评估内置语料，只评估给出的文件"),
-    engine: EvalEngine = typer.Option(EvalEngine.offline, "--engine", "-e", help="offline | llm | all"),
+    paths: Optional[list[str]] = typer.Argument(None, help="另加评估的表单文件或文件夹（如 ../shared/realforms）；"
+                                                             "--task review 时为含 *.gold.json 标注的文件夹"),
+    task: EvalTask = typer.Option(EvalTask.draft, "--task", "-t", help="draft（起草）| review（审核复核）"),
+    no_corpus: bool = typer.Option(False, "--no-corpus", help="不评估内置语料（review：内置标注），只评估给出的文件"),
+    engine: Optional[EvalEngine] = typer.Option(None, "--engine", "-e",
+                                                help="offline | llm | all（draft 默认 offline；review 默认 all）"),
     limit: Optional[int] = typer.Option(None, "--limit", min=1, help="只评估前 N 个项目"),
     format: LogFormat = typer.Option(LogFormat.table, "--format", "-f", help="table | json"),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="写入文件"),
+    jobs: Optional[int] = jobs_option(),
+    no_cache: bool = typer.Option(False, "--no-cache", help="不使用 LLM 响应缓存"),
 ) -> None:
-    """留一法评估起草质量：是否贴合项目，以及类别齐全、可衡量 (leave-one-out evaluation).
+    """评估：留一法起草质量（--task draft），或审核对不可衡量指标的查全率/查准率（--task review）。
 
-    依次把每个真实项目（内置语料的目标表，以及给出的文件夹中的目标表和自评表）留出，
+    draft：依次把每个真实项目（内置语料的目标表，以及给出的文件夹中的目标表和自评表）留出，
     只凭项目名称、年度目标和资金为它起草，再与真实表单对照：真实指标覆盖率、相关行占比、
     引自他行业的行数、年度目标中的数量是否成为指标值、明显不合理的行、占位行。
+    review：在标注表单（内置，以及给出的文件夹中的 *.gold.json）上比较离线规则和大模型复核。
     """
+    if task == EvalTask.review:
+        folders = ([] if no_corpus else [None]) + [Path(p) for p in paths or []]
+        _evaluate_review(engine or EvalEngine.all, folders, limit, format, output, jobs, no_cache)
+        return
+    engine = engine or EvalEngine.offline
     import json
 
     from drafter.cli import emit_table, fail, write_output

@@ -69,7 +69,11 @@ def review(
     accept: Optional[Path] = typer.Option(None, "--accept",
                                           help="接受清单 (TOML/YAML/JSON)：审核人同意保留的问题及理由，列为“已接受”而非待修改"),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j",
-                                       help="同时处理的文件数（进程数；默认取 DRAFTER_JOBS，否则为 CPU 核数）"),
+                                       help="同时处理的文件数（进程数；默认取 DRAFTER_JOBS，否则为 CPU 核数）；"
+                                            "--llm/--llm-read 时为同时进行的大模型调用数（默认 4）"),
+    llm: bool = typer.Option(False, "--llm", help="审核规则之后由大模型复核指标（L01… 意见，需配置大模型）"),
+    llm_read: bool = typer.Option(False, "--llm-read", help="读取器找不到表单时由大模型读取（只保留原文中出现的名称和数值）"),
+    no_cache: bool = typer.Option(False, "--no-cache", help="不使用 LLM 响应缓存"),
 ) -> None:
     """审核绩效目标表和自评表 (run the review rules)."""
     from drafter.cli import emit_table, fail, note_input, read_files, write_output
@@ -84,7 +88,16 @@ def review(
         rules = service.rules_for(select, ignore)
     except (InputError, SelectionError) as e:
         fail(str(e))
-    if baseline is not None or accept is not None or history or history_store:
+    round_ = baseline is not None or accept is not None or history or history_store
+    client = _model_client(no_cache) if llm and not offline and not round_ else None
+    if llm and offline:
+        _note("使用了 --offline：不调用大模型，只运行审核规则")
+    if client is None:  # nothing will produce the model's L codes: they are no rules of this run
+        rules = [r for r in rules if not r.by_model]
+    if (client is not None or llm_read) and not round_:
+        findings, summary, bad = _review_with_model(paths, cfg, rules, suggest, format, output, client, llm_read,
+                                                    offline, jobs, no_cache)
+    elif baseline is not None or accept is not None or history or history_store:
         # A review round or a cross-year comparison: one resubmission and its past, read whole.
         findings, summary, bad = _review_round(paths, cfg, rules, suggest, format, output,
                                                baseline, accept, history, history_store)
@@ -149,6 +162,54 @@ def review(
         sev = {k: sum(1 for f in findings if f.severity == k and f.status != "accepted") for k in sev}
     if fail_on != FailOn.never and any(n and at_least(sev_name, fail_on.value) for sev_name, n in sev.items()):
         raise typer.Exit(1)
+
+
+def _review_with_model(paths, cfg, rules, suggest, format, output, client, llm_read, offline, jobs, no_cache):
+    """review --llm / --llm-read: rules, then the model's critique merged in; the report is written here."""
+    from drafter.cli import emit_table, fail, llm_read_client, read_sources, write_output
+    from drafter.errors import InputError
+    from drafter.jobs import resolve_jobs
+    from drafter.render import review as render
+    from drafter.services import review as service
+    try:
+        workers = resolve_jobs(jobs)
+    except InputError as e:
+        fail(str(e))
+    reader = (client or llm_read_client(True, offline, no_cache)) if llm_read else None
+    good, bad = read_sources(paths, reader, workers)
+    result = service.review(good, config=cfg, rules=rules, suggest=suggest, model=client, jobs=workers)
+    findings, summary, rules = result.findings, result.summary, result.rules
+    for line in result.notes:
+        _note(line)
+    if format == ReviewFormat.json:
+        write_output(render.findings_json(findings, summary), output)
+    elif format == ReviewFormat.markdown:
+        write_output(render.findings_markdown(findings, good, summary), output)
+    elif format == ReviewFormat.sarif:
+        write_output(render.findings_sarif(findings, rules, _version(), good), output)
+    elif format == ReviewFormat.xlsx:
+        _write_review_xlsx(good, findings, output)
+    else:
+        emit_table(lambda console: render.print_findings_table(findings, good, console), output, width=100)
+    return findings, summary, bad
+
+
+def _model_client(no_cache: bool):
+    """The LLM client for --llm, or None with one line saying the rules run alone."""
+    from drafter.cli import fail, safe
+    from drafter.llm.profiles import ConfigError, resolve
+
+    try:
+        settings, reason = resolve()
+    except ConfigError as e:
+        fail(str(e))
+        return None
+    if settings is None:
+        _note(safe(f"没有配置大模型（{reason}），只运行审核规则"))
+        return None
+    from drafter.llm.client import LLMClient
+    _note(f"使用大模型 {settings.model}（{settings.profile}）复核指标")
+    return LLMClient(settings, use_cache=not no_cache)
 
 
 def _review_round(paths, cfg, rules, suggest, format, output, baseline, accept, history, history_store):

@@ -140,8 +140,8 @@ def load_config(path: str | Path | None) -> ReviewConfig:
     if source in PRESETS and not exists:
         return config_from_dict(dict(PRESETS[source].values), source)
     # A short word with no suffix that names no file was meant as a preset ("shanghai"); anything
-    # else missing (a path, an over-long name) gets the reader's own message.
-    if not exists and not Path(source).suffix and len(source) < 64 and "/" not in source:
+    # else missing (a path, an over-long name) gets the reader's own message; "-" is stdin.
+    if source != "-" and not exists and not Path(source).suffix and len(source) < 64 and "/" not in source:
         raise InputError(f"没有这个配置文件或预设 (no such config file or preset); 可用预设: {', '.join(PRESETS)}",
                          source)
     data = read_structured(path)

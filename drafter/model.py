@@ -133,3 +133,8 @@ class ParsedFile(BaseModel):
 
     source: str
     forms: list[Form]
+    # Set only when the reader found no form and ``--llm-read`` had the model read the file:
+    # every row then came from the model ("llm"), and ``dropped`` lists what it gave that the
+    # text does not contain. Left out of the JSON otherwise.
+    read_by: str | None = None
+    dropped: list[str] | None = None

@@ -25,6 +25,11 @@ def corpus_dir() -> Path:
     return _data_dir("corpus")
 
 
+def labelled_dir() -> Path:
+    """Hand-labelled forms (``*.gold.json``) that ``drafter eval --task review`` scores by default."""
+    return _data_dir("labelled")
+
+
 def library_dir() -> Path:
     """The curated indicator library (library.jsonl, sectors.json, types.json)."""
     return _data_dir("library")

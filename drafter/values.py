@@ -29,6 +29,9 @@ _PREFIX_OPS: list[tuple[str, Op]] = [
 _SUFFIX_OPS: list[tuple[str, Op]] = [
     ("及以上", "≥"), ("以上", "≥"), ("及以下", "≤"), ("以下", "≤"), ("以内", "≤"), ("之内", "≤"),
 ]
+_PREFIX_SPELLINGS = tuple(s for s, _ in _PREFIX_OPS)
+_SUFFIX_SPELLINGS = tuple(s for s, _ in _SUFFIX_OPS)
+_RESTATED_PERCENT = re.compile(r"%(?:合规|达标|合格|完成)")
 _NUMBER = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
 # A unit is a short run of non-digits; "(个工作日)" may come in brackets.
 _UNIT = re.compile(r"^\(?\s*([^\d()=<>≥≤]{1,8}?)\s*\)?$")
@@ -66,16 +69,19 @@ def parse_value(raw: str | None) -> Value:
 
 def _parse_numeric(text: str) -> Value | None:
     op: Op | None = None
-    for spelling, symbol in _PREFIX_OPS:
-        if text.startswith(spelling):
-            op, text = symbol, text[len(spelling):]
-            break
-    for spelling, symbol in _SUFFIX_OPS:
-        if text.endswith(spelling):
-            if op is None:
-                op = symbol
-            text = text[: -len(spelling)]
-            break
+    # Most cells carry no operator word: one str test over all spellings skips the loops.
+    if text.startswith(_PREFIX_SPELLINGS):
+        for spelling, symbol in _PREFIX_OPS:
+            if text.startswith(spelling):
+                op, text = symbol, text[len(spelling):]
+                break
+    if text.endswith(_SUFFIX_SPELLINGS):
+        for spelling, symbol in _SUFFIX_OPS:
+            if text.endswith(spelling):
+                if op is None:
+                    op = symbol
+                text = text[: -len(spelling)]
+                break
     m = _NUMBER.match(text)
     if not m:
         return None
@@ -85,7 +91,7 @@ def _parse_numeric(text: str) -> Value | None:
     if rest:
         if _NOT_A_UNIT.search(rest):
             return None
-        if re.fullmatch(r"%(?:合规|达标|合格|完成)", rest):
+        if _RESTATED_PERCENT.fullmatch(rest):
             rest = "%"  # "100%合规": the word restates the indicator
         um = _UNIT.match(rest)
         if not um:

@@ -51,6 +51,9 @@ def test_catalogue_codes_docs_and_tags():
     codes = {r.code for r in rules}
     assert len(rules) == len(codes) >= 47
     assert {"T30", "T31", "T32", "T33", "T34", "S30", "S31"} <= codes
+    # The model's codes (review --llm) come last, after every T and S rule.
+    assert [r.code for r in rules if r.code[0] == "L"] == [f"L{i:02d}" for i in range(1, 8)]
+    assert [r.code[0] for r in rules][-7:] == ["L"] * 7
     for r in rules:
         for part in DOC_PARTS:
             assert section(r.doc, part), (r.code, part)

@@ -12,10 +12,11 @@ Note = Callable[[str], None]
 
 
 def analyse(sources: Sequence[tuple[str, list[Form]]], client: object | None = None,
-            run_id: str | None = None, note: Note = lambda _m: None) -> Report:
+            run_id: str | None = None, note: Note = lambda _m: None, jobs: int = 1) -> Report:
     """Deductions of every self-evaluation in ``sources``; target forms are skipped with a note.
 
-    ``client`` is an :class:`~drafter.llm.client.LLMClient`, or None for the offline engine.
+    ``client`` is an :class:`~drafter.llm.client.LLMClient`, or None for the offline engine;
+    ``jobs`` is how many of its calls may run at once (the report is the same for any value).
     """
     deductions: list[Deduction] = []
     forms = skipped = 0
@@ -37,7 +38,8 @@ def analyse(sources: Sequence[tuple[str, list[Form]]], client: object | None = N
     if client is not None and deductions:
         from drafter.deductions.llm_engine import enrich
         import uuid
-        run = enrich(deductions, client, run_id or uuid.uuid4().hex[:12], progress=note)  # type: ignore[arg-type]
+        run = enrich(deductions, client, run_id or uuid.uuid4().hex[:12], progress=note,  # type: ignore[arg-type]
+                     jobs=jobs)
         notes.extend(run.notes)
         if run.answered:
             engine = client.engine  # type: ignore[attr-defined]

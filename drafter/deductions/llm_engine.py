@@ -14,8 +14,8 @@ from typing import Callable
 from drafter.deductions import categories as C
 from drafter.deductions.records import Deduction, Measure
 from drafter.deductions.schema import DeductionAnswer, DeductionBatch, expected_ids
-from drafter.llm import LLMError
-from drafter.llm.client import LLMClient
+from drafter.llm.client import CallResult, LLMClient
+from drafter.llm.pool import run_calls
 from drafter.llm.prompts import render, template_hash
 
 TEMPLATES = ("deductions.system.j2", "deductions.user.j2")
@@ -55,30 +55,31 @@ def messages_for(batch: list[Deduction]) -> list[dict[str, str]]:
 
 
 def enrich(deductions: list[Deduction], client: LLMClient, run_id: str,
-           progress: Callable[[str], None] = lambda _m: None) -> LLMRun:
+           progress: Callable[[str], None] = lambda _m: None, jobs: int = 1) -> LLMRun:
+    """Ask the model about every noted row, ``jobs`` batches at a time, applied in row order."""
     run = LLMRun()
     todo = [d for d in deductions if d.has_note]
     batches = [todo[i:i + BATCH_SIZE] for i in range(0, len(todo), BATCH_SIZE)]
     thash = template_hash(*TEMPLATES)
-    for n, batch in enumerate(batches, start=1):
-        progress(f"LLM 分析第 {n}/{len(batches)} 批（{len(batch)} 条）…")
+    if batches:
+        progress(f"LLM 分析 {len(todo)} 条说明，共 {len(batches)} 批，同时 {min(jobs, len(batches))} 批…")
+
+    def ask(batch: list[Deduction]) -> CallResult[DeductionBatch]:
+        with expected_ids(set(range(1, len(batch) + 1))):
+            return client.structured(task="deductions", response_model=DeductionBatch,
+                                     messages=messages_for(batch), run_id=run_id, template_hash=thash)
+
+    outcomes = run_calls(batches, ask, jobs, label="LLM 分析扣分说明")
+    unsent = [(n, b) for n, (b, o) in enumerate(zip(batches, outcomes), start=1) if not o.sent]
+    for n, (batch, outcome) in enumerate(zip(batches, outcomes), start=1):
         run.batches += 1
-        try:
-            with expected_ids(set(range(1, len(batch) + 1))):
-                result = client.structured(task="deductions", response_model=DeductionBatch,
-                                           messages=messages_for(batch), run_id=run_id,
-                                           template_hash=thash)
-        except LLMError as e:
+        if outcome.error is not None:
             run.failed_batches += 1
-            run.notes.append(f"第 {n} 批 LLM 调用失败，这 {len(batch)} 条保留离线规则结果：{e}")
-            if e.request_failed and n < len(batches):
-                # The server is down or refusing after its retries: asking again batch after
-                # batch would only multiply the wait. The rest keep the offline result.
-                rest = sum(len(b) for b in batches[n:])
-                run.failed_batches += len(batches) - n
-                run.notes.append(f"服务器不可用，其余 {len(batches) - n} 批（{rest} 条）未再调用 LLM，保留离线规则结果")
-                break
+            if outcome.sent:
+                run.notes.append(f"第 {n} 批 LLM 调用失败，这 {len(batch)} 条保留离线规则结果：{outcome.error}")
             continue
+        result = outcome.value
+        assert result is not None
         run.calls += result.attempts
         if result.retries:
             run.notes.append(f"第 {n} 批模型答案 {result.retries} 次未通过校验，已按校验意见重问")
@@ -86,6 +87,10 @@ def enrich(deductions: list[Deduction], client: LLMClient, run_id: str,
         for i, d in enumerate(batch, start=1):
             apply_answer(d, answers[i], client.engine)
             run.answered += 1
+    if unsent:
+        # The server was given up on: asking again batch after batch would only multiply the wait.
+        rest = sum(len(b) for _, b in unsent)
+        run.notes.append(f"服务器不可用，其余 {len(unsent)} 批（{rest} 条）未再调用 LLM，保留离线规则结果")
     return run
 
 

@@ -19,6 +19,7 @@ openai and instructor are imported on first use: ``drafter --help`` must not pay
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import json
 import logging
@@ -30,6 +31,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from drafter.llm import LLMError, retry
+from drafter.llm.gate import Gate, Stopped
 from drafter.llm.log import CACHED, CallLog, CallRow, db_path
 from drafter.llm.profiles import DOWNGRADE, Settings
 from drafter.llm.recorder import EMPTY_ANSWER, AttemptRecorder
@@ -84,6 +86,8 @@ class LLMClient:
         self.mode = settings.mode
         self._clients: dict[str, Any] = {}
         self.sleep = time.sleep
+        # Shared by every thread calling this client: warm-up, 429 pauses, a dead server.
+        self.gate = Gate(sleep=lambda seconds: self.sleep(seconds))
 
     @property
     def engine(self) -> str:
@@ -116,39 +120,16 @@ class LLMClient:
                                          response=json.loads(cached.model_dump_json()))])
                 return CallResult(cached, 0, True, None, None, None, [])
 
-        sent = 0
-        empty_retries = http_retries = 0
-        earlier: list[Any] = []
-        while True:
-            recorder = AttemptRecorder()
-            try:
-                value = self._create(response_model, messages, retries, recorder)
-            except Exception as e:  # noqa: BLE001 - narrowed just below
-                self._write_attempts(recorder, dict(row, mode=self.mode))
-                sent += len(recorder.attempts)
-                earlier.extend(recorder.attempts)
-                if not _is_call_failure(e):
-                    raise
-                weaker = DOWNGRADE.get(self.mode)
-                if weaker and _rejects_mode(e):
-                    logger.info("%s：服务器不接受 %s 模式，改用 %s", task, self.mode, weaker)
-                    self.mode = weaker
-                    continue
-                if retry.is_transient(e) and http_retries < s.http_retries:
-                    wait = retry.wait_before(e, http_retries)
-                    if wait is not None:
-                        http_retries += 1
-                        logger.info("%s：%s，%.1f 秒后第 %d 次重发", task, _brief(e), wait, http_retries)
-                        self.sleep(wait)
-                        continue
-                if _empty_answer(recorder) and empty_retries < retries:
-                    # Nothing to feed back to the model, so the same request goes again; it
-                    # spends the same re-ask budget as an answer that failed validation.
-                    empty_retries += 1
-                    logger.info("%s：模型返回空答案，重发同一请求", task)
-                    continue
-                raise _as_llm_error(e, recorder, sent, self.settings) from None
-            break
+        try:
+            self.gate.admit()
+        except Stopped as e:
+            raise LLMError(f"LLM 调用未发出（此前的调用已确认服务器不可用）：{e.reason}", attempts=0,
+                           request_failed=True) from None
+        try:
+            value, recorder, earlier, sent = self._send(task, response_model, messages, retries, row)
+        finally:
+            # A probing call that ended some other way (a bug, Ctrl-C) must not block the rest.
+            self.gate.unanswered()
 
         self._write_attempts(recorder, dict(row, mode=self.mode))
         logger.debug("%s：成功，%s 模式，本次 %d 个请求", task, self.mode, len(recorder.attempts))
@@ -159,6 +140,55 @@ class LLMClient:
                           failures=[a.error for a in every if a.error],
                           reasks=sum(1 for a in every if a.error and not a.failed_request))
 
+    def _send(self, task: str, response_model: type[T], messages: list[dict[str, Any]], retries: int,
+              row: dict[str, Any]) -> tuple[T, AttemptRecorder, list[Any], int]:
+        """Send until an answer validates; re-send after transient failures, step the mode down."""
+        s = self.settings
+        sent = 0
+        empty_retries = http_retries = 0
+        earlier: list[Any] = []
+        while True:
+            # Instructor's own re-asks go out inside _create: they wait out a 429 pause too.
+            recorder = AttemptRecorder(before_send=self.gate.wait_pause)
+            try:
+                value = self._create(response_model, messages, retries, recorder)
+            except Exception as e:  # noqa: BLE001 - narrowed just below
+                self._write_attempts(recorder, dict(row, mode=self.mode))
+                sent += len(recorder.attempts)
+                earlier.extend(recorder.attempts)
+                if any(not a.failed_request for a in recorder.attempts):
+                    self.gate.answered()
+                if not _is_call_failure(e):
+                    raise
+                weaker = DOWNGRADE.get(self.mode)
+                if weaker and _rejects_mode(e):
+                    logger.info("%s：服务器不接受 %s 模式，改用 %s", task, self.mode, weaker)
+                    self.mode = weaker
+                    continue
+                if retry.is_transient(e) and http_retries < s.http_retries and not self.gate.stopped:
+                    wait = retry.wait_before(e, http_retries)
+                    if wait is not None:
+                        http_retries += 1
+                        logger.info("%s：%s，%.1f 秒后第 %d 次重发", task, _brief(e), wait, http_retries)
+                        if retry.retry_after(retry.request_error(e)) is not None:
+                            # The server named a time: every worker of this client waits for it.
+                            self.gate.pause(wait)
+                        else:
+                            self.sleep(wait)
+                        continue
+                if _empty_answer(recorder) and empty_retries < retries:
+                    # Nothing to feed back to the model, so the same request goes again; it
+                    # spends the same re-ask budget as an answer that failed validation.
+                    empty_retries += 1
+                    logger.info("%s：模型返回空答案，重发同一请求", task)
+                    continue
+                error = _as_llm_error(e, recorder, sent, self.settings)
+                if error.request_failed:
+                    self.gate.stop(str(error))
+                raise error from None
+            self.gate.answered()
+            return value, recorder, earlier, sent
+
     def _create(self, response_model: type[T], messages: list[dict[str, Any]], retries: int,
                 recorder: AttemptRecorder) -> T:
         s = self.settings
@@ -166,7 +196,7 @@ class LLMClient:
         if self.mode == "JSON" and s.json_object_schema:
             # Plain json_object only promises *some* JSON; this server can enforce ours.
             extra["extra_body"] = {"response_format": {"type": "json_object",
-                                                       "schema": response_model.model_json_schema()}}
+                                                       "schema": json_schema(response_model)}}
         value, _completion = self._instructor(self.mode).create_with_completion(
             messages=copy.deepcopy(messages),
             response_model=response_model,
@@ -218,9 +248,15 @@ class LLMClient:
 def cache_key(model: str, messages: list[dict[str, Any]], response_model: type[BaseModel],
               params: dict[str, Any]) -> str:
     blob = json.dumps({"model": model, "messages": messages,
-                       "schema": response_model.model_json_schema(), "params": params},
+                       "schema": json_schema(response_model), "params": params},
                       ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+@functools.lru_cache(maxsize=64)
+def json_schema(response_model: type[BaseModel]) -> dict[str, Any]:
+    """The model's JSON schema, built once per class (for the cache key; read, never changed)."""
+    return response_model.model_json_schema()
 
 
 def prompt_hash(messages: list[dict[str, Any]]) -> str:

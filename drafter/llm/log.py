@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
+import threading
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -28,6 +29,7 @@ from typing import Any, Callable, TypeVar
 from drafter.llm.scrub import scrub, scrub_obj
 
 DB_NAME = "llm.db"
+_MIGRATING = threading.Lock()
 
 MIGRATIONS = (
     """
@@ -165,7 +167,13 @@ class CallLog:
         # the writer instead of failing with "database is locked".
         conn = sqlite3.connect(str(self.path), timeout=30)
         conn.row_factory = sqlite3.Row
-        _migrate(conn)
+        # A log and a cache, not a ledger: no fsync per commit. With --jobs the workers would
+        # otherwise queue behind each other's fsync for SQLite's write lock. An OS crash can at
+        # worst leave a corrupt file, which is moved aside like any other (above).
+        conn.execute("PRAGMA synchronous=OFF")
+        # Concurrent calls (--jobs) of one process would otherwise race to create the tables.
+        with _MIGRATING:
+            _migrate(conn)
         return conn
 
     def record(self, rows: list[CallRow]) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 
 EMPTY_ANSWER = "模型返回了空答案（choices 为空）"
@@ -42,8 +42,10 @@ class Attempt:
 
 
 class AttemptRecorder:
-    def __init__(self) -> None:
+    def __init__(self, before_send: Callable[[], None] | None = None) -> None:
         self.attempts: list[Attempt] = []
+        # Runs before each request instructor sends (first ask and re-asks): a shared pause.
+        self.before_send = before_send
 
     def hooks(self) -> Any:
         from instructor.core.hooks import Hooks
@@ -56,6 +58,8 @@ class AttemptRecorder:
         return hooks
 
     def _on_kwargs(self, *args: Any, **kwargs: Any) -> None:
+        if self.before_send is not None:
+            self.before_send()
         messages = _plain(kwargs.get("messages") or [])
         params = {k: _plain(v) for k, v in kwargs.items() if k != "messages"}
         from drafter.llm.log import now

@@ -43,6 +43,7 @@ _CJK_PUNCT = r"，。、；：！？（）《》“”‘’【】—…·"
 _SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}{_CJK_PUNCT}])\s+(?=[{_CJK}{_CJK_PUNCT}])")
 _SPACE_AROUND_CJK = re.compile(rf"(?<=[{_CJK}])\s+(?=[\d(%])|(?<=[\d%)])\s+(?=[{_CJK}])")
 _WHITESPACE = re.compile(r"\s+")
+_ANY_SPACE = re.compile(r"\s")
 _MULTISPACE = re.compile(r"[ \t\r\f\v]+")
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 # Vertical tab and form feed (a PDF page break) separate words; the others are dropped. Lone
@@ -99,6 +100,8 @@ def squash(text: str) -> str:
 
 def tidy(text: str) -> str:
     """Collapse whitespace, and remove spaces that extraction put between Chinese characters."""
+    if not _ANY_SPACE.search(text):
+        return text  # most cells hold no space: one search instead of three substitutions
     text = _MULTISPACE.sub(" ", text).strip()
     text = _SPACE_BETWEEN_CJK.sub("", text)
     return _SPACE_AROUND_CJK.sub("", text)

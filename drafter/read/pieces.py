@@ -233,6 +233,12 @@ def _scan(text: str, key: str, line: int) -> list[Piece]:
             out.append(Piece("text", chunk, squash(key[buf:upto]), line=line, fused=True))
 
     while i < n:
+        # Jump to the next place where a prefix, a label, a value or a separator can start:
+        # elsewhere the loop below would only step on, one Python iteration per character.
+        nxt = _CUT_AT.search(key, i)
+        if nxt is None:
+            break
+        i = nxt.start()
         ch = key[i]
         if ch.isspace():
             i += 1
@@ -277,6 +283,11 @@ def _scan(text: str, key: str, line: int) -> list[Piece]:
     elif out and len(text) <= 30 and all(p.kind in ("value", "number") for p in out):
         return [Piece("value", text, squash(key), line=line)]  # "已完成100%": one value
     return out
+
+
+# Everywhere _scan may cut: any of the patterns it tries, or a separator.
+_CUT_AT = re.compile("|".join(f"(?:{rx.pattern})" for rx in (INDEX, LEVEL_SCAN, _YES_NO, _DATE, _NUMERIC, _PHRASE))
+                     + f"|[{re.escape(SEPARATORS)}]")
 
 
 def _boundary_before(out: list[Piece], key: str, buf: int, i: int) -> bool:

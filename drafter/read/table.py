@@ -727,18 +727,20 @@ def _segment(inds: list[Indicator], events: list[LabelEvent], mid: bool):
         # Rows strictly between the two label rows belong to a or b: pick the split point that
         # best fits the names, defaulting to the layout (top-placed or mid-placed labels).
         default = i + 1 + (j - i) // 2 if mid else j
-        gains = [affinity(fb, inds[r].name, inds[r].unit) - affinity(fa, inds[r].name, inds[r].unit)
-                 for r in range(n)]
+        # Only rows between the two labels are looked at: scoring every row per label pair
+        # made long forms quadratic.
+        def gain(r: int, fa: str = fa, fb: str = fb) -> float:
+            return affinity(fb, inds[r].name, inds[r].unit) - affinity(fa, inds[r].name, inds[r].unit)
         best_k = default
         # Move the boundary only over rows whose names clearly belong to the other side.
         k = default
-        while k - 1 > i and gains[k - 1] > 0:
+        while k - 1 > i and gain(k - 1) > 0:
             k -= 1
         if k < default:
             best_k = k
         else:
             k = default
-            while k < j and gains[k] < 0:
+            while k < j and gain(k) < 0:
                 k += 1
             best_k = k
         for r in range(i, j):

@@ -9,7 +9,8 @@ from drafter.model import Form, ParsedFile
 
 def forms_json(parsed: list[ParsedFile]) -> str:
     """`parse --format json`: one object per file, a list when there are several."""
-    items = [p.model_dump(mode="json") for p in parsed]
+    items = [p.model_dump(mode="json", exclude={"read_by", "dropped"} if p.read_by is None else None)
+             for p in parsed]
     data = items[0] if len(items) == 1 else items
     return json.dumps(data, ensure_ascii=False, indent=2)
 

@@ -175,7 +175,7 @@ def print_findings_table(findings: list[Finding], batch: Batch, console, show_cl
                 text.append("\n接受理由：" + f.accepted_reason, style="dim")
             if f.suggestion:
                 text.append("\n建议：" + f.suggestion, style="dim")
-            table.add_row(Text(SEVERITY_ZH[f.severity], style=_STYLE[f.severity]), f.code,
+            table.add_row(Text(SEVERITY_ZH[f.severity], style=_STYLE[f.severity]), code_cell(f),
                           _named(f, ind), value_cell(form, ind), text)
         console.print(table)
 
@@ -195,6 +195,15 @@ def _print_fixed(fixed: list[Finding], console) -> None:
 def _md(text: str | None) -> str:
     from drafter.render.markdown import md_text
     return md_text(text, newline="<br>")
+
+
+_ORIGIN_ZH = {"llm": "模型", "rules+llm": "规则+模型"}
+
+
+def code_cell(f: Finding) -> str:
+    """The code, marked when the model found it or agreed with the rule (review --llm)."""
+    origin = _ORIGIN_ZH.get(f.origin)
+    return f"{f.code}（{origin}）" if origin else f.code
 
 
 def findings_markdown(findings: list[Finding], batch: Batch, summary: dict,
@@ -235,7 +244,7 @@ def findings_markdown(findings: list[Finding], batch: Batch, summary: dict,
             ind = _indicator(form, f)
             message = (f"［{_STATUS_ZH.get(f.status, f.status)}］" if f.status else "") + f.message + (
                 f"（接受理由：{f.accepted_reason}）" if f.accepted_reason else "")
-            lines.append(f"| {SEVERITY_ZH[f.severity]} | {f.code} | {_md(_named(f, ind))} | "
+            lines.append(f"| {SEVERITY_ZH[f.severity]} | {code_cell(f)} | {_md(_named(f, ind))} | "
                          f"{_md(value_cell(form, ind))} | {_md(message)} | {_md(f.suggestion)} |")
         lines.append("")
     return "\n".join(lines)

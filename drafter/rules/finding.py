@@ -38,6 +38,9 @@ class Finding:
     # Review rounds (--baseline / --accept): "new", "remaining" or "accepted"; null otherwise.
     status: str | None = None
     accepted_reason: str | None = None
+    # Who found it: "rules", "llm" (review --llm, L codes) or "rules+llm" (a rule finding the
+    # model's critique agreed with and added its rewrite to: one finding, not two).
+    origin: str = "rules"
 
 
 def at_least(severity: str, level: str) -> bool:

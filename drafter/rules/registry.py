@@ -1,7 +1,8 @@
 """The rule registry: every rule module registers one checker under a stable code.
 
 Codes never change meaning once released (like ruff's): T01…T20 for target forms, S01…S20 for
-self-evaluations. A rule's docstring is its documentation, in Chinese, in four parts
+self-evaluations, L01… for what the model finds in ``review --llm`` (:mod:`.llm_codes`: documented
+here like the rest, but their checkers find nothing; drafter.critique makes those findings). A rule's docstring is its documentation, in Chinese, in four parts
 (检查内容 / 为什么重要 / 示例 / 如何修改); ``drafter rule CODE`` prints it.
 """
 
@@ -21,7 +22,8 @@ Checker = Callable[[FormView], Iterable[Hit]]
 
 _RULES: dict[str, "Rule"] = {}
 _MODULE = re.compile(r"^[ts]\d\d_\w+$")
-_CODE = re.compile(r"^[TS]\d\d$")
+_CODE = re.compile(r"^[TSL]\d\d$")
+_ORDER = {"T": 0, "S": 1, "L": 2}
 DOC_PARTS = ("检查内容", "为什么重要", "示例", "如何修改")
 
 
@@ -35,6 +37,11 @@ class Rule:
     check: Checker
     doc: str
     basis: str = ""  # the clause or guide the rule rests on (财预〔2015〕88号, …), cited in findings
+
+    @property
+    def by_model(self) -> bool:
+        """An L code: found by the model in ``review --llm``, never by a checker."""
+        return self.code.startswith("L")
 
     @property
     def summary(self) -> str:
@@ -66,9 +73,9 @@ def rule(code: str, name: str, severity: Severity, tags: tuple[str, ...] = (),
 
 
 def all_rules() -> list[Rule]:
-    """Every rule, sorted by code (T before S, as in the domain brief)."""
+    """Every rule, sorted by code (T before S, as in the domain brief; the model's L codes last)."""
     _load()
-    return sorted(_RULES.values(), key=lambda r: (r.code[0] != "T", r.code))
+    return sorted(_RULES.values(), key=lambda r: (_ORDER[r.code[0]], r.code))
 
 
 def get_rule(code: str) -> Rule | None:
@@ -87,6 +94,7 @@ def _load() -> None:
     for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
         if _MODULE.match(info.name):
             importlib.import_module(f"drafter.rules.{info.name}")
+    importlib.import_module("drafter.rules.llm_codes")
     _loaded = True
 
 

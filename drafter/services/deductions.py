@@ -9,7 +9,7 @@ from drafter.model import Form
 Note = Callable[[str], None]
 
 
-def llm_client(note: Note) -> Any:
+def llm_client(note: Note, use_cache: bool = True) -> Any:
     """The LLM client when configuration names one; None (offline, announced) otherwise.
 
     Raises ConfigError when the configuration names a provider that cannot be used.
@@ -22,19 +22,27 @@ def llm_client(note: Note) -> Any:
         return None
     from drafter.llm.client import LLMClient
     note(f"使用大模型 {settings.model}（{settings.profile}）分类并生成改进措施")
-    return LLMClient(settings)
+    return LLMClient(settings, use_cache=use_cache)
+
+
+_RESOLVE = object()
 
 
 def analyse_deductions(batch: Sequence[tuple[str, list[Form]]], *, offline: bool = False,
-                       note: Note = lambda _m: None) -> Any:
-    """A :class:`~drafter.deductions.records.Report`; its ``notes`` are also passed to ``note``."""
+                       note: Note = lambda _m: None, client: Any = _RESOLVE, jobs: int = 1,
+                       use_cache: bool = True) -> Any:
+    """A :class:`~drafter.deductions.records.Report`; its ``notes`` are also passed to ``note``.
+
+    ``client`` is the LLM client a caller already resolved (None: offline, already announced);
+    left out, configuration picks one here. ``jobs`` calls run at once.
+    """
     from drafter.deductions.analyse import analyse
     if offline:
         note("使用离线规则引擎（使用了 --offline）")
         client = None
-    else:
-        client = llm_client(note)
-    report = analyse(batch, client=client, note=note)
+    elif client is _RESOLVE:
+        client = llm_client(note, use_cache)
+    report = analyse(batch, client=client, note=note, jobs=jobs)
     if client is not None:
         report.notes.extend(client.log.notes)  # the call log moved aside or skipped
     for line in report.notes:

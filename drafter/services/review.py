@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -19,6 +19,8 @@ class ReviewResult:
     batch: Sequence[tuple[str, list[Form]]]
     # A review round (baseline given): the previous round's findings that no longer appear.
     fixed: list[Finding] | None = None
+    # Lines about the model's second review (review --llm), for stderr or the page.
+    notes: list[str] = field(default_factory=list)
 
 
 def load_config(path: str | Path | None) -> ReviewConfig:
@@ -37,7 +39,7 @@ def review(batch: Sequence[tuple[str, list[Form]]], *, config: ReviewConfig | No
            rules: list[Any] | None = None, suggest: bool = False,
            history: Sequence[tuple[str, list[Form]]] | None = None,
            baseline: list[Finding] | None = None, baseline_name: str | None = None,
-           accepts: list[Any] | None = None) -> ReviewResult:
+           accepts: list[Any] | None = None, model: Any = None, jobs: int = 1) -> ReviewResult:
     """Findings and summary for ``batch`` under ``rules`` (default: all of them).
 
     ``history``: earlier years' forms for the cross-year rule (T35). ``baseline``: the previous
@@ -48,6 +50,15 @@ def review(batch: Sequence[tuple[str, list[Form]]], *, config: ReviewConfig | No
     from drafter.rules.rounds import apply_accepts, compare, round_summary
     rules = rules if rules is not None else rules_for()
     findings = review_forms(batch, config, rules=rules, history=history)
+    notes: list[str] = []
+    if model is not None:
+        # review --llm: the model critiques every target form after the rules, ``jobs`` calls
+        # at a time; its L-code findings are merged in (drafter.critique).
+        from drafter.critique import second_review
+        findings, notes = second_review(batch, findings, model, jobs=jobs,
+                                        selected={r.code for r in rules if r.by_model})
+    else:
+        rules = [r for r in rules if not r.by_model]
     if suggest:
         from drafter.suggest import add_suggestions
         findings = add_suggestions(findings, batch)
@@ -60,7 +71,7 @@ def review(batch: Sequence[tuple[str, list[Form]]], *, config: ReviewConfig | No
     summary = summarize(findings, batch)
     if fixed is not None or accepts:
         summary["round"] = round_summary(findings, fixed, baseline_name)
-    return ReviewResult(findings, summary, rules, batch, fixed)
+    return ReviewResult(findings, summary, rules, batch, fixed, notes)
 
 
 def baseline_findings(path: str | Path, config: ReviewConfig | None = None,
