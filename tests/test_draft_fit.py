@@ -269,6 +269,61 @@ def test_users_add_their_own_library_rows(tmp_path):
     assert "Traceback" not in r.stderr
 
 
+def test_programme_rows_and_works_the_goal_names(home):
+    """A programme's published rates reach a project named after it; works the goal names are counted."""
+    old = {k: os.environ.pop(k, None) for k in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "DRAFTER_PROFILE")}
+    try:
+        drafted = {}
+        for name, goal in [("国家基本公共卫生服务项目", "落实国家基本公共卫生服务项目，提升辖区居民健康水平"),
+                           ("水旱灾害防御经费", "完成年度防汛工作，完成中型灌区节水改造项目和农业综合水价改革项目。")]:
+            path = home / f"{name}.json"
+            r = run_cli(["draft", "-n", name, "-g", goal, "--funds", "200", "--year", "2025", "-f", "json",
+                         "--department", "县主管部门", "--agency", "县实施单位", "-o", str(path)], DRAFTER_HOME=str(home))
+            assert r.exit_code == 0, r.stderr
+            drafted[name] = by_name(json.loads(path.read_text(encoding="utf-8")))
+            rv = run_cli(["review", str(path), "--format", "json"], DRAFTER_HOME=str(home))
+            findings = json.loads(rv.stdout)["findings"]
+            assert not [f for f in findings if "unmeasurable" in f["tags"] or f["severity"] == "error"], findings
+    finally:
+        for k, v in old.items():
+            if v is not None:
+                os.environ[k] = v
+    # The name shares no object word with 儿童健康管理; the programme keyword admits the row, and the
+    # rate the published form filed as a quantity is drafted as quality.
+    health = [i for i in drafted["国家基本公共卫生服务项目"].values() if "儿童" in i["name"]]
+    assert health and all(i["level2"] == "质量指标" and i["unit"] == "%" for i in health), health
+    assert all(any("library.jsonl#L" in r for r in i["refs"]) for i in health)
+    water = drafted["水旱灾害防御经费"]
+    assert water["中型灌区节水改造项目数量"]["target_raw"] == "≥1个"
+    assert water["农业综合水价改革项目数量"]["target_raw"] == "≥1个"
+    assert "年度防汛工作数量" not in water  # a "工作" says nothing countable
+
+
+def test_named_works_need_a_countable_word_and_no_number():
+    from drafter.draft.offline import named_works
+
+    assert named_works("完成年度防汛工作,完成中型灌区节水改造项目和农业综合水价改革项目。") == [
+        ("中型灌区节水改造项目", "个"), ("农业综合水价改革项目", "个")]
+    assert named_works("更新剧团老化、损坏的音响、灯光、道具、服装等设备") == []
+    assert named_works("完成3个示范项目") == []  # a number is the goal parser's
+
+
+def test_a_sectors_own_published_words_are_not_foreign():
+    from drafter.draft import library
+    from drafter.draft.fit import measure
+    from drafter.model import Form, Indicator
+
+    real = Form(kind="target", project_name="国家基本公共卫生服务", indicators=[
+        Indicator(level1="产出指标", level2="质量指标", name="适龄儿童疫苗接种率", value=100, unit="%", op="=")])
+    row = Indicator(level1="产出指标", level2="质量指标", name="适龄儿童国家免疫规划疫苗接种率", op="≥", value=90,
+                    unit="%", target_raw="≥90%")
+    fit = measure(real, Form(kind="target", indicators=[row]), library.load_shipped(), "卫生健康", multi_year=False)
+    assert (fit.foreign, fit.relevant, fit.covered) == (0, 1, 1)
+    # The same word is still foreign to a sector that publishes no row naming it.
+    farm = measure(real, Form(kind="target", indicators=[row]), library.load_shipped(), "交通运输", multi_year=False)
+    assert farm.foreign == 1
+
+
 # -- drafter eval measures fit -------------------------------------------------------------------
 
 def test_fit_measures_judge_a_foreign_row_and_goal_quantities():

@@ -190,9 +190,12 @@ def _foreign_vocabulary(library: Library, sector: str) -> set[str]:
         for w in r.keywords:
             owners.setdefault(w, set()).add(r.sector)
     common = {w for r in library.rows if r.sector == COMMON_SECTOR for w in r.keywords}
+    # A word the sector's own published rows name (免疫 in 卫生健康's 免疫规划疫苗接种率) is not
+    # another sector's object, whichever sectors' keywords happen to list it.
+    own_names = "\n".join(r.name for r in library.rows if r.sector == sector)
     return {w for w, s in owners.items()
             if len(w) >= 2 and sector not in s and COMMON_SECTOR not in s and len(s) <= 2
-            and w not in common and w not in GENERIC and object_words(w)}
+            and w not in common and w not in GENERIC and object_words(w) and w not in own_names}
 
 
 def _ref_sectors(library: Library) -> Any:

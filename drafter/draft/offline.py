@@ -169,6 +169,8 @@ class _Builder:
 
     def _quantity(self) -> list[DraftIndicator]:
         out = self._from_goal("数量")
+        if not self.outputs:
+            out.extend(self._named_works())
         if len(out) < 2:
             carried = [self._from(c) for c in self._ranked("数量") if c.measurable]
             if carried:
@@ -179,6 +181,12 @@ class _Builder:
                                          "，替换通行写法的完成数量")
             out.extend(carried)
         return out
+
+    def _named_works(self) -> list[DraftIndicator]:
+        """Works the goal names without a number ("完成中型灌区节水改造项目和农业综合水价改革项目"): one each."""
+        return [self._make("数量", "数量指标", f"{w}数量", "≥", 1.0, unit, f"无历史数据：按年度目标“{w}”设定",
+                           "计划标准", GOAL_REF)
+                for w, unit in named_works(self.req.goal)]
 
     def _quality(self) -> list[DraftIndicator]:
         picked = [c for c in self._ranked("质量") if c.measurable]
@@ -352,8 +360,8 @@ class _Builder:
         """Valid, unique, and passed by the review rules; a category never ends up empty."""
         out: list[DraftIndicator] = []
         for d in made:
-            if len(out) >= self.quota[category]:
-                break
+            if len(out) >= self.quota[category] + (1 if _library_row(d) else 0):
+                continue
             if d.name in self.names or not _valid(d, self.retrieval) or _blocked(d, self.req):
                 continue
             self.names.add(d.name)
@@ -416,20 +424,42 @@ def library_candidates(library: Library, profile: Profile, request: DraftRequest
             # The relevance gate: a sector row must name an object this project names (keywords
             # only rank), or nothing specific at all and be of the project's type (验收合格率).
             if object_words(row.name):
-                if not shared_words(row.name, text):
+                if not shared_words(row.name, text) and not _programme(row, text):
                     continue
             elif not same_type:
                 continue
             fit = 2.0 + (0.5 if same_type else 0.0)
         else:
             continue
-        ind = Indicator(level1=row.level1, level2=row.level2, name=row.name, op=_op(row.op), value=row.value,
+        level1, level2 = row.level1, row.level2
+        if vocab.LEVEL2[level2][1] == "数量" and row.unit == "%":
+            # Published forms file coverage rates (疫苗接种率, 健康管理率) as quantities; a quantity
+            # counts things, so the draft keeps the rate as the quality of the work.
+            level1, level2 = vocab.LEVEL2["质量指标"][0], "质量指标"
+        ind = Indicator(level1=level1, level2=level2, name=row.name, op=_op(row.op), value=row.value,
                         unit=row.unit, target_raw=row.target_text, basis=row.basis, evidence=row.data_source)
-        category = vocab.LEVEL2[row.level2][1]
+        category = vocab.LEVEL2[level2][1]
         if category == "满意度" and "满意" not in row.name:
             continue
-        out.append(Candidate(row.id, ind, category, row.level2, fit + min(words, 12) / 10, 0.0, row=row))
+        out.append(Candidate(row.id, ind, category, level2, fit + min(words, 12) / 10, 0.0, row=row))
     return out
+
+
+def _programme(row: LibraryRow, text: str) -> bool:
+    """The project names the programme the row was published for (基本公共卫生服务, 高标准农田).
+
+    A programme's rows measure its parts (高血压患者规范管理率 under 基本公共卫生服务), whose object
+    words the project's short name need not repeat. Only a long keyword names a programme; two- or
+    three-character ones (水利, 培训) name a sector or a type.
+    """
+    return any(len(k) >= _PROGRAMME_KEYWORD and k in text for k in row.keywords)
+
+
+_PROGRAMME_KEYWORD = 5
+
+
+def _library_row(d: DraftIndicator) -> bool:
+    return bool(d.refs) and d.refs[0].startswith("L")
 
 
 def _op(op: str | None) -> Any:
@@ -620,6 +650,29 @@ def _goal(request: DraftRequest, notes: list[str]) -> str:
         notes.append(f"年度目标超过 {limit} 字，草稿只保留前 {limit} 字，请精简后填入申报表")
         return goal[: limit - 1] + "…"
     return goal if len(goal) >= 10 else f"{goal}，完成下列绩效指标"
+
+
+# A named work is counted only when its last word says what is counted, and in which unit.
+_WORK_UNITS = (("项目", "个"), ("工程", "项"), ("活动", "次"), ("会议", "次"), ("培训班", "期"), ("平台", "个"),
+               ("系统", "套"), ("车间", "间"), ("站", "座"))
+_WORK_CLAUSE = re.compile(r"(?:完成|开展|实施|组织|举办|新建|建成|改造)([^，,；;。：:\s]{4,40})")
+
+
+def named_works(goal: str) -> list[tuple[str, str]]:
+    """Works a goal names without a number, with the unit that counts them; at most three.
+
+    "完成中型灌区节水改造项目和农业综合水价改革项目" → 中型灌区节水改造项目 (个), 农业综合水价改革项目 (个).
+    A work with a number in it is the goal parser's; "年度防汛工作" says nothing countable.
+    """
+    out: list[tuple[str, str]] = []
+    for m in _WORK_CLAUSE.finditer(goal or ""):
+        for part in re.split(r"[和及与、]", m.group(1)):
+            if re.search(r"\d", part) or len(_CJK.findall(part)) < 4:
+                continue
+            unit = next((u for suffix, u in _WORK_UNITS if part.endswith(suffix)), None)
+            if unit and (part, unit) not in out:
+                out.append((part, unit))
+    return out[:3]
 
 
 def _project_object(name: str) -> str:
