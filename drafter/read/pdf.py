@@ -34,7 +34,7 @@ def pdf_rows(data: bytes, source: str) -> Extracted:
         pdf = pdfplumber.open(io.BytesIO(data))
     except Exception as e:  # pdfminer raises many kinds for damaged or encrypted files
         raise InputError(_open_error(e), source) from None
-    with pdf:
+    try:
         try:
             pages = list(pdf.pages)
         except Exception as e:
@@ -49,6 +49,17 @@ def pdf_rows(data: bytes, source: str) -> Extracted:
             raise
         except Exception as e:  # a damaged content stream deep inside pdfminer
             raise InputError(f"PDF 文件已损坏，无法读取 (broken PDF: {type(e).__name__})", source) from None
+    finally:
+        _close(pdf)
+
+
+def _close(pdf: Any) -> None:
+    # Closing a damaged PDF parses it again and raises the same pdfminer error; the error that
+    # matters (one line for the user) was already raised, or the forms already read.
+    try:
+        pdf.close()
+    except Exception:  # noqa: BLE001 - see above
+        return
 
 
 def _open_error(e: Exception) -> str:
