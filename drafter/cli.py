@@ -178,6 +178,11 @@ def write_binary(data: bytes, output: Optional[Path]) -> None:
 
 def read_files(paths: List[str]) -> List[str]:
     """The files ``paths`` name (directories expanded), each remembered as an input; exit 2 if none."""
+    return [str(f) for f in _input_files(paths)]
+
+
+def _input_files(paths: List[str]) -> List[Path]:
+    """Files and folders expanded, the files no reader takes named on stderr; exit 2 if none."""
     from drafter.read import expand_paths
     skipped: list[Path] = []
     files = expand_paths(paths, skipped)
@@ -186,7 +191,7 @@ def read_files(paths: List[str]) -> List[str]:
         fail("没有找到输入文件 (no input files)")
     for f in files:
         note_input(f)
-    return [str(f) for f in files]
+    return files
 
 
 # The start of the reader's "no form" error, whatever reason follows it.
@@ -201,15 +206,8 @@ def read_sources(paths: List[str], llm_read=None, jobs: int = 1):
     With ``llm_read`` (an LLM client), files in which the reader found no form are read by the
     model (drafter.extraction); rows it cannot show in the text are dropped and reported.
     """
-    from drafter.read import expand_paths
     from drafter.services.sources import read_named
-    skipped: list[Path] = []
-    files = expand_paths(paths, skipped)
-    note_skipped(skipped)
-    if not files:
-        fail("没有找到输入文件 (no input files)")
-    for f in files:
-        note_input(f)
+    files = _input_files(paths)
     results: list = []
     unread: list[tuple[int, str]] = []
     for f in files:
