@@ -117,7 +117,7 @@ def _unmapped(chars: list[dict[str, Any]]) -> bool:
 
 
 class _PageBreak:
-    pass
+    """Marks where one page ends among the blocks, so a row cut by the break can be joined."""
 
 
 _PAGE_BREAK = _PageBreak()

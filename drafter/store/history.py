@@ -7,7 +7,6 @@ project and agency, so the forms of one project come back without re-reading any
 from __future__ import annotations
 
 import json
-from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -20,23 +19,12 @@ def past_forms_from_store(projects: list[str], home: Path | None = None) -> list
 
     Raises StoreError when there is no store to read (the caller says so and carries on).
     """
-    from drafter.resources import home_dir
-    from drafter.store import client, embedders
-    from drafter.store.lock import store_lock
-    from drafter.store.search import EMPTY_STORE, LOCK_WAIT_S
+    from drafter.store.search import EMPTY_STORE, reading
 
     names = sorted({p for p in projects if p})
     if not names:
         return []
-    home = home_dir() if home is None else home
-    remote = client.chroma_url() is not None
-    if not remote and client.persist_dir(home) is None:
-        raise StoreError(EMPTY_STORE)
-    ef = embedders.embedder_from_env()
-    guard = nullcontext() if remote else store_lock(home, shared=True, wait=LOCK_WAIT_S)
-    with guard:
-        db = client.open_client(home)
-        collection = client.find_collection(db, ef)
+    with reading(home) as (_, collection, _ef):
         if collection is None:
             raise StoreError(EMPTY_STORE)
         where = {"$and": [{"kind": "indicator"},

@@ -9,9 +9,10 @@ neighbours than wanted and asked again with more when duplicates eat into ``k``.
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, Sequence
+from typing import Any, Iterator, Literal, Sequence
 
 from drafter.model import Indicator
 from drafter.store import StoreError
@@ -77,6 +78,26 @@ def search_store(query: str, k: int = 10, filters: Filters = Filters(), home: Pa
     gives up with a message). Raises StoreError with a one-line reason when there is nothing
     to search.
     """
+    from drafter.store import client
+
+    with reading(home) as (db, collection, ef):
+        if collection is None or collection.count() == 0:
+            others = client.other_collections(db, ef)
+            hint = ""
+            if others:
+                hint = (f"；已有其他嵌入模型的集合 {', '.join(others)}，"
+                        f"请检查 DRAFTER_EMBED_MODEL (other embedders' collections exist)")
+            raise StoreError(EMPTY_STORE + hint)
+        return search(collection, ef, query, k, filters)
+
+
+@contextmanager
+def reading(home: Path | None = None) -> Iterator[tuple[Any, Any, Any]]:
+    """(client, collection or None, embedder) of the store, held open for reading.
+
+    Never creates a store, and never reads a local one mid-ingest: it waits for the lock, then
+    gives up with a message. StoreError when there is no local store at all.
+    """
     from contextlib import nullcontext
 
     from drafter.resources import home_dir
@@ -92,15 +113,7 @@ def search_store(query: str, k: int = 10, filters: Filters = Filters(), home: Pa
     guard = nullcontext() if remote else store_lock(home, shared=True, wait=LOCK_WAIT_S)
     with guard:
         db = client.open_client(home)
-        collection = client.find_collection(db, ef)
-        if collection is None or collection.count() == 0:
-            others = client.other_collections(db, ef)
-            hint = ""
-            if others:
-                hint = (f"；已有其他嵌入模型的集合 {', '.join(others)}，"
-                        f"请检查 DRAFTER_EMBED_MODEL (other embedders' collections exist)")
-            raise StoreError(EMPTY_STORE + hint)
-        return search(collection, ef, query, k, filters)
+        yield db, client.find_collection(db, ef), ef
 
 
 def search(collection: Any, embedder: Any, query: str, k: int, filters: Filters = Filters()) -> list[Hit]:

@@ -125,8 +125,8 @@ class Jobs:
         if job._future is not None:
             try:
                 job._future.result(timeout=seconds)
-            except Exception:  # noqa: BLE001 - a timeout: the page polls instead
-                pass
+            except Exception:  # noqa: BLE001 - a timeout or the job's own error: the page polls for it
+                return
 
     def get(self, job_id: str, kind: str | None = None) -> Job | None:
         self.expire()

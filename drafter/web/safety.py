@@ -21,7 +21,7 @@ TOO_LARGE = "上传内容过大，超过服务器允许的上限"
 
 
 class _TooLarge(Exception):
-    pass
+    """An upload went past a limit while it was being copied."""
 
 
 class BodyLimit:
