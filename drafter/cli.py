@@ -10,7 +10,7 @@ import contextlib
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Any, Iterable, Iterator, List, NoReturn, Optional
+from typing import Any, BinaryIO, Iterable, Iterator, List, NoReturn, Optional
 
 import typer
 import typer.core
@@ -163,14 +163,18 @@ def emit_table(render, output: Optional[Path], width: int = 120) -> None:
     write_output(buf.getvalue(), output)
 
 
-def write_binary(data: bytes, output: Optional[Path]) -> None:
-    """Binary formats (xlsx) go to a file, whole or not at all; never to a terminal."""
+def write_binary(data: "bytes | BinaryIO", output: Optional[Path]) -> None:
+    """Binary formats (xlsx) go to a file, whole or not at all; never to a terminal.
+
+    ``data`` may be an open file (a workbook written to a temporary file), copied in pieces.
+    """
     if output is None:
         fail("xlsx 格式需要用 -o 指定输出文件 (--format xlsx needs -o FILE)")
     _refuse_input_as_output(output)
     from drafter.atomic import write_bytes_atomic
+    chunks = data if isinstance(data, bytes) else iter(lambda: data.read(1 << 20), b"")
     try:
-        write_bytes_atomic(output, data)
+        write_bytes_atomic(output, chunks)
     except OSError as e:
         fail(f"{quote_name(output)}: 无法写入输出文件 (cannot write: {e.strerror})")
     typer.echo(f"已写入 {quote_name(output)}", err=True)
