@@ -48,7 +48,10 @@ class _OneLineErrors(typer.core.TyperGroup):
         except typer.Abort:
             typer.echo("drafter: 已中断 (aborted)", err=True)
             sys.exit(1)
-        # Without standalone mode Typer returns the exit code of typer.Exit, or the command's None.
+        # Without standalone mode Typer returns the exit code of typer.Exit, or the command's None;
+        # Ctrl-C comes back as 130 with nothing said (Typer's Click turns KeyboardInterrupt into it).
+        if rv == 130:
+            typer.echo("drafter: 已中断 (interrupted)", err=True)
         sys.exit(rv if isinstance(rv, int) else 0)
 
 from drafter.jobs import jobs_option
