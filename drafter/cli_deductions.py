@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 
@@ -33,12 +32,12 @@ def _say(message: str) -> None:
 
 
 def deductions(
-    paths: List[str] = typer.Argument(..., help="自评表文件或目录 (self-evaluation files or directories)"),
+    paths: list[str] = typer.Argument(..., help="自评表文件或目录 (self-evaluation files or directories)"),
     format: DeductionFormat = typer.Option(DeductionFormat.table, "--format", "-f",
                                            help="table | json | markdown | html | xlsx"),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="写入文件（原子写入；xlsx 必须指定）"),
+    output: Path | None = typer.Option(None, "--output", "-o", help="写入文件（原子写入；xlsx 必须指定）"),
     offline: bool = typer.Option(False, "--offline", help="不调用大模型，用离线规则分类并生成措施"),
-    jobs: Optional[int] = jobs_option(),
+    jobs: int | None = jobs_option(),
     no_cache: bool = typer.Option(False, "--no-cache", help="不使用 LLM 响应缓存"),
     llm_read: bool = typer.Option(False, "--llm-read", help="读取器找不到表单时由大模型读取（只保留原文中出现的名称和数值）"),
 ) -> None:
@@ -92,8 +91,8 @@ def deductions(
         raise typer.Exit(2)
 
 
-def _streamed(files: List[str], format: DeductionFormat, output: Optional[Path], offline: bool,
-              client: object, jobs: Optional[int], llm_jobs: int) -> List[str]:
+def _streamed(files: list[str], format: DeductionFormat, output: Path | None, offline: bool,
+              client: object, jobs: int | None, llm_jobs: int) -> list[str]:
     """Read and analyse in ``--jobs`` processes, file by file; the report is written from a spool."""
     import contextlib
 
@@ -131,7 +130,7 @@ def _streamed(files: List[str], format: DeductionFormat, output: Optional[Path],
     return batch.bad
 
 
-def _render(report, format: DeductionFormat, output: Optional[Path]) -> None:
+def _render(report, format: DeductionFormat, output: Path | None) -> None:
     from drafter.cli import emit_table, write_binary, write_output
 
     if format == DeductionFormat.json:
@@ -147,6 +146,7 @@ def _render(report, format: DeductionFormat, output: Optional[Path]) -> None:
             _say(f"已写入 {output}")
     elif format == DeductionFormat.xlsx:
         import tempfile
+
         from drafter.render.deductions import write_xlsx
         with tempfile.TemporaryFile(prefix="drafter-xlsx-") as fh:
             write_xlsx(report, fh)

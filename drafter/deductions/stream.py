@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import hashlib
 from collections import deque
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator, Optional, Sequence
+from typing import Any
 
 from drafter.deductions.records import Deduction
 
@@ -33,7 +34,7 @@ WINDOW_PER_JOB = 16
 class FileDeductions:
     """What pass one sends back for one file; the rows themselves are pickled."""
     source: str
-    error: Optional[str] = None
+    error: str | None = None
     pickled: bytes = b""
     forms: int = 0  # self-evaluations
     indicators: int = 0
@@ -94,7 +95,7 @@ class SpooledReport:
         self._spool = spool
 
     @property
-    def deductions(self) -> "_Rows":
+    def deductions(self) -> _Rows:
         return _Rows(self._spool)
 
     def close(self) -> None:
@@ -145,7 +146,7 @@ class StreamedDeductions:
             raise
 
     def report(self, client: Any = None, jobs: int = 1, note: Note = lambda _m: None,
-               run_id: Optional[str] = None) -> SpooledReport:
+               run_id: str | None = None) -> SpooledReport:
         """Pass two: flags, the model's answers, the summary; the rows end on a spool for the renderers."""
         from drafter.batch import Spool, dump
         from drafter.deductions.records import MAX_MEASURES_PER_NOTE, MAX_NOTE_CHARS
@@ -156,6 +157,7 @@ class StreamedDeductions:
         enricher = None
         if client is not None and self.rows:
             import uuid
+
             from drafter.deductions.llm_engine import Enricher
             enricher = Enricher(client, run_id or uuid.uuid4().hex[:12], jobs, self.noted, note)
 

@@ -7,7 +7,8 @@ adds up to the rows printed above it.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from drafter.deductions import categories as C
 from drafter.deductions.records import FLAGS, Deduction

@@ -7,9 +7,16 @@ The HTML report with charts lives in :mod:`drafter.render.report_html`; the help
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, Iterator
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
-from drafter.deductions.records import FLAGS, NO_INDICATOR_NAME, Deduction, Measure, Report
+from drafter.deductions.records import (
+    FLAGS,
+    NO_INDICATOR_NAME,
+    Deduction,
+    Measure,
+    Report,
+)
 
 if TYPE_CHECKING:
     from drafter.deductions.stream import SpooledReport
@@ -43,7 +50,7 @@ def measure_text(m: Measure) -> str:
     return f"{m.action}（{'；'.join(parts)}）"
 
 
-def headline(report: "Report | SpooledReport") -> list[str]:
+def headline(report: Report | SpooledReport) -> list[str]:
     s = report.summary
     lines = [f"分析自评表 {s['forms']} 张，其中 {s['forms_with_deductions']} 张有扣分；"
              f"扣分 {s['count']} 处，共失分 {pts(s['total_lost'])} 分。",
@@ -55,11 +62,11 @@ def headline(report: "Report | SpooledReport") -> list[str]:
 
 # ---- JSON -------------------------------------------------------------------------------------
 
-def report_json(report: "Report | SpooledReport") -> str:
+def report_json(report: Report | SpooledReport) -> str:
     return b"".join(report_json_chunks(report)).decode("utf-8")
 
 
-def report_json_chunks(report: "Report | SpooledReport") -> Iterator[bytes]:
+def report_json_chunks(report: Report | SpooledReport) -> Iterator[bytes]:
     """The JSON report piece by piece, row after row: the text ``json.dumps`` gives for the whole.
 
     Each row is dumped alone and indented to its depth in the document, so a report of any size
@@ -78,7 +85,7 @@ def report_json_chunks(report: "Report | SpooledReport") -> Iterator[bytes]:
 
 # ---- terminal ---------------------------------------------------------------------------------
 
-def print_table(report: "Report | SpooledReport", console: Any) -> None:
+def print_table(report: Report | SpooledReport, console: Any) -> None:
     from rich import box
     from rich.table import Table
 
@@ -121,11 +128,11 @@ def _cell(text: Any) -> str:
     return md_text(text)
 
 
-def report_markdown(report: "Report | SpooledReport") -> str:
+def report_markdown(report: Report | SpooledReport) -> str:
     return "".join(report_markdown_chunks(report))
 
 
-def report_markdown_chunks(report: "Report | SpooledReport") -> Iterator[str]:
+def report_markdown_chunks(report: Report | SpooledReport) -> Iterator[str]:
     """The Markdown report in pieces (summary first, then the rows twice: details, measures)."""
     return _rstripped(_lines(_markdown_parts(report)))
 
@@ -150,7 +157,7 @@ def _rstripped(chunks: Iterator[str]) -> Iterator[str]:
     yield "\n"
 
 
-def _markdown_parts(report: "Report | SpooledReport") -> Iterator[list[str]]:
+def _markdown_parts(report: Report | SpooledReport) -> Iterator[list[str]]:
     s = report.summary
     out = ["# 绩效自评扣分原因分析", ""]
     out += [f"- {_cell(line)}" for line in headline(report)]
@@ -208,7 +215,7 @@ def _markdown_parts(report: "Report | SpooledReport") -> Iterator[list[str]]:
 
 # ---- Excel ------------------------------------------------------------------------------------
 
-def report_xlsx(report: "Report | SpooledReport") -> bytes:
+def report_xlsx(report: Report | SpooledReport) -> bytes:
     import tempfile
     with tempfile.TemporaryFile() as fh:
         write_xlsx(report, fh)
@@ -216,7 +223,7 @@ def report_xlsx(report: "Report | SpooledReport") -> bytes:
         return fh.read()
 
 
-def write_xlsx(report: "Report | SpooledReport", fh: Any) -> None:
+def write_xlsx(report: Report | SpooledReport, fh: Any) -> None:
     """The workbook written to ``fh`` in openpyxl's write-only mode: rows go out as they come.
 
     Every sheet is created first (their order is the workbook's), the summary sheets filled from
@@ -226,6 +233,7 @@ def write_xlsx(report: "Report | SpooledReport", fh: Any) -> None:
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
+
     from drafter.render.xlsx import cell_safe
 
     wb = Workbook(write_only=True)

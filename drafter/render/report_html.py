@@ -7,12 +7,19 @@ so it can be mailed around and read offline. Charts are drawn by
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from html import escape
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
 
 from drafter.deductions.records import NO_INDICATOR_NAME, Report
-from drafter.render.deductions import (NO_PROJECT, SOURCE_NAMES, flag_names, headline, project_label,
-                                       pts)
+from drafter.render.deductions import (
+    NO_PROJECT,
+    SOURCE_NAMES,
+    flag_names,
+    headline,
+    project_label,
+    pts,
+)
 from drafter.render.report_charts import PALETTE, Bar, bar_chart
 
 if TYPE_CHECKING:
@@ -45,18 +52,18 @@ footer{margin-top:30px;color:#888;font-size:12px}
 """
 
 
-def report_html(report: "Report | SpooledReport") -> str:
+def report_html(report: Report | SpooledReport) -> str:
     return "".join(report_html_chunks(report))
 
 
-def report_html_chunks(report: "Report | SpooledReport") -> Iterator[str]:
+def report_html_chunks(report: Report | SpooledReport) -> Iterator[str]:
     """The page in pieces: the summary and charts first, then one table row per deduction."""
     for lines in _html_parts(report):
         for line in lines:
             yield line + "\n"
 
 
-def _html_parts(report: "Report | SpooledReport") -> Iterator[list[str]]:
+def _html_parts(report: Report | SpooledReport) -> Iterator[list[str]]:
     s = report.summary
     agencies = list(s["by_agency"].items())
     names = {code: c["name"] for code, c in s["by_category"].items()}
