@@ -301,7 +301,12 @@ def parse(
         workers = resolve_jobs(jobs)
     except InputError as e:
         fail(str(e))
-    good, bad = read_sources(paths, llm_read_client(llm_read, offline, no_cache), workers)
+    reader = llm_read_client(llm_read, offline, no_cache)
+    if reader is None:
+        _parse_streamed(paths, format, output, jobs)
+        return
+    # The model reads the files the reader finds no form in: that batch is read whole.
+    good, bad = read_sources(paths, reader, workers)
     parsed = [ParsedFile(source=src, forms=forms, read_by=_model_reader(src),
                          dropped=_dropped(src)) for src, forms in good]
     if format == Format.json:
@@ -312,6 +317,67 @@ def parse(
     else:
         emit_table(lambda console: print_forms_table(parsed, console), output, width=160)
     if bad:
+        raise typer.Exit(2)
+
+
+def _parse_streamed(paths: List[str], format: "Format", output: Optional[Path], jobs: Optional[int]) -> None:
+    """`parse` file by file in ``--jobs`` processes: each file's part is written as it is read."""
+    from drafter.batch import process_jobs
+    from drafter.model import ParsedFile
+    from drafter.progress import BatchProgress
+    from drafter.render.forms import forms_json_chunks, print_file_forms
+    from drafter.services.parse import ParsedBatch, forms_of
+
+    try:
+        workers = process_jobs(jobs)
+    except InputError as e:
+        fail(str(e))
+    files = read_files(paths)
+    say = lambda m: typer.echo(f"drafter: {safe(m)}", err=True)  # noqa: E731
+    # A bar on stderr while tables go to the same terminal would tear both: only with -o.
+    progress = BatchProgress(len(files), enabled=None if output is not None else False)
+    batch = ParsedBatch(files, workers, note=say, progress=progress)
+
+    def none_read() -> None:
+        # Raised from inside the writer: a report file is not created, stdout got nothing yet.
+        progress.close()
+        if not batch.good:
+            raise typer.Exit(2)
+
+    def json_items() -> Iterator[str]:
+        for p in batch:
+            yield p.json_item
+        none_read()  # before forms_json_chunks closes the document
+
+    try:
+        if format == Format.json:
+            write_output((c.encode("utf-8") for c in forms_json_chunks(json_items())), output)
+        elif format == Format.xlsx:
+            # One sheet per form, cells styled per row: the workbook is built whole (not write-only).
+            from drafter.render.xlsx import forms_to_xlsx
+            forms = [f for p in batch for f in forms_of(p)]
+            none_read()
+            write_binary(forms_to_xlsx(forms), output)
+        elif output is None:
+            console = stdout_console()
+            for p in batch:
+                print_file_forms(ParsedFile(source=p.source, forms=forms_of(p)), console)
+            none_read()
+        else:
+            import io
+            from rich.console import Console
+
+            def rendered() -> Iterator[str]:
+                for p in batch:
+                    buf = io.StringIO()
+                    print_file_forms(ParsedFile(source=p.source, forms=forms_of(p)),
+                                     Console(file=buf, width=160, force_terminal=False))
+                    yield buf.getvalue()
+                none_read()
+            write_output((c.encode("utf-8") for c in rendered()), output)
+    finally:
+        progress.close()
+    if batch.bad:
         raise typer.Exit(2)
 
 

@@ -107,8 +107,6 @@ def _streamed(files: list[str], format: DeductionFormat, output: Path | None, of
     except InputError as e:
         fail(str(e))
     names = read_files(files)
-    if offline:
-        _say("使用离线规则引擎（使用了 --offline）")
     progress = BatchProgress(len(names))
     try:
         batch = StreamedDeductions(names, workers, note=_say, progress=progress)
@@ -117,6 +115,8 @@ def _streamed(files: list[str], format: DeductionFormat, output: Path | None, of
     if not batch.good:
         batch.spool.close()
         raise typer.Exit(2)
+    if offline:  # said once something was read, as the in-memory path says it
+        _say("使用离线规则引擎（使用了 --offline）")
     if batch.forms == 0:
         batch.spool.close()
         fail("输入中没有绩效自评表，无法分析扣分 (no self-evaluation forms in the input)")

@@ -19,9 +19,9 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import CORPUS
 from typer.testing import CliRunner
 
-from conftest import CORPUS
 from drafter.cli import app
 from drafter.deductions.records import Deduction
 from drafter.model import Form, Indicator
