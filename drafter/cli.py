@@ -166,7 +166,7 @@ def emit_table(render, output: Optional[Path], width: int = 120) -> None:
     write_output(buf.getvalue(), output)
 
 
-def write_binary(data: "bytes | BinaryIO", output: Optional[Path]) -> None:
+def write_binary(data: bytes | BinaryIO, output: Path | None) -> None:
     """Binary formats (xlsx) go to a file, whole or not at all; never to a terminal.
 
     ``data`` may be an open file (a workbook written to a temporary file), copied in pieces.
@@ -320,7 +320,7 @@ def parse(
         raise typer.Exit(2)
 
 
-def _parse_streamed(paths: List[str], format: "Format", output: Optional[Path], jobs: Optional[int]) -> None:
+def _parse_streamed(paths: list[str], format: Format, output: Path | None, jobs: int | None) -> None:
     """`parse` file by file in ``--jobs`` processes: each file's part is written as it is read."""
     from drafter.batch import process_jobs
     from drafter.model import ParsedFile
@@ -333,7 +333,10 @@ def _parse_streamed(paths: List[str], format: "Format", output: Optional[Path], 
     except InputError as e:
         fail(str(e))
     files = read_files(paths)
-    say = lambda m: typer.echo(f"drafter: {safe(m)}", err=True)  # noqa: E731
+
+    def say(message: str) -> None:
+        typer.echo(f"drafter: {safe(message)}", err=True)
+
     # A bar on stderr while tables go to the same terminal would tear both: only with -o.
     progress = BatchProgress(len(files), enabled=None if output is not None else False)
     batch = ParsedBatch(files, workers, note=say, progress=progress)
