@@ -246,7 +246,8 @@ class _Builder:
             self.notes.append("未提供项目资金（--funds），成本指标暂以批复预算为上限，请补充资金后改为项目总成本")
             out.append(self._make("成本", "经济成本指标", "项目支出占批复预算比例", "≤", 100.0, "%",
                                   "无历史数据：未提供项目资金", "计划标准", GOAL_REF))
-        norms = [c for c in self._ranked("成本") if c.row is not None and c.measurable and "/" in (c.ind.unit or "")]
+        norms = [c for c in self._ranked("成本") if c.row is not None and c.measurable and "/" in (c.ind.unit or "")
+                 and _norm_applies(c.row, self.text, self.profile)]
         out.extend(self._from(c) for c in norms[:1])
         return out
 
@@ -264,8 +265,8 @@ class _Builder:
         yuan = self.req.funds_wan * 1e4 / per
         value = round(yuan, 2) if yuan < 100 else float(round(yuan))
         obj = _object_of(q.object)
-        norm = next((c for c in self._ranked("成本") if c.row is not None and (c.ind.unit or "").endswith("/" + unit)),
-                    None)
+        norm = next((c for c in self._ranked("成本") if c.row is not None and (c.ind.unit or "").endswith("/" + unit)
+                     and _norm_applies(c.row, self.text, self.profile)), None)
         cite = f"；指标库同类标准 {_value_text(norm.ind)}（{norm.ref_id}）" if norm else ""
         baseline = (f"无历史数据：按项目资金{num(self.req.funds_wan)}万元÷{num(q.value)}{q.unit}测算，"
                     f"约{num(value)}元/{unit}{cite}")
@@ -443,6 +444,18 @@ def library_candidates(library: Library, profile: Profile, request: DraftRequest
             continue
         out.append(Candidate(row.id, ind, category, level2, fit + min(words, 12) / 10, 0.0, row=row))
     return out
+
+
+def _norm_applies(row: LibraryRow, text: str, profile: Profile) -> bool:
+    """A unit-cost norm prices one kind of work: the project must name it (one of the row's
+    keywords; a two-character one such as 培训 or 会议 only in a project of the row's type).
+
+    One shared word is not enough: 卫生 puts 基本公共卫生服务人均财政补助标准 (元/人·年) next to a
+    卫生院 building, 全民健身 puts 全民健身中心单位面积造价 (元/平方米) next to a sports meeting, and
+    the type alone puts 会议费综合定额 next to a 运动会 (会议费 rules price meetings, not games).
+    """
+    same_type = row.project_type == profile.project_type
+    return any(k in text for k in row.keywords if len(k) >= 3 or (same_type and len(k) == 2))
 
 
 def _programme(row: LibraryRow, text: str) -> bool:
