@@ -184,8 +184,8 @@ class _Builder:
 
     def _named_works(self) -> list[DraftIndicator]:
         """Works the goal names without a number ("完成中型灌区节水改造项目和农业综合水价改革项目"): one each."""
-        return [self._make("数量", "数量指标", f"{w}数量", "≥", 1.0, unit, f"无历史数据：按年度目标“{w}”设定",
-                           "计划标准", GOAL_REF)
+        return [self._make("数量", "数量指标", f"{w}{'次数' if unit == '次' else '数量'}", "≥", 1.0, unit,
+                           f"无历史数据：按年度目标“{w}”设定", "计划标准", GOAL_REF)
                 for w, unit in named_works(self.req.goal)]
 
     def _quality(self) -> list[DraftIndicator]:
@@ -422,10 +422,10 @@ def library_candidates(library: Library, profile: Profile, request: DraftRequest
                 continue
             fit = 1.0
         elif row.sector == profile.sector:
-            # The relevance gate: a sector row must name an object this project names (keywords
+            # The relevance gate: a sector row must name the objects this project names (keywords
             # only rank), or nothing specific at all and be of the project's type (验收合格率).
             if object_words(row.name):
-                if not shared_words(row.name, text) and not _programme(row, text):
+                if not _names_its_object(row, text) and not _programme(row, text):
                     continue
             elif not same_type:
                 continue
@@ -456,6 +456,27 @@ def _norm_applies(row: LibraryRow, text: str, profile: Profile) -> bool:
     """
     same_type = row.project_type == profile.project_type
     return any(k in text for k in row.keywords if len(k) >= 3 or (same_type and len(k) == 2))
+
+
+def _names_its_object(row: LibraryRow, text: str) -> bool:
+    """The project names what the row is about: at least half of the row's object words.
+
+    One shared word is a coincidence of a sector's vocabulary: 城市 does not make 城市路灯亮灯率 a
+    measure of a 城市绿化 project, nor 房屋 make 闲置房屋出租率 one of a 房屋状况查询 service.
+    """
+    own = object_words(row.name)
+    shared = shared_words(row.name, text)
+    if 2 * len(shared) >= len(own):
+        return True
+    # Or the project names the field the row was published for (森林防火 for 森林火灾受害率) and at
+    # least one of its objects, unless the row is about a place the project does not name
+    # (博物馆免费开放天数 is not a 文化馆's, whatever 免费开放 they share).
+    place = _PLACE.search(row.name)
+    return bool(shared) and any(len(k) >= 4 and k in text for k in row.keywords) and (
+        place is None or place.group(0) in text)
+
+
+_PLACE = re.compile(r"[\u4e00-\u9fff]{2}(?:馆|院|站|中心)")
 
 
 def _programme(row: LibraryRow, text: str) -> bool:
@@ -667,7 +688,8 @@ def _goal(request: DraftRequest, notes: list[str]) -> str:
 
 # A named work is counted only when its last word says what is counted, and in which unit.
 _WORK_UNITS = (("项目", "个"), ("工程", "项"), ("活动", "次"), ("会议", "次"), ("培训班", "期"), ("平台", "个"),
-               ("系统", "套"), ("车间", "间"), ("站", "座"))
+               ("系统", "套"), ("车间", "间"), ("站", "座"), ("培训", "次"), ("报告", "份"), ("调研", "次"),
+               ("检查", "次"), ("竞赛", "次"), ("演练", "次"))
 _WORK_CLAUSE = re.compile(r"(?:完成|开展|实施|组织|举办|新建|建成|改造)([^，,；;。：:\s]{4,40})")
 
 
