@@ -99,6 +99,7 @@ def report(before: dict, after: dict, ref: str) -> str:
          f"{after['full_coverage']}/{after['drafts']}"),
         ("unmeasurable values (review)", before["unmeasurable"], after["unmeasurable"]),
         ("rows drafted", b["rows"], a["rows"]),
+        ("drafts that failed", before["failed"], after["failed"]),
     ]
     lines += [f"| {m} | {x} | {y} |" for m, x, y in rows]
     lines += ["", "## Drafts after, by sector (judged against each project's real form)", "",
@@ -106,6 +107,9 @@ def report(before: dict, after: dict, ref: str) -> str:
               "|---|---|---|---|---|---|---|---|"]
     for p in sorted(after["projects"], key=lambda p: (p["sector"], p["project"])):
         f = p["fit"]
+        if not f:  # the engine failed on this project
+            lines.append(f"| — | — | {p['project']} | 失败：{p['error']} | | | | |")
+            continue
         bad = "; ".join(f"{r['name']}（{r['why']}）" for r in f["rows_judged"] if not r["relevant"]) or "—"
         gq = f"{f['captured']}/{f['goal_quantities']}" if f["goal_quantities"] else "—"
         lines.append(f"| {p['sector']} | {p['project_type']} | {p['project']} | {f['covered']}/{f['real']} | "

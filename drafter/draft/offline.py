@@ -139,20 +139,21 @@ class _Builder:
         self.outputs = [q for q in self.goal if q.category == "数量"]
         self.objects = [_object_of(q.object) for q in self.outputs]
         self.main_output = self.objects[0] if self.objects else None
-        self.quota = dict(QUOTA)
+        self.quota = _typical_quota(retrieval, profile)
         self.quota["数量"] = max(2, min(4, len(self.outputs)))
         self.placeholders: list[str] = []
         self.nature = nature_kind(request.project_nature)
 
     def build(self) -> list[DraftIndicator]:
-        out: list[DraftIndicator] = []
+        by_category: dict[str, list[DraftIndicator]] = {}
         for category in vocab.CATEGORIES:
             # Each method proposes more than the quota, best first; screening keeps the quota.
             made = [self._by_nature(d) for d in getattr(self, f"_{_METHOD[category]}")()]
-            out.extend(self._screened(made, category))
+            by_category[category] = self._screened(made, category)
+        _trim(by_category, _MAX_ROWS)
         if self.placeholders:
             self.notes.append("待补充：" + "；".join(self.placeholders))
-        return out
+        return [d for category in vocab.CATEGORIES for d in by_category[category]]
 
     # -- categories --------------------------------------------------------------------------
 
@@ -401,6 +402,35 @@ _QUALITY_FALLBACK = {
     "信息化建设": ("{}验收合格率", "=", 100.0, "%"), "培训": ("{}考核合格率", "≥", 90.0, "%"),
     "会议活动": ("{}按计划举办率", "=", 100.0, "%"), "补贴补助": ("补助资金足额发放率", "=", 100.0, "%"),
 }
+
+_MAX_ROWS = next(m.max_length for m in DraftResponse.model_fields["indicators"].metadata
+                 if getattr(m, "max_length", None))
+
+
+def _trim(by_category: dict[str, list[DraftIndicator]], limit: int) -> None:
+    """Drop the last (weakest) row of the fullest category until the draft fits the form."""
+    while sum(len(v) for v in by_category.values()) > limit:
+        fullest = max(by_category, key=lambda c: (len(by_category[c]) - QUOTA[c], len(by_category[c])))
+        by_category[fullest].pop()
+
+
+def _typical_quota(retrieval: Retrieval, profile: Profile) -> dict[str, int]:
+    """Rows per category as real forms of the project's sector hold them, never fewer than QUOTA.
+
+    Forms of a sector differ in size (a housing-bureau platform form lists 4 quality and 4
+    timeliness rows, a county training form one or two); a draft sized like its sector's forms can
+    cover what they measure. Only similar forms of the same sector count, and only when there are
+    three or more; the increase is capped at two rows a category.
+    """
+    quota = dict(QUOTA)
+    peers = [p.form for p in retrieval.forms if p.score >= SIMILARITY_FLOOR and _same_sector(p, profile, retrieval)]
+    if len(peers) < 3:
+        return quota
+    for category in QUOTA:
+        counts = [sum(1 for i in f.indicators if vocab.category_of(i.level1, i.level2) == category) for f in peers]
+        quota[category] = min(QUOTA[category] + 2, max(QUOTA[category], round(statistics.median(counts))))
+    return quota
+
 
 _METHOD = {"数量": "quantity", "质量": "quality", "时效": "timeliness", "成本": "cost", "效益": "benefit",
            "满意度": "satisfaction"}
