@@ -156,11 +156,12 @@ def _category(ind: Indicator) -> str | None:
 
 
 # Spellings of one measure, compared as one. 验收率 of works is the share that passed acceptance
-# (验收合格率), whether the form says 项目 or 工程; a 及时性 or 满意率 stated in % is the 及时率 or
-# 满意度 (rules.md 5.1: the share of satisfied respondents). Measures that differ in what they count
-# (完成率 vs 完成及时率, 处置率 vs 处置及时率) are not listed.
+# (验收合格率), whether the form says 项目 or 工程; works or goods are found 质量合格 at acceptance,
+# so 工程质量合格 (定性) and 设施设备质量合格率 measure what 工程/设备验收合格率 does; a 及时性 or 满意率
+# stated in % is the 及时率 or 满意度 (rules.md 5.1: the share of satisfied respondents). Measures
+# that differ in what they count (完成率 vs 完成及时率, 处置率 vs 处置及时率) are not listed.
 _SAME_MEASURE = ((re.compile(r"(?:项目|工程)竣工验收(?:合格)?率"), "工程竣工验收合格率"),
-                 (re.compile(r"验收率"), "验收合格率"),
+                 (re.compile(r"验收率"), "验收合格率"), (re.compile(r"质量合格率?$"), "验收合格率"),
                  (re.compile(r"及时性"), "及时率"), (re.compile(r"满意率"), "满意度"))
 
 
