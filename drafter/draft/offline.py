@@ -73,6 +73,9 @@ BENEFICIARIES = {
     "科技": "服务企业", "人力资源和社会保障": "服务对象", "司法": "当事人", "公安": "辖区群众",
     "应急管理": "辖区群众", "残疾人事业": "残疾人", "退役军人事务": "优抚对象", "商务": "服务企业",
 }
+# What can break down and be reported for repair: maintenance of these answers within a response time.
+_REPAIRABLE = ("系统", "设备", "设施", "平台", "网络", "机房", "线路", "管网", "故障", "报修", "维修", "电梯", "路灯",
+               "车辆", "仪器", "软件", "热线", "服务器")
 _TYPE_BENEFICIARY = ("培训", "补贴补助", "会议活动")
 _PER_UNIT_FIRST = ("万平方米", "平方米", "万亩", "亩", "公顷", "万公里", "公里", "千米", "米", "延米", "万人", "人",
                    "名", "万人次", "人次", "万户", "户")
@@ -202,6 +205,8 @@ class _Builder:
             timing = "progress"
         elif timing == "progress":
             timing = "deadline"  # construction finished within the year has a completion date
+        elif timing == "response" and not any(w in self.text for w in _REPAIRABLE):
+            timing = "deadline"  # 绿化养护 or 保洁 has no breakdowns to answer
         if timing == "progress":
             first = self._make("时效", "时效指标", f"{year}{what}年度计划进度完成率", "≥", 90.0, "%",
                                "无历史数据：跨年度项目按年度实施计划设定当年进度目标", "计划标准", GOAL_REF)
@@ -448,7 +453,10 @@ def library_candidates(library: Library, profile: Profile, request: DraftRequest
         words = fit_text(row, text)
         same_type = row.project_type == profile.project_type
         if row.common:
-            if not same_type:
+            # A type's common row about a thing (系统(设施)正常运行率) fits only projects that have it.
+            if not same_type or (object_words(row.name) and not shared_words(row.name, text)):
+                continue
+            if "故障" in row.name and not any(w in text for w in _REPAIRABLE):
                 continue
             fit = 1.0
         elif row.sector == profile.sector:
