@@ -174,8 +174,13 @@ def same_measure_name(name: str | None) -> str:
 
 
 def _matched(real: list[Indicator], drafted: list[Indicator]) -> int:
+    return sum(1 for _, d in pairs(real, drafted) if d is not None)
+
+
+def pairs(real: list[Indicator], drafted: list[Indicator]) -> list[tuple[Indicator, Indicator | None]]:
+    """Each real indicator with the drafted row that covers it (greedy, one-to-one), or None."""
     free = list(drafted)
-    n = 0
+    out: list[tuple[Indicator, Indicator | None]] = []
     for r in real:
         cat = _category(r)
         best = None
@@ -191,8 +196,8 @@ def _matched(real: list[Indicator], drafted: list[Indicator]) -> int:
                 break
         if best is not None:
             free.remove(best)
-            n += 1
-    return n
+        out.append((r, best))
+    return out
 
 
 def _same_unit(a: Indicator, b: Indicator) -> bool:
