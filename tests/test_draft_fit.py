@@ -472,3 +472,10 @@ def test_judge_reads_traditional_script_and_spellings_of_one_measure():
     assert _matched([row("森林火災受害面積", "‰", "数量指标")], [row("森林火灾受害率", "‰", "生态效益指标")]) == 1
     # Different measures stay apart.
     assert _matched([row("投诉处置率")], [row("农田灌溉保证率")]) == 0
+
+
+def test_a_budget_heading_as_name_takes_the_work_from_the_goal(home):
+    names = [i["name"] for i in _offline(home, "商品和服务支出", "区文化馆全年免费开放，开展公益文化服务", "45")]
+    # "商品和服务完成数量" measures nothing; the goal says what the money does.
+    assert not [n for n in names if "商品和服务" in n], names
+    assert any(n.startswith("区文化馆全年免费开放") for n in names), names

@@ -198,7 +198,7 @@ class _Builder:
 
     def _timeliness(self) -> list[DraftIndicator]:
         year = f"{self.req.year}年" if self.req.year else ""
-        what = self.main_output or _project_object(self.req.name)
+        what = self.main_output or _project_object(self.req.name, self.req.goal)
         picked = [c for c in self._ranked("时效") if c.measurable]
         timing = self.profile.timing
         if self.profile.multi_year:
@@ -386,7 +386,7 @@ class _Builder:
 
     def _fallback(self, category: str) -> DraftIndicator:
         """The common measurable row of a category, aimed at this project's own output."""
-        what = self.main_output or _project_object(self.req.name)
+        what = self.main_output or _project_object(self.req.name, self.req.goal)
         generic = {
             "数量": (f"{what}完成数量", "≥", 1.0, "项"),
             "质量": self._quality_fallback(what),
@@ -748,10 +748,25 @@ def named_works(goal: str) -> list[tuple[str, str]]:
     return out[:3]
 
 
-def _project_object(name: str) -> str:
-    """What a project is about, from its name: "科技特派员创业行动经费" → "科技特派员创业行动"."""
+def _project_object(name: str, goal: str = "") -> str:
+    """What a project is about, from its name: "科技特派员创业行动经费" → "科技特派员创业行动".
+
+    A name that is only a budget heading (商品和服务支出, 部门整体支出) says nothing about the work:
+    the goal's first clause does ("历城区文化馆免费开放").
+    """
+    if _BUDGET_HEADING.match(name.strip()):
+        clause = re.split(r"[，,；;。：:\n]", _CJK_LEAD.sub("", goal or ""), maxsplit=1)[0].strip()
+        clause = _object_of(re.sub(r"^(?:目标\d*|\d+[、.．])", "", clause))
+        if 4 <= len(_CJK.findall(clause)) <= 20:
+            return clause
     core = re.sub(r"(?:专项)?(?:补助)?(?:经费|资金|项目|支出)$", "", name).strip(" （）()")
     return core if len(_CJK.findall(core)) >= 2 else name
+
+
+# Budget headings (支出经济分类 and the like) used as a project name.
+_BUDGET_HEADING = re.compile(r"(?:商品和服务支出|部门整体支出|工资福利支出|对个人和家庭的补助|一般公用经费|公用经费|"
+                             r"资本性支出|其他支出|项目支出)(?:\W|$)")
+_CJK_LEAD = re.compile(r"^[^\u4e00-\u9fff]+")
 
 
 def _object_of(clause: str) -> str:
