@@ -759,6 +759,8 @@ def _project_object(name: str, goal: str = "") -> str:
         clause = _object_of(re.sub(r"^(?:目标\d*|\d+[、.．])", "", clause))
         if 4 <= len(_CJK.findall(clause)) <= 20:
             return clause
+    # A name read off a form can drag its next label along ("绿化养护经费项目编号:").
+    name = re.sub(r"(?:项目)?(?:编号|编码|代码)\s*[:：]?.*$", "", name).strip(" :：")
     core = re.sub(r"(?:专项)?(?:补助)?(?:经费|资金|项目|支出)$", "", name).strip(" （）()")
     return core if len(_CJK.findall(core)) >= 2 else name
 
