@@ -479,3 +479,13 @@ def test_a_budget_heading_as_name_takes_the_work_from_the_goal(home):
     # "商品和服务完成数量" measures nothing; the goal says what the money does.
     assert not [n for n in names if "商品和服务" in n], names
     assert any(n.startswith("区文化馆全年免费开放") for n in names), names
+
+
+def test_one_generic_acceptance_row_per_draft(drafts):
+    # 项目(工程)验收合格率 (the sector's) and 工程竣工验收合格率 (the type's) measure the same acceptance:
+    # a reviewer would mark the second a duplicate (T12).
+    names = [i["name"] for i in drafts["农村饮水安全巩固提升工程（续建）"]["form"]["indicators"]]
+    assert len([n for n in names if n.endswith("验收合格率")]) == 1, names
+    # A row about a named object is not generic: the school draft keeps 校舍维修改造质量合格率 beside it.
+    school = by_name(drafts["农村义务教育学校校舍改造"])
+    assert "校舍维修改造质量合格率" in school and "工程竣工验收合格率" in school

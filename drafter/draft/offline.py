@@ -371,7 +371,12 @@ class _Builder:
                 continue
             if d.name in self.names or not _valid(d, self.retrieval) or _blocked(d, self.req):
                 continue
+            measure = _generic_measure(d.name)
+            if measure and measure in self.names:
+                continue  # 项目(工程)验收合格率 after 工程竣工验收合格率 measures the same acceptance again (T12)
             self.names.add(d.name)
+            if measure:
+                self.names.add(measure)
             out.append(d)
         if not out:
             out = [self._fallback(category)]
@@ -482,6 +487,18 @@ def library_candidates(library: Library, profile: Profile, request: DraftRequest
             continue
         out.append(Candidate(row.id, ind, category, level2, fit + min(words, 12) / 10, 0.0, row=row))
     return out
+
+
+def _generic_measure(name: str) -> str | None:
+    """What a row naming no object measures, with its qualifiers cut: "项目(工程)验收合格率" and
+    "工程竣工验收合格率" both measure 验收合格率, "及时(按期)完工率" and "工程按期完工率" 完工率.
+
+    The key is stored beside the names already drafted, prefixed so that no real name equals it.
+    """
+    if object_words(name):
+        return None
+    core = re.sub(r"[（(][^)）]*[)）]|项目|工程|竣工|及时|按期|按时", "", name)
+    return f"#measure:{core}" if core else None
 
 
 def _norm_applies(row: LibraryRow, text: str, profile: Profile) -> bool:
