@@ -7,8 +7,9 @@ First the project is placed (:mod:`.classify`): its sector and project type, and
 years. Then every category is filled from, in this order:
 
 * the goal's own quantities (:mod:`.goal`): "新建高标准农田8万亩" → 新建高标准农田面积 ≥8万亩;
-* library rows of the project's sector (whose keywords or object words the project uses) and the
-  common rows of its project type;
+* library rows of the project's sector that name at least half of their objects in the project
+  (or one object and the field they were published for, :func:`_names_its_object`), and the
+  common rows of its project type that name nothing the project lacks;
 * past forms, only of the same sector, above a similarity floor, and only rows that name an
   object the new project names too (the relevance gate, :func:`_admissible`).
 * the project's nature (项目性质) decides what a past value is: for a recurring project, its own
@@ -16,7 +17,8 @@ years. Then every category is filled from, in this order:
   history; for a one-off project, no past value is its history, so baselines say 无历史数据 and
   cite similar projects as a reference (取值依据 行业标准).
 
-Ranking is fit first, measurability second: a foreign measurable row never beats a fitting one,
+Each category holds as many rows as the sector's similar past forms typically do
+(:func:`_typical_quota`), within the form's 16 rows. Ranking is fit first, measurability second: a foreign measurable row never beats a fitting one,
 and a slot nothing fits gets the common row of its type or a note saying what to add (待补充),
 never a row about another project's objects. Cost is the funds, plus a unit cost (funds ÷ the
 goal's main quantity, the arithmetic in its baseline) and a library norm where one applies;
