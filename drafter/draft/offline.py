@@ -18,9 +18,10 @@ years. Then every category is filled from, in this order:
   cite similar projects as a reference (取值依据 行业标准).
 
 Each category holds as many rows as the sector's similar past forms typically do
-(:func:`_typical_quota`), within the form's 16 rows. Ranking is fit first, measurability second: a foreign measurable row never beats a fitting one,
-and a slot nothing fits gets the common row of its type or a note saying what to add (待补充),
-never a row about another project's objects. Cost is the funds, plus a unit cost (funds ÷ the
+(:func:`_typical_quota`), within the form's 16 rows. Ranking is fit first, measurability
+second: a foreign measurable row never beats a fitting one, and a slot nothing fits gets the
+common row of its type or a note saying what to add (待补充), never a row about another
+project's objects. Cost is the funds, plus a unit cost (funds ÷ the
 goal's main quantity, the arithmetic in its baseline) and a library norm where one applies;
 timeliness follows the project type (annual progress for multi-year projects, a payment schedule
 for subsidies, a response time for maintenance); satisfaction asks the project's own
