@@ -439,9 +439,9 @@ def _typical_quota(retrieval: Retrieval, profile: Profile) -> dict[str, int]:
     peers = [p.form for p in retrieval.forms if p.score >= SIMILARITY_FLOOR and _same_sector(p, profile, retrieval)]
     if len(peers) < 3:
         return quota
-    for category in QUOTA:
+    for category, default in QUOTA.items():
         counts = [sum(1 for i in f.indicators if vocab.category_of(i.level1, i.level2) == category) for f in peers]
-        quota[category] = min(QUOTA[category] + 2, max(QUOTA[category], round(statistics.median(counts))))
+        quota[category] = min(default + 2, max(default, round(statistics.median(counts))))
     return quota
 
 
