@@ -107,3 +107,13 @@ def test_t03_separate_budget_execution_weight_by_config():
     [f] = run(form, "T03")
     assert "100" in f.message and "90" in f.message
     assert run(form, "T03", ReviewConfig(target_execution_weight=10.0)) == []
+
+
+def test_t20_accepts_a_rate_in_per_mille():
+    # The published forest-fire indicator is a per-mille rate; T20 once asked for % and so kept
+    # it out of every forestry draft.
+    form = add(good_target(), ind("效益指标", "生态效益指标", "森林火灾受害率", "≤0.9(‰)"))
+    assert run(form, "T20") == []
+    # A rate printed in a time unit is still drawn.
+    form = add(good_target(), ind("产出指标", "时效指标", "查询申请处理及时率", "≤10(个工作日)"))
+    assert [f.code for f in run(form, "T20")] == ["T20"]

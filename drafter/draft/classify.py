@@ -68,11 +68,23 @@ def sector_scores(library: Library, name: str, goal: str = "") -> dict[str, floa
 
 
 def infer_type(library: Library, name: str, goal: str = "") -> str:
-    best, best_score = DEFAULT_TYPE, 0.0
+    in_name: dict[str, float] = {}
+    in_goal: dict[str, float] = {}
     for ptype, spec in library.types.items():
         words = [w for w in spec.get("words", ()) if isinstance(w, str)]
+        in_name[ptype] = float(sum(len(w) * name.count(w) for w in words))
+        in_goal[ptype] = float(sum(len(w) * min(goal.count(w), 2) for w in words))
+    if not any(in_name.values()):
+        # The goal often lists everything the unit does (a 系统 here, a 检查 there, 安全加固 as a
+        # figure of speech): without the name, it places the project only when one type has more
+        # of its words than all the others together.
+        best = max(in_goal, key=lambda t: in_goal[t], default=DEFAULT_TYPE)
+        rest = sum(in_goal.values()) - in_goal.get(best, 0.0)
+        return best if in_goal.get(best, 0.0) > rest else DEFAULT_TYPE
+    best, best_score = DEFAULT_TYPE, 0.0
+    for ptype in library.types:
         # The name says what the money is for; the goal often lists everything the unit does.
-        score = sum(len(w) * (3 * name.count(w) + min(goal.count(w), 2)) for w in words)
+        score = 3 * in_name[ptype] + in_goal[ptype]
         if score > best_score:
-            best, best_score = ptype, float(score)
+            best, best_score = ptype, score
     return best

@@ -183,14 +183,20 @@ def request_for(form: Form) -> Any:
 
 
 def evaluate(cases: list[Case], engines: list[str], home: Path | None = None,
-             progress: Callable[[str], None] = lambda s: None) -> list[EngineSummary]:
+             progress: Callable[[str], None] = lambda s: None, judge_library: Any = None) -> list[EngineSummary]:
+    """Draft every case with every engine and score it.
+
+    The judge places each project and knows each sector's vocabulary from ``judge_library`` (by
+    default the engine's own library): a before/after comparison passes the newer library so that
+    both engines are judged by the same words while each drafts from its own rows.
+    """
     from drafter.draft import library as lib
     from drafter.draft import review
     from drafter.draft.classify import profile
     from drafter.draft.fit import measure
     from drafter.draft.pipeline import draft
 
-    library = lib.load(home)
+    library = judge_library or lib.load(home)
     out = []
     for engine in engines:
         summary = EngineSummary(engine)

@@ -27,6 +27,7 @@ from drafter.draft import vocab
 from drafter.draft.library import COMMON_SECTOR, Library
 from drafter.draft.words import GENERIC, dice, object_words, shared_words
 from drafter.model import Form, Indicator
+from drafter.read.vocab import simplified
 
 # Units of the issue's goal parser, independent of the engine's own parser.
 _GOAL_UNITS = ("平方米", "工作日", "人次", "公里", "小时", "公顷", "亩", "米", "名", "户", "所", "个", "台", "套",
@@ -154,24 +155,49 @@ def _category(ind: Indicator) -> str | None:
     return "数量" if ind.value is not None else None
 
 
+# Spellings of one measure, compared as one. 验收率 of works is the share that passed acceptance
+# (验收合格率), whether the form says 项目 or 工程; works or goods are found 质量合格 at acceptance,
+# so 工程质量合格 (定性) and 设施设备质量合格率 measure what 工程/设备验收合格率 does; a 及时性 or 满意率
+# stated in % is the 及时率 or 满意度 (rules.md 5.1: the share of satisfied respondents). Measures
+# that differ in what they count (完成率 vs 完成及时率, 处置率 vs 处置及时率) are not listed.
+_SAME_MEASURE = ((re.compile(r"(?:项目|工程)竣工验收(?:合格)?率"), "工程竣工验收合格率"),
+                 (re.compile(r"验收率"), "验收合格率"), (re.compile(r"质量合格率?$"), "验收合格率"),
+                 (re.compile(r"及时性"), "及时率"), (re.compile(r"满意率"), "满意度"))
+
+
+def same_measure_name(name: str | None) -> str:
+    """``name`` in simplified script with the spellings of :data:`_SAME_MEASURE` made one."""
+    out = simplified(name or "")
+    for pattern, repl in _SAME_MEASURE:
+        out = pattern.sub(repl, out)
+    return out
+
+
 def _matched(real: list[Indicator], drafted: list[Indicator]) -> int:
+    return sum(1 for _, d in pairs(real, drafted) if d is not None)
+
+
+def pairs(real: list[Indicator], drafted: list[Indicator]) -> list[tuple[Indicator, Indicator | None]]:
+    """Each real indicator with the drafted row that covers it (greedy, one-to-one), or None."""
     free = list(drafted)
-    n = 0
+    out: list[tuple[Indicator, Indicator | None]] = []
     for r in real:
         cat = _category(r)
         best = None
+        rname = same_measure_name(r.name)
         for d in free:
             dcat = _category(d)
             if cat in ("成本", "时效", "满意度") and dcat == cat:
                 best = d
                 break
-            if dice(r.name, d.name) >= 0.5 or (shared_words(r.name, d.name) and _same_unit(r, d)):
+            dname = same_measure_name(d.name)
+            if dice(rname, dname) >= 0.5 or (shared_words(rname, dname) and _same_unit(r, d)):
                 best = d
                 break
         if best is not None:
             free.remove(best)
-            n += 1
-    return n
+        out.append((r, best))
+    return out
 
 
 def _same_unit(a: Indicator, b: Indicator) -> bool:

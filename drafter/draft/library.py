@@ -129,7 +129,11 @@ def load_shipped() -> Library:
 
 @lru_cache(maxsize=1)
 def _shipped() -> Library:
-    d = library_dir()
+    return from_dir(library_dir())
+
+
+def from_dir(d: Path) -> Library:
+    """A library laid out as the shipped one (library.jsonl, sectors.json, types.json in ``d``)."""
     rows = read_rows(d / "library.jsonl", origin=SHIPPED_SOURCE)
     sectors = _read_json(d / "sectors.json")
     types = _read_json(d / "types.json")

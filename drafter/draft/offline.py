@@ -7,8 +7,9 @@ First the project is placed (:mod:`.classify`): its sector and project type, and
 years. Then every category is filled from, in this order:
 
 * the goal's own quantities (:mod:`.goal`): "新建高标准农田8万亩" → 新建高标准农田面积 ≥8万亩;
-* library rows of the project's sector (whose keywords or object words the project uses) and the
-  common rows of its project type;
+* library rows of the project's sector that name at least half of their objects in the project
+  (or one object and the field they were published for, :func:`_names_its_object`), and the
+  common rows of its project type that name nothing the project lacks;
 * past forms, only of the same sector, above a similarity floor, and only rows that name an
   object the new project names too (the relevance gate, :func:`_admissible`).
 * the project's nature (项目性质) decides what a past value is: for a recurring project, its own
@@ -16,9 +17,11 @@ years. Then every category is filled from, in this order:
   history; for a one-off project, no past value is its history, so baselines say 无历史数据 and
   cite similar projects as a reference (取值依据 行业标准).
 
-Ranking is fit first, measurability second: a foreign measurable row never beats a fitting one,
-and a slot nothing fits gets the common row of its type or a note saying what to add (待补充),
-never a row about another project's objects. Cost is the funds, plus a unit cost (funds ÷ the
+Each category holds as many rows as the sector's similar past forms typically do
+(:func:`_typical_quota`), within the form's 16 rows. Ranking is fit first, measurability
+second: a foreign measurable row never beats a fitting one, and a slot nothing fits gets the
+common row of its type or a note saying what to add (待补充), never a row about another
+project's objects. Cost is the funds, plus a unit cost (funds ÷ the
 goal's main quantity, the arithmetic in its baseline) and a library norm where one applies;
 timeliness follows the project type (annual progress for multi-year projects, a payment schedule
 for subsidies, a response time for maintenance); satisfaction asks the project's own
@@ -73,6 +76,9 @@ BENEFICIARIES = {
     "科技": "服务企业", "人力资源和社会保障": "服务对象", "司法": "当事人", "公安": "辖区群众",
     "应急管理": "辖区群众", "残疾人事业": "残疾人", "退役军人事务": "优抚对象", "商务": "服务企业",
 }
+# What can break down and be reported for repair: maintenance of these answers within a response time.
+_REPAIRABLE = ("系统", "设备", "设施", "平台", "网络", "机房", "线路", "管网", "故障", "报修", "维修", "电梯", "路灯",
+               "车辆", "仪器", "软件", "热线", "服务器")
 _TYPE_BENEFICIARY = ("培训", "补贴补助", "会议活动")
 _PER_UNIT_FIRST = ("万平方米", "平方米", "万亩", "亩", "公顷", "万公里", "公里", "千米", "米", "延米", "万人", "人",
                    "名", "万人次", "人次", "万户", "户")
@@ -139,20 +145,21 @@ class _Builder:
         self.outputs = [q for q in self.goal if q.category == "数量"]
         self.objects = [_object_of(q.object) for q in self.outputs]
         self.main_output = self.objects[0] if self.objects else None
-        self.quota = dict(QUOTA)
+        self.quota = _typical_quota(retrieval, profile)
         self.quota["数量"] = max(2, min(4, len(self.outputs)))
         self.placeholders: list[str] = []
         self.nature = nature_kind(request.project_nature)
 
     def build(self) -> list[DraftIndicator]:
-        out: list[DraftIndicator] = []
+        by_category: dict[str, list[DraftIndicator]] = {}
         for category in vocab.CATEGORIES:
             # Each method proposes more than the quota, best first; screening keeps the quota.
             made = [self._by_nature(d) for d in getattr(self, f"_{_METHOD[category]}")()]
-            out.extend(self._screened(made, category))
+            by_category[category] = self._screened(made, category)
+        _trim(by_category, _MAX_ROWS)
         if self.placeholders:
             self.notes.append("待补充：" + "；".join(self.placeholders))
-        return out
+        return [d for category in vocab.CATEGORIES for d in by_category[category]]
 
     # -- categories --------------------------------------------------------------------------
 
@@ -184,8 +191,8 @@ class _Builder:
 
     def _named_works(self) -> list[DraftIndicator]:
         """Works the goal names without a number ("完成中型灌区节水改造项目和农业综合水价改革项目"): one each."""
-        return [self._make("数量", "数量指标", f"{w}数量", "≥", 1.0, unit, f"无历史数据：按年度目标“{w}”设定",
-                           "计划标准", GOAL_REF)
+        return [self._make("数量", "数量指标", f"{w}{'次数' if unit == '次' else '数量'}", "≥", 1.0, unit,
+                           f"无历史数据：按年度目标“{w}”设定", "计划标准", GOAL_REF)
                 for w, unit in named_works(self.req.goal)]
 
     def _quality(self) -> list[DraftIndicator]:
@@ -194,13 +201,15 @@ class _Builder:
 
     def _timeliness(self) -> list[DraftIndicator]:
         year = f"{self.req.year}年" if self.req.year else ""
-        what = self.main_output or _project_object(self.req.name)
+        what = self.main_output or _project_object(self.req.name, self.req.goal)
         picked = [c for c in self._ranked("时效") if c.measurable]
         timing = self.profile.timing
         if self.profile.multi_year:
             timing = "progress"
         elif timing == "progress":
             timing = "deadline"  # construction finished within the year has a completion date
+        elif timing == "response" and not any(w in self.text for w in _REPAIRABLE):
+            timing = "deadline"  # 绿化养护 or 保洁 has no breakdowns to answer
         if timing == "progress":
             first = self._make("时效", "时效指标", f"{year}{what}年度计划进度完成率", "≥", 90.0, "%",
                                "无历史数据：跨年度项目按年度实施计划设定当年进度目标", "计划标准", GOAL_REF)
@@ -246,7 +255,8 @@ class _Builder:
             self.notes.append("未提供项目资金（--funds），成本指标暂以批复预算为上限，请补充资金后改为项目总成本")
             out.append(self._make("成本", "经济成本指标", "项目支出占批复预算比例", "≤", 100.0, "%",
                                   "无历史数据：未提供项目资金", "计划标准", GOAL_REF))
-        norms = [c for c in self._ranked("成本") if c.row is not None and c.measurable and "/" in (c.ind.unit or "")]
+        norms = [c for c in self._ranked("成本") if c.row is not None and c.measurable and "/" in (c.ind.unit or "")
+                 and _norm_applies(c.row, self.text, self.profile)]
         out.extend(self._from(c) for c in norms[:1])
         return out
 
@@ -264,8 +274,8 @@ class _Builder:
         yuan = self.req.funds_wan * 1e4 / per
         value = round(yuan, 2) if yuan < 100 else float(round(yuan))
         obj = _object_of(q.object)
-        norm = next((c for c in self._ranked("成本") if c.row is not None and (c.ind.unit or "").endswith("/" + unit)),
-                    None)
+        norm = next((c for c in self._ranked("成本") if c.row is not None and (c.ind.unit or "").endswith("/" + unit)
+                     and _norm_applies(c.row, self.text, self.profile)), None)
         cite = f"；指标库同类标准 {_value_text(norm.ind)}（{norm.ref_id}）" if norm else ""
         baseline = (f"无历史数据：按项目资金{num(self.req.funds_wan)}万元÷{num(q.value)}{q.unit}测算，"
                     f"约{num(value)}元/{unit}{cite}")
@@ -364,7 +374,12 @@ class _Builder:
                 continue
             if d.name in self.names or not _valid(d, self.retrieval) or _blocked(d, self.req):
                 continue
+            measure = _generic_measure(d.name)
+            if measure and measure in self.names:
+                continue  # 项目(工程)验收合格率 after 工程竣工验收合格率 measures the same acceptance again (T12)
             self.names.add(d.name)
+            if measure:
+                self.names.add(measure)
             out.append(d)
         if not out:
             out = [self._fallback(category)]
@@ -379,7 +394,7 @@ class _Builder:
 
     def _fallback(self, category: str) -> DraftIndicator:
         """The common measurable row of a category, aimed at this project's own output."""
-        what = self.main_output or _project_object(self.req.name)
+        what = self.main_output or _project_object(self.req.name, self.req.goal)
         generic = {
             "数量": (f"{what}完成数量", "≥", 1.0, "项"),
             "质量": self._quality_fallback(what),
@@ -401,6 +416,35 @@ _QUALITY_FALLBACK = {
     "会议活动": ("{}按计划举办率", "=", 100.0, "%"), "补贴补助": ("补助资金足额发放率", "=", 100.0, "%"),
 }
 
+_MAX_ROWS = next(m.max_length for m in DraftResponse.model_fields["indicators"].metadata
+                 if getattr(m, "max_length", None))
+
+
+def _trim(by_category: dict[str, list[DraftIndicator]], limit: int) -> None:
+    """Drop the last (weakest) row of the fullest category until the draft fits the form."""
+    while sum(len(v) for v in by_category.values()) > limit:
+        fullest = max(by_category, key=lambda c: (len(by_category[c]) - QUOTA[c], len(by_category[c])))
+        by_category[fullest].pop()
+
+
+def _typical_quota(retrieval: Retrieval, profile: Profile) -> dict[str, int]:
+    """Rows per category as real forms of the project's sector hold them, never fewer than QUOTA.
+
+    Forms of a sector differ in size (a housing-bureau platform form lists 4 quality and 4
+    timeliness rows, a county training form one or two); a draft sized like its sector's forms can
+    cover what they measure. Only similar forms of the same sector count, and only when there are
+    three or more; the increase is capped at two rows a category.
+    """
+    quota = dict(QUOTA)
+    peers = [p.form for p in retrieval.forms if p.score >= SIMILARITY_FLOOR and _same_sector(p, profile, retrieval)]
+    if len(peers) < 3:
+        return quota
+    for category, default in QUOTA.items():
+        counts = [sum(1 for i in f.indicators if vocab.category_of(i.level1, i.level2) == category) for f in peers]
+        quota[category] = min(default + 2, max(default, round(statistics.median(counts))))
+    return quota
+
+
 _METHOD = {"数量": "quantity", "质量": "quality", "时效": "timeliness", "成本": "cost", "效益": "benefit",
            "满意度": "satisfaction"}
 
@@ -417,14 +461,17 @@ def library_candidates(library: Library, profile: Profile, request: DraftRequest
         words = fit_text(row, text)
         same_type = row.project_type == profile.project_type
         if row.common:
-            if not same_type:
+            # A type's common row about a thing (系统(设施)正常运行率) fits only projects that have it.
+            if not same_type or (object_words(row.name) and not shared_words(row.name, text)):
+                continue
+            if "故障" in row.name and not any(w in text for w in _REPAIRABLE):
                 continue
             fit = 1.0
         elif row.sector == profile.sector:
-            # The relevance gate: a sector row must name an object this project names (keywords
+            # The relevance gate: a sector row must name the objects this project names (keywords
             # only rank), or nothing specific at all and be of the project's type (验收合格率).
             if object_words(row.name):
-                if not shared_words(row.name, text) and not _programme(row, text):
+                if not _names_its_object(row, text) and not _programme(row, text):
                     continue
             elif not same_type:
                 continue
@@ -443,6 +490,51 @@ def library_candidates(library: Library, profile: Profile, request: DraftRequest
             continue
         out.append(Candidate(row.id, ind, category, level2, fit + min(words, 12) / 10, 0.0, row=row))
     return out
+
+
+def _generic_measure(name: str) -> str | None:
+    """What a row naming no object measures, with its qualifiers cut: "项目(工程)验收合格率" and
+    "工程竣工验收合格率" both measure 验收合格率, "及时(按期)完工率" and "工程按期完工率" 完工率.
+
+    The key is stored beside the names already drafted, prefixed so that no real name equals it.
+    """
+    if object_words(name):
+        return None
+    core = re.sub(r"[（(][^)）]*[)）]|项目|工程|竣工|及时|按期|按时", "", name)
+    return f"#measure:{core}" if core else None
+
+
+def _norm_applies(row: LibraryRow, text: str, profile: Profile) -> bool:
+    """A unit-cost norm prices one kind of work: the project must name it (one of the row's
+    keywords; a two-character one such as 培训 or 会议 only in a project of the row's type).
+
+    One shared word is not enough: 卫生 puts 基本公共卫生服务人均财政补助标准 (元/人·年) next to a
+    卫生院 building, 全民健身 puts 全民健身中心单位面积造价 (元/平方米) next to a sports meeting, and
+    the type alone puts 会议费综合定额 next to a 运动会 (会议费 rules price meetings, not games).
+    """
+    same_type = row.project_type == profile.project_type
+    return any(k in text for k in row.keywords if len(k) >= 3 or (same_type and len(k) == 2))
+
+
+def _names_its_object(row: LibraryRow, text: str) -> bool:
+    """The project names what the row is about: at least half of the row's object words.
+
+    One shared word is a coincidence of a sector's vocabulary: 城市 does not make 城市路灯亮灯率 a
+    measure of a 城市绿化 project, nor 房屋 make 闲置房屋出租率 one of a 房屋状况查询 service.
+    """
+    own = object_words(row.name)
+    shared = shared_words(row.name, text)
+    if 2 * len(shared) >= len(own):
+        return True
+    # Or the project names the field the row was published for (森林防火 for 森林火灾受害率) and at
+    # least one of its objects, unless the row is about a place the project does not name
+    # (博物馆免费开放天数 is not a 文化馆's, whatever 免费开放 they share).
+    place = _PLACE.search(row.name)
+    return bool(shared) and any(len(k) >= 4 and k in text for k in row.keywords) and (
+        place is None or place.group(0) in text)
+
+
+_PLACE = re.compile(r"[\u4e00-\u9fff]{2}(?:馆|院|站|中心)")
 
 
 def _programme(row: LibraryRow, text: str) -> bool:
@@ -654,7 +746,8 @@ def _goal(request: DraftRequest, notes: list[str]) -> str:
 
 # A named work is counted only when its last word says what is counted, and in which unit.
 _WORK_UNITS = (("项目", "个"), ("工程", "项"), ("活动", "次"), ("会议", "次"), ("培训班", "期"), ("平台", "个"),
-               ("系统", "套"), ("车间", "间"), ("站", "座"))
+               ("系统", "套"), ("车间", "间"), ("站", "座"), ("培训", "次"), ("报告", "份"), ("调研", "次"),
+               ("检查", "次"), ("竞赛", "次"), ("演练", "次"))
 _WORK_CLAUSE = re.compile(r"(?:完成|开展|实施|组织|举办|新建|建成|改造)([^，,；;。：:\s]{4,40})")
 
 
@@ -675,10 +768,27 @@ def named_works(goal: str) -> list[tuple[str, str]]:
     return out[:3]
 
 
-def _project_object(name: str) -> str:
-    """What a project is about, from its name: "科技特派员创业行动经费" → "科技特派员创业行动"."""
+def _project_object(name: str, goal: str = "") -> str:
+    """What a project is about, from its name: "科技特派员创业行动经费" → "科技特派员创业行动".
+
+    A name that is only a budget heading (商品和服务支出, 部门整体支出) says nothing about the work:
+    the goal's first clause does ("历城区文化馆免费开放").
+    """
+    if _BUDGET_HEADING.match(name.strip()):
+        clause = re.split(r"[，,；;。：:\n]", _CJK_LEAD.sub("", goal or ""), maxsplit=1)[0].strip()
+        clause = _object_of(re.sub(r"^(?:目标\d*|\d+[、.．])", "", clause))
+        if 4 <= len(_CJK.findall(clause)) <= 20:
+            return clause
+    # A name read off a form can drag its next label along ("绿化养护经费项目编号:").
+    name = re.sub(r"(?:项目)?(?:编号|编码|代码)\s*[:：]?.*$", "", name).strip(" :：")
     core = re.sub(r"(?:专项)?(?:补助)?(?:经费|资金|项目|支出)$", "", name).strip(" （）()")
     return core if len(_CJK.findall(core)) >= 2 else name
+
+
+# Budget headings (支出经济分类 and the like) used as a project name.
+_BUDGET_HEADING = re.compile(r"(?:商品和服务支出|部门整体支出|工资福利支出|对个人和家庭的补助|一般公用经费|公用经费|"
+                             r"资本性支出|其他支出|项目支出)(?:\W|$)")
+_CJK_LEAD = re.compile(r"^[^\u4e00-\u9fff]+")
 
 
 def _object_of(clause: str) -> str:

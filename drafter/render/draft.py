@@ -36,7 +36,7 @@ def print_draft_table(result: Any, console: Any) -> None:
     for ind in form.indicators:
         table.add_row(*(escape(x) for x in (
             ind.level1 or "", ind.level2 or "", ind.name, ind.target_raw or "", ind.baseline or "",
-            ind.basis or "", ind.evidence or "", "\n".join(_short_ref(r) for r in ind.refs or []))))
+            ind.basis or "", ind.evidence or "", "\n".join(short_ref(r) for r in ind.refs or []))))
     console.print(table)
     for note in result.notes:
         console.print(f"· {escape(note)}", highlight=False)
@@ -65,7 +65,7 @@ def draft_markdown(result: Any) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _short_ref(ref: str) -> str:
+def short_ref(ref: str) -> str:
     # "corpus/000_….txt#公房资产监管（2024年目标表）" → the part a reader recognises.
     return ref.split("#", 1)[1] if "#" in ref else ref
 

@@ -33,10 +33,10 @@ def print_search_table(hits: Sequence[Any], query: str, console: Any) -> None:
             value = escape(ind.target_raw or ind.qualitative or "")
         else:
             what, value = "[italic]（项目）[/italic]", ""
-        table.add_row(str(n), f"{h.score:.3f}", what, value, project, escape(_short_source(h.source)))
+        table.add_row(str(n), f"{h.score:.3f}", what, value, project, escape(short_source(h.source)))
     console.print(table)
 
 
-def _short_source(source: str) -> str:
+def short_source(source: str) -> str:
     # Full paths are in the JSON; the table only needs enough to recognise the file.
     return source.replace("\\", "/").rsplit("/", 1)[-1]

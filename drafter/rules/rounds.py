@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from drafter.errors import InputError
@@ -46,6 +46,9 @@ def finding_from_dict(d: Any, source: str) -> Finding:
 class RoundResult:
     findings: list[Finding]   # the new review, each with its status
     fixed: list[Finding]      # baseline findings that no longer appear
+    # Per new finding, the index of the baseline finding it matched (None: new). The web carries
+    # a reviewer's acceptance from one round to the next through it.
+    previous: list[int | None] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         out = {NEW: 0, REMAINING: 0, ACCEPTED: 0}
@@ -58,21 +61,23 @@ class RoundResult:
 
 def compare(new: list[Finding], old: Iterable[Finding]) -> RoundResult:
     """Which findings were fixed, which remain and which are new; repeats are matched one to one."""
-    pool: dict[Key, list[Finding]] = defaultdict(list)
-    for f in old:
-        pool[finding_key(f)].append(f)
+    pool: dict[Key, list[tuple[int, Finding]]] = defaultdict(list)
+    for k, f in enumerate(old):
+        pool[finding_key(f)].append((k, f))
     out: list[Finding] = []
+    previous: list[int | None] = []
     for f in new:
         key = finding_key(f)
         # A baseline written before findings carried project_name knows forms by place only.
         left = pool.get(key) or pool.get((f"#{f.form_index}", key[1], key[2]))
         if left:
-            left.pop(0)
+            previous.append(left.pop(0)[0])
             out.append(replace(f, status=REMAINING))
         else:
+            previous.append(None)
             out.append(replace(f, status=NEW))
-    fixed = [f for fs in pool.values() for f in fs]
-    return RoundResult(out, fixed)
+    fixed = [f for _, f in sorted((kf for kfs in pool.values() for kf in kfs), key=lambda kf: kf[0])]
+    return RoundResult(out, fixed, previous)
 
 
 def round_summary(findings: list[Finding], fixed: list[Finding] | None, baseline: str | None) -> dict[str, Any]:

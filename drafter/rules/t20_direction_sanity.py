@@ -65,7 +65,8 @@ def check(view: FormView):
                 yield view.hit(it, f"正向比率用「=」配 {num(v.value)}%：实际超过时反而不等于目标",
                                f"改为「≥{num(v.value)}%」")
                 continue
-        if (name.endswith("率") and v.unit and v.unit != "%" and v.unit not in W.COUNT_UNITS
+        # ‰ is a rate too: 森林火灾受害率 ≤0.9‰ is the published national form of that indicator.
+        if (name.endswith("率") and v.unit and v.unit not in ("%", "‰") and v.unit not in W.COUNT_UNITS
                 and not W.any_in(name, ("增长率", "增幅"))):  # a rate in 个/人 is T25's
             yield view.hit(it, f"名称是比率，单位却是「{v.unit}」", "比率用 %；若考核的是时限，改名为“××时限”")
             continue

@@ -41,11 +41,11 @@ def current_form(job: Job) -> Any:
 
 
 def draft_view(job: Job, clean: Any) -> dict[str, Any]:
-    from drafter.render.draft import _short_ref, engine_label
+    from drafter.render.draft import short_ref, engine_label
     form = current_form(job)
     rows = [{"level1": i.level1 or "", "level2": i.level2 or "", "name": i.name, "target": i.target_raw or "",
              "baseline": i.baseline or "", "basis": i.basis or "", "evidence": i.evidence or "",
-             "refs": [clean(_short_ref(r)) for r in i.refs or []]} for i in form.indicators]
+             "refs": [clean(short_ref(r)) for r in i.refs or []]} for i in form.indicators]
     return {"engine": engine_label(job.result.engine), "form": form, "rows": rows,
             "notes": [clean(n) for n in job.result.notes]}
 

@@ -60,36 +60,22 @@ def review_files(job: Job | None, files: list[tuple[Path, str]], suggest: bool,
     return outcome
 
 
-def _key(f: Any, batch: Any) -> tuple[str, str, str]:
-    forms = dict(batch)
-    form_list = forms.get(f.source) or []
-    name = form_list[f.form_index].project_name if f.form_index < len(form_list) else None
-    return f.code, name or "", f.indicator_name or ""
-
-
 def _compare(now: ReviewOutcome, before: ReviewOutcome, accepted: dict[int, str]) -> dict[int, str]:
-    """Fixed, remaining and new findings, matched by rule, project and indicator name.
+    """Fixed, remaining and new findings, matched as `review --baseline` matches them.
 
     Returns the reasons of accepted findings that remain, by their index in ``now``: a finding
     accepted in one round stays accepted in the next.
     """
-    waiting: dict[tuple[str, str, str], list[int]] = {}
-    for k, f in enumerate(before.review.findings):
-        waiting.setdefault(_key(f, before.review.batch), []).append(k)
+    from drafter.rules.rounds import compare
+
+    result = compare(now.review.findings, before.review.findings)
     carried: dict[int, str] = {}
-    for k, f in enumerate(now.review.findings):
-        matches = waiting.get(_key(f, now.review.batch))
-        if matches:
-            old = matches.pop(0)
-            now.status.append("remaining")
-            if old in accepted:
-                carried[k] = accepted[old]
-        else:
-            now.status.append("new")
-    for left in waiting.values():
-        for k in left:
-            f = before.review.findings[k]
-            now.fixed.append({"code": f.code, "indicator": f.indicator_name or "（整表）", "message": f.message})
+    for k, (f, old) in enumerate(zip(result.findings, result.previous)):
+        now.status.append(f.status or "new")
+        if old is not None and old in accepted:
+            carried[k] = accepted[old]
+    for f in result.fixed:
+        now.fixed.append({"code": f.code, "indicator": f.indicator_name or "（整表）", "message": f.message})
     now.number = before.number + 1
     return carried
 

@@ -33,10 +33,10 @@ def register(app: FastAPI, bench: Any) -> None:
                 # The page's users have no terminal: say what fills the store from here.
                 error = ("存储库为空：在“起草”页起草一次项目会自动导入内置语料，或请管理员运行 drafter ingest "
                          "导入本单位的历史表单" if str(e) == EMPTY_STORE else bench.clean(str(e)))
-        from drafter.render.search import _short_source
+        from drafter.render.search import short_source
         rows = [{"kind": _KIND_ZH.get(h.kind, "项目"), "score": f"{h.score:.2f}",
                  "project": h.project_name or "", "agency": h.agency or "", "year": h.year or "",
-                 "indicator": h.indicator, "source": bench.clean(_short_source(h.source or ""))}
+                 "indicator": h.indicator, "source": bench.clean(short_source(h.source or ""))}
                 for h in hits or []]
         template = "_search_results.html" if request.headers.get("hx-request") else "search.html"
         return bench.render(request, template, title="检索", q=q, kind=kind, level1=level1, agency=agency,
