@@ -13,8 +13,9 @@ are those of the code as it is now:
   files (nothing changed);
 * search: ``drafter.store.search.search_store`` in this process against that store, warm (after
   one warm-up query), p50/p95; and ``drafter search`` end to end once;
-* scale: ``drafter review`` and ``drafter deductions --offline`` over 200 / 800 / 3,200 files (the
-  built-in corpus copied round-robin), wall time and peak RSS, so growth shows at a glance;
+* scale: ``drafter review``, ``deductions --offline``, ``parse`` and ``ingest`` over 200 / 800 / 3,200
+  files (the built-in corpus copied round-robin), wall time and peak RSS in one small table with the
+  peak ratio 800/200, so growth shows at a glance (``--before /work/main`` adds main's figures);
 * memory: peak RSS of one ``drafter review DIR --format json -o OUT`` subprocess over 10,000
   forms, and its throughput. Every command is started by a small ``python -S`` launcher that
   waits for it with ``os.wait4`` and reports its ``ru_maxrss`` (KiB on Linux): started straight
@@ -346,29 +347,62 @@ def copied_corpus(folder: Path, n: int) -> Path:
     return folder
 
 
-def scale_section(c: "Ctx") -> None:
-    """`review` and `deductions` over 200 / 800 / 3,200 copied files: time and peak RSS side by side.
+SCALE_COMMANDS = ("review", "deductions", "parse", "ingest")
 
-    The growth of peak RSS from one size to the next is what the rows show at a glance: a
-    streaming command stays flat, one that holds the batch grows with it.
+
+def scale_section(c: "Ctx") -> None:
+    """review, deductions (offline), parse and ingest over 200 / 800 / 3,200 copied files.
+
+    Time and peak RSS of each command at each size go into one small table, with the ratio of the
+    peak at the second size to the first: a streaming command stays near 1, one that holds the
+    batch grows with it. ``ingest`` starts from an empty DRAFTER_HOME each time. With
+    ``--before PYTHONPATH`` the same commands also run on that checkout (e.g. /work/main) and the
+    table shows both side by side.
     """
     jobs = ["--jobs", str(c.jobs)] if c.jobs else []
-    rows: list[tuple[int, str, Run]] = []
+    out = str(c.tmp / "scale_out")
+
+    def commands(folder: Path) -> list[tuple[str, list[str]]]:
+        return [("review", [c.exe, "review", str(folder), "--format", "json", "-o", out, "--fail-on", "never", *jobs]),
+                ("deductions", [c.exe, "deductions", str(folder), "--offline", "--format", "json", "-o", out, *jobs]),
+                ("parse", [c.exe, "parse", str(folder), "--format", "json", "-o", out, *jobs]),
+                ("ingest", [c.exe, "ingest", str(folder), "--format", "json"])]
+
+    variants = [("after", {**c.env, "PYTHONPATH": c.after})]
+    if c.before:
+        variants.insert(0, ("before", {**c.env, "PYTHONPATH": c.before}))
+    figures: dict[tuple[str, str, int], Run] = {}
     for n in c.scale:
         folder = copied_corpus(c.tmp / f"scale_{n}", n)
-        for name, cmd in (("review", [c.exe, "review", str(folder), "--format", "json", "-o",
-                                      str(c.tmp / "scale_out.json"), "--fail-on", "never", *jobs]),
-                          ("deductions", [c.exe, "deductions", str(folder), "--offline", "--format", "json",
-                                          "-o", str(c.tmp / "scale_out.json")])):
-            note(f"scale: {name} {n:,} files{' ' + ' '.join(jobs) if jobs and name == 'review' else ''}")
-            rows.append((n, name, checked(run(cmd, c.env, c.tmp))))
+        for name, cmd in commands(folder):
+            if name not in c.scale_only:
+                continue
+            for label, env in variants:
+                shutil.rmtree(c.tmp / "scale_home", ignore_errors=True)
+                env = {**env, "DRAFTER_HOME": str(c.tmp / "scale_home")}
+                note(f"scale: {name} {n:,} files ({label})")
+                figures[(label, name, n)] = checked(run(cmd, env, c.tmp), ok=(0, 2) if name == "ingest" else (0,))
         shutil.rmtree(folder)
-    first = {name: r for n, name, r in rows if n == c.scale[0]}
-    for n, name, r in rows:
-        growth = r.maxrss_kib / max(first[name].maxrss_kib, 1)
-        c.table.add(f"scale: {name} {n:,} files", f"{r.maxrss_kib / 1024:,.0f} MiB",
-                    f"{r.seconds:.1f} s wall; peak ×{growth:.2f} of {c.scale[0]:,} files"
-                    + (f"; {' '.join(jobs)}" if jobs and name == "review" else ""))
+    c.scale_table = scale_table(figures, [label for label, _ in variants], c.scale)
+
+
+def scale_table(figures: dict[tuple[str, str, int], Run], labels: list[str], sizes: list[int]) -> list[str]:
+    """One row per command: seconds and peak MiB at each size, then the peak ratio size 2 / size 1."""
+    names = [n for n in SCALE_COMMANDS if any(k[1] == n for k in figures)]
+    head = ["command"] + [f"{n:,} files" for n in sizes] + ([f"peak {sizes[1]:,}/{sizes[0]:,}"] if len(sizes) > 1 else [])
+    rows = [head]
+    for name in names:
+        for label in labels:
+            cells = [f"{name} ({label})" if len(labels) > 1 else name]
+            for n in sizes:
+                r = figures.get((label, name, n))
+                cells.append("—" if r is None else f"{r.seconds:.1f} s · {r.maxrss_kib / 1024:,.0f} MiB")
+            if len(sizes) > 1:
+                a, b = figures.get((label, name, sizes[0])), figures.get((label, name, sizes[1]))
+                cells.append("—" if a is None or b is None else f"×{b.maxrss_kib / max(a.maxrss_kib, 1):.2f}")
+            rows.append(cells)
+    widths = [max(_width(r[k]) for r in rows) for k in range(len(head))]
+    return ["  ".join(_pad(cell, widths[k], right=k > 0) for k, cell in enumerate(r)) for r in rows]
 
 
 def memory_section(c: "Ctx") -> None:
@@ -410,6 +444,10 @@ class Ctx:
     per_file: int
     scale: list[int] = field(default_factory=lambda: [200, 800, 3200])
     jobs: int = 0
+    before: str = ""
+    after: str = str(REPO)
+    scale_only: tuple[str, ...] = SCALE_COMMANDS
+    scale_table: list[str] = field(default_factory=list)
     table: Table = field(default_factory=Table)
     notes: list[str] = field(default_factory=list)
     startup: float = 0.0
@@ -431,6 +469,12 @@ def main(argv: list[str] | None = None) -> None:
                     help="file counts of the scale section, comma-separated (default 200,800,3200; --quick 50,200)")
     ap.add_argument("--jobs", type=int, default=0,
                     help="pass --jobs N to review in the scale section (default: its own, the number of cores)")
+    ap.add_argument("--before", default="",
+                    help="scale section: also run the commands with this PYTHONPATH (a checkout of main) for a before column")
+    ap.add_argument("--after", default=str(REPO),
+                    help="scale section: the PYTHONPATH of the code measured (default: this checkout)")
+    ap.add_argument("--scale-commands", default=",".join(SCALE_COMMANDS),
+                    help=f"scale section: which of {','.join(SCALE_COMMANDS)} to run (default all)")
     ap.add_argument("--quick", action="store_true", help="small sizes for a smoke run (< 60 s)")
     ap.add_argument("--keep", action="store_true", help="keep the temporary directory (its path is printed)")
     args = ap.parse_args(argv)
@@ -464,6 +508,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         home = tmp / "home"
         c = Ctx(exe=drafter_exe(), tmp=tmp, home=home, env=child_env(home), scale=scale, jobs=args.jobs,
+                before=args.before, after=args.after, scale_only=tuple(x.strip() for x in args.scale_commands.split(",") if x.strip()),
                 **sizes)
         startup_section(c)
         for name in SECTIONS:  # always in this order: the big runs last
@@ -482,6 +527,10 @@ def main(argv: list[str] | None = None) -> None:
             print(line)
         print()
         c.table.print()
+        if c.scale_table:
+            print()
+            print(f"scale: wall time · peak RSS of each command; code at PYTHONPATH={c.after}" + (f"; before = PYTHONPATH={c.before}" if c.before else ""))
+            print("\n".join(c.scale_table))
         print()
         print(f"peak RSS: the command's own ru_maxrss, through a `python -S` launcher (floor "
               f"{LAUNCHER_FLOOR_KIB[0] / 1024:.0f} MiB); wall times exclude the launcher's start")

@@ -70,8 +70,18 @@ class Spool:
     def __init__(self) -> None:
         self._file: IO[bytes] = tempfile.TemporaryFile(prefix="drafter-spool-")
 
-    def add(self, pickled: bytes) -> None:
+    def add(self, pickled: bytes) -> int:
+        """Append one record; its offset, for :meth:`load_at`."""
+        self._file.seek(0, os.SEEK_END)
+        offset = self._file.tell()
         self._file.write(pickled)
+        return offset
+
+    def load_at(self, offset: int) -> Any:
+        """The record that :meth:`add` put at ``offset``, read back alone."""
+        self._file.flush()
+        self._file.seek(offset)
+        return pickle.load(self._file)
 
     def __iter__(self) -> Iterator[Any]:
         self._file.flush()

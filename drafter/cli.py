@@ -10,7 +10,7 @@ import contextlib
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Any, Iterable, Iterator, List, NoReturn, Optional
+from typing import Any, BinaryIO, Iterable, Iterator, List, NoReturn, Optional
 
 import typer
 import typer.core
@@ -48,7 +48,10 @@ class _OneLineErrors(typer.core.TyperGroup):
         except typer.Abort:
             typer.echo("drafter: 已中断 (aborted)", err=True)
             sys.exit(1)
-        # Without standalone mode Typer returns the exit code of typer.Exit, or the command's None.
+        # Without standalone mode Typer returns the exit code of typer.Exit, or the command's None;
+        # Ctrl-C comes back as 130 with nothing said (Typer's Click turns KeyboardInterrupt into it).
+        if rv == 130:
+            typer.echo("drafter: 已中断 (interrupted)", err=True)
         sys.exit(rv if isinstance(rv, int) else 0)
 
 from drafter.jobs import jobs_option
@@ -163,14 +166,18 @@ def emit_table(render, output: Optional[Path], width: int = 120) -> None:
     write_output(buf.getvalue(), output)
 
 
-def write_binary(data: bytes, output: Optional[Path]) -> None:
-    """Binary formats (xlsx) go to a file, whole or not at all; never to a terminal."""
+def write_binary(data: bytes | BinaryIO, output: Path | None) -> None:
+    """Binary formats (xlsx) go to a file, whole or not at all; never to a terminal.
+
+    ``data`` may be an open file (a workbook written to a temporary file), copied in pieces.
+    """
     if output is None:
         fail("xlsx 格式需要用 -o 指定输出文件 (--format xlsx needs -o FILE)")
     _refuse_input_as_output(output)
     from drafter.atomic import write_bytes_atomic
+    chunks = data if isinstance(data, bytes) else iter(lambda: data.read(1 << 20), b"")
     try:
-        write_bytes_atomic(output, data)
+        write_bytes_atomic(output, chunks)
     except OSError as e:
         fail(f"{quote_name(output)}: 无法写入输出文件 (cannot write: {e.strerror})")
     typer.echo(f"已写入 {quote_name(output)}", err=True)
@@ -294,7 +301,12 @@ def parse(
         workers = resolve_jobs(jobs)
     except InputError as e:
         fail(str(e))
-    good, bad = read_sources(paths, llm_read_client(llm_read, offline, no_cache), workers)
+    reader = llm_read_client(llm_read, offline, no_cache)
+    if reader is None:
+        _parse_streamed(paths, format, output, jobs)
+        return
+    # The model reads the files the reader finds no form in: that batch is read whole.
+    good, bad = read_sources(paths, reader, workers)
     parsed = [ParsedFile(source=src, forms=forms, read_by=_model_reader(src),
                          dropped=_dropped(src)) for src, forms in good]
     if format == Format.json:
@@ -305,6 +317,70 @@ def parse(
     else:
         emit_table(lambda console: print_forms_table(parsed, console), output, width=160)
     if bad:
+        raise typer.Exit(2)
+
+
+def _parse_streamed(paths: list[str], format: Format, output: Path | None, jobs: int | None) -> None:
+    """`parse` file by file in ``--jobs`` processes: each file's part is written as it is read."""
+    from drafter.batch import process_jobs
+    from drafter.model import ParsedFile
+    from drafter.progress import BatchProgress
+    from drafter.render.forms import forms_json_chunks, print_file_forms
+    from drafter.services.parse import ParsedBatch, forms_of
+
+    try:
+        workers = process_jobs(jobs)
+    except InputError as e:
+        fail(str(e))
+    files = read_files(paths)
+
+    def say(message: str) -> None:
+        typer.echo(f"drafter: {safe(message)}", err=True)
+
+    # A bar on stderr while tables go to the same terminal would tear both: only with -o.
+    progress = BatchProgress(len(files), enabled=None if output is not None else False)
+    batch = ParsedBatch(files, workers, note=say, progress=progress)
+
+    def none_read() -> None:
+        # Raised from inside the writer: a report file is not created, stdout got nothing yet.
+        progress.close()
+        if not batch.good:
+            raise typer.Exit(2)
+
+    def json_items() -> Iterator[str]:
+        for p in batch:
+            yield p.json_item
+        none_read()  # before forms_json_chunks closes the document
+
+    try:
+        if format == Format.json:
+            write_output((c.encode("utf-8") for c in forms_json_chunks(json_items())), output)
+        elif format == Format.xlsx:
+            # One sheet per form, cells styled per row: the workbook is built whole (not write-only).
+            from drafter.render.xlsx import forms_to_xlsx
+            forms = [f for p in batch for f in forms_of(p)]
+            none_read()
+            write_binary(forms_to_xlsx(forms), output)
+        elif output is None:
+            console = stdout_console()
+            for p in batch:
+                print_file_forms(ParsedFile(source=p.source, forms=forms_of(p)), console)
+            none_read()
+        else:
+            import io
+            from rich.console import Console
+
+            def rendered() -> Iterator[str]:
+                for p in batch:
+                    buf = io.StringIO()
+                    print_file_forms(ParsedFile(source=p.source, forms=forms_of(p)),
+                                     Console(file=buf, width=160, force_terminal=False))
+                    yield buf.getvalue()
+                none_read()
+            write_output((c.encode("utf-8") for c in rendered()), output)
+    finally:
+        progress.close()
+    if batch.bad:
         raise typer.Exit(2)
 
 

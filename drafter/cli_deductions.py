@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 
@@ -33,12 +32,12 @@ def _say(message: str) -> None:
 
 
 def deductions(
-    paths: List[str] = typer.Argument(..., help="自评表文件或目录 (self-evaluation files or directories)"),
+    paths: list[str] = typer.Argument(..., help="自评表文件或目录 (self-evaluation files or directories)"),
     format: DeductionFormat = typer.Option(DeductionFormat.table, "--format", "-f",
                                            help="table | json | markdown | html | xlsx"),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="写入文件（原子写入；xlsx 必须指定）"),
+    output: Path | None = typer.Option(None, "--output", "-o", help="写入文件（原子写入；xlsx 必须指定）"),
     offline: bool = typer.Option(False, "--offline", help="不调用大模型，用离线规则分类并生成措施"),
-    jobs: Optional[int] = jobs_option(),
+    jobs: int | None = jobs_option(),
     no_cache: bool = typer.Option(False, "--no-cache", help="不使用 LLM 响应缓存"),
     llm_read: bool = typer.Option(False, "--llm-read", help="读取器找不到表单时由大模型读取（只保留原文中出现的名称和数值）"),
 ) -> None:
@@ -49,7 +48,7 @@ def deductions(
     分类并生成 SMART 改进措施，否则（或 --offline）用离线关键词规则和措施模板。
     输入中的绩效目标表会被跳过。
     """
-    from drafter.cli import emit_table, fail, read_sources, write_binary, write_output
+    from drafter.cli import fail, read_sources
 
     if format == DeductionFormat.xlsx and output is None:
         fail("xlsx 格式需要用 -o 指定输出文件 (--format xlsx needs -o FILE)")
@@ -78,27 +77,81 @@ def deductions(
         skipped: list[Path] = []
         expand_paths(list(paths), skipped)
         note_skipped(skipped)
-    good, bad = read_sources(files, client if llm_read else None, workers)
-    report = analyse_deductions(good, offline=offline, note=_say, client=client, jobs=workers)
-    if report.summary["forms"] == 0:
+    if llm_read and client is not None:
+        # The model reads the files the reader finds no form in, in its own batch: the whole
+        # batch is held, as before (drafter.cli.read_sources).
+        good, bad = read_sources(files, client, workers)
+        report = analyse_deductions(good, offline=offline, note=_say, client=client, jobs=workers)
+        if report.summary["forms"] == 0:
+            fail("输入中没有绩效自评表，无法分析扣分 (no self-evaluation forms in the input)")
+        _render(report, format, output)
+    else:
+        bad = _streamed(files, format, output, offline, client, jobs, workers)
+    if bad:
+        raise typer.Exit(2)
+
+
+def _streamed(files: list[str], format: DeductionFormat, output: Path | None, offline: bool,
+              client: object, jobs: int | None, llm_jobs: int) -> list[str]:
+    """Read and analyse in ``--jobs`` processes, file by file; the report is written from a spool."""
+    import contextlib
+
+    from drafter.batch import process_jobs
+    from drafter.cli import fail, read_files
+    from drafter.deductions.stream import StreamedDeductions
+    from drafter.errors import InputError
+    from drafter.progress import BatchProgress
+
+    try:
+        workers = process_jobs(jobs)
+    except InputError as e:
+        fail(str(e))
+    names = read_files(files)
+    progress = BatchProgress(len(names))
+    try:
+        batch = StreamedDeductions(names, workers, note=_say, progress=progress)
+    finally:
+        progress.close()
+    if not batch.good:
+        batch.spool.close()
+        raise typer.Exit(2)
+    if offline:  # said once something was read, as the in-memory path says it
+        _say("使用离线规则引擎（使用了 --offline）")
+    if batch.forms == 0:
+        batch.spool.close()
         fail("输入中没有绩效自评表，无法分析扣分 (no self-evaluation forms in the input)")
+    report = batch.report(None if offline else client, jobs=llm_jobs, note=_say)
+    with contextlib.closing(report):
+        if client is not None and not offline:
+            report.notes.extend(client.log.notes)  # type: ignore[attr-defined]
+        for line in report.notes:
+            _say(line)
+        _render(report, format, output)
+    return batch.bad
+
+
+def _render(report, format: DeductionFormat, output: Path | None) -> None:
+    from drafter.cli import emit_table, write_binary, write_output
 
     if format == DeductionFormat.json:
-        from drafter.render.deductions import report_json
-        write_output(report_json(report), output)
+        from drafter.render.deductions import report_json_chunks
+        write_output(report_json_chunks(report), output)
     elif format == DeductionFormat.markdown:
-        from drafter.render.deductions import report_markdown
-        write_output(report_markdown(report), output)
+        from drafter.render.deductions import report_markdown_chunks
+        write_output((c.encode("utf-8") for c in report_markdown_chunks(report)), output)
     elif format == DeductionFormat.html:
-        from drafter.render.report_html import report_html
-        write_output(report_html(report), output)
+        from drafter.render.report_html import report_html_chunks
+        write_output((c.encode("utf-8") for c in report_html_chunks(report)), output)
         if output is not None:
             _say(f"已写入 {output}")
     elif format == DeductionFormat.xlsx:
-        from drafter.render.deductions import report_xlsx
-        write_binary(report_xlsx(report), output)
+        import tempfile
+
+        from drafter.render.deductions import write_xlsx
+        with tempfile.TemporaryFile(prefix="drafter-xlsx-") as fh:
+            write_xlsx(report, fh)
+            fh.seek(0)
+            write_binary(fh, output)
     else:
         from drafter.render.deductions import print_table
         emit_table(lambda console: print_table(report, console), output, width=160)
-    if bad:
-        raise typer.Exit(2)

@@ -12,6 +12,8 @@ from typing import Any, List, Optional
 
 import typer
 
+from drafter.jobs import jobs_option
+
 
 class OutFormat(str, Enum):
     table = "table"
@@ -33,6 +35,7 @@ def ingest(
     paths: Optional[List[str]] = typer.Argument(
         None, help="表单文件或目录；省略时导入内置语料 corpus/ (files or directories; default: built-in corpus)"),
     format: OutFormat = typer.Option(OutFormat.table, "--format", "-f", help="摘要格式 table | json"),
+    jobs: Optional[int] = jobs_option(),
 ) -> None:
     """解析表单并写入向量存储库 (parse forms and embed them into the store).
 
@@ -67,9 +70,14 @@ def ingest(
     except OSError as e:
         fail(f"无法使用 DRAFTER_HOME (cannot use DRAFTER_HOME: {e.strerror}: {e.filename})")
         return
+    from drafter.batch import process_jobs
+    try:
+        workers = process_jobs(jobs)
+    except InputError as e:
+        fail(str(e))
     try:
         with store_lock(home):
-            summary = _ingest_locked(files, corpus, home, libraries)
+            summary = _ingest_locked(files, corpus, home, libraries, workers)
     except (StoreError, InputError) as e:
         fail(str(e))
         return
@@ -91,19 +99,32 @@ def ingest(
         raise typer.Exit(2)
 
 
-def _ingest_locked(files: List[Path], corpus: Path, home: Path, libraries: List[Any]) -> Any:
+def _ingest_locked(files: List[Path], corpus: Path, home: Path, libraries: List[Any], jobs: int = 1) -> Any:
     import time
 
+    from drafter.batch import Spool
+
+    started = time.perf_counter()
+    # Forms wait on disk between reading (in `jobs` processes) and writing, one file loaded at a time.
+    with Spool() as spool:
+        summary = _ingest_spooled(files, corpus, home, libraries, jobs, spool)
+    if summary is not None:
+        summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _ingest_spooled(files: List[Path], corpus: Path, home: Path, libraries: List[Any], jobs: int,
+                    spool: Any) -> Any:
     from drafter.cli import fail
     from drafter.errors import quote_name
     from drafter.store import StoreError, client, embedders
     from drafter.store import ingest as sync
 
-    started = time.perf_counter()
     ef = embedders.embedder_from_env()
     with _progress() as progress:
         reading = progress.add_task("读取表单", total=len(files))
-        sources, skipped = sync.parse_files(files, corpus, on_file=lambda _: progress.advance(reading))
+        sources, skipped = sync.parse_files_streamed(files, corpus, spool, jobs,
+                                                     on_file=lambda _: progress.advance(reading))
         sources += libraries
         if not sources:
             for s in skipped:
@@ -121,7 +142,6 @@ def _ingest_locked(files: List[Path], corpus: Path, home: Path, libraries: List[
             fail(("写入存储库失败，已写入的来源保持一致，重新运行 ingest 即可补齐 " if remote else
                   "写入存储库失败，存储库保持导入前的状态 ")
                  + f"(store write failed: {type(e).__name__}: {' '.join(str(e).split())[:200]})")
-    summary.seconds = time.perf_counter() - started
     for note in summary.notes:
         typer.echo(f"drafter: {note}", err=True)
     return summary

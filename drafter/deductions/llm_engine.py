@@ -57,41 +57,67 @@ def messages_for(batch: list[Deduction]) -> list[dict[str, str]]:
 def enrich(deductions: list[Deduction], client: LLMClient, run_id: str,
            progress: Callable[[str], None] = lambda _m: None, jobs: int = 1) -> LLMRun:
     """Ask the model about every noted row, ``jobs`` batches at a time, applied in row order."""
-    run = LLMRun()
     todo = [d for d in deductions if d.has_note]
     batches = [todo[i:i + BATCH_SIZE] for i in range(0, len(todo), BATCH_SIZE)]
-    thash = template_hash(*TEMPLATES)
-    if batches:
-        progress(f"LLM 分析 {len(todo)} 条说明，共 {len(batches)} 批，同时 {min(jobs, len(batches))} 批…")
+    enricher = Enricher(client, run_id, jobs, len(todo), progress)
+    enricher.send(batches)
+    return enricher.finish()
 
-    def ask(batch: list[Deduction]) -> CallResult[DeductionBatch]:
+
+class Enricher:
+    """Batches of noted rows sent as they come, numbered across the run; answers applied in place.
+
+    :func:`enrich` sends every batch at once; a streamed run (drafter.deductions.stream) sends
+    them a window at a time, so only a window's rows are in memory. Batches are cut the same way
+    either way (every ``BATCH_SIZE`` noted rows in report order), so the requests, and therefore
+    the cached answers a re-run reuses, are the same.
+    """
+
+    def __init__(self, client: LLMClient, run_id: str, jobs: int, noted: int,
+                 progress: Callable[[str], None] = lambda _m: None) -> None:
+        self.client, self.run_id, self.jobs = client, run_id, jobs
+        self.run = LLMRun()
+        self.thash = template_hash(*TEMPLATES)
+        self.unsent: list[int] = []  # sizes of the batches never sent
+        if noted:
+            total = (noted + BATCH_SIZE - 1) // BATCH_SIZE
+            progress(f"LLM 分析 {noted} 条说明，共 {total} 批，同时 {min(jobs, total)} 批…")
+
+    def _ask(self, batch: list[Deduction]) -> CallResult[DeductionBatch]:
         with expected_ids(set(range(1, len(batch) + 1))):
-            return client.structured(task="deductions", response_model=DeductionBatch,
-                                     messages=messages_for(batch), run_id=run_id, template_hash=thash)
+            return self.client.structured(task="deductions", response_model=DeductionBatch,
+                                          messages=messages_for(batch), run_id=self.run_id,
+                                          template_hash=self.thash)
 
-    outcomes = run_calls(batches, ask, jobs, label="LLM 分析扣分说明")
-    unsent = [(n, b) for n, (b, o) in enumerate(zip(batches, outcomes), start=1) if not o.sent]
-    for n, (batch, outcome) in enumerate(zip(batches, outcomes), start=1):
-        run.batches += 1
-        if outcome.error is not None:
-            run.failed_batches += 1
-            if outcome.sent:
-                run.notes.append(f"第 {n} 批 LLM 调用失败，这 {len(batch)} 条保留离线规则结果：{outcome.error}")
-            continue
-        result = outcome.value
-        assert result is not None
-        run.calls += result.attempts
-        if result.retries:
-            run.notes.append(f"第 {n} 批模型答案 {result.retries} 次未通过校验，已按校验意见重问")
-        answers = {a.id: a for a in result.value.items}
-        for i, d in enumerate(batch, start=1):
-            apply_answer(d, answers[i], client.engine)
-            run.answered += 1
-    if unsent:
-        # The server was given up on: asking again batch after batch would only multiply the wait.
-        rest = sum(len(b) for _, b in unsent)
-        run.notes.append(f"服务器不可用，其余 {len(unsent)} 批（{rest} 条）未再调用 LLM，保留离线规则结果")
-    return run
+    def send(self, batches: list[list[Deduction]]) -> None:
+        run = self.run
+        outcomes = run_calls(batches, self._ask, self.jobs, label="LLM 分析扣分说明")
+        for batch, outcome in zip(batches, outcomes):
+            run.batches += 1
+            n = run.batches
+            if outcome.error is not None:
+                run.failed_batches += 1
+                if outcome.sent:
+                    run.notes.append(f"第 {n} 批 LLM 调用失败，这 {len(batch)} 条保留离线规则结果：{outcome.error}")
+                else:
+                    self.unsent.append(len(batch))
+                continue
+            result = outcome.value
+            assert result is not None
+            run.calls += result.attempts
+            if result.retries:
+                run.notes.append(f"第 {n} 批模型答案 {result.retries} 次未通过校验，已按校验意见重问")
+            answers = {a.id: a for a in result.value.items}
+            for i, d in enumerate(batch, start=1):
+                apply_answer(d, answers[i], self.client.engine)
+                run.answered += 1
+
+    def finish(self) -> LLMRun:
+        if self.unsent:
+            # The server was given up on: asking again batch after batch would only multiply the wait.
+            self.run.notes.append(f"服务器不可用，其余 {len(self.unsent)} 批（{sum(self.unsent)} 条）未再调用 LLM，"
+                                  "保留离线规则结果")
+        return self.run
 
 
 def apply_answer(d: Deduction, a: DeductionAnswer, engine: str) -> None:

@@ -84,9 +84,16 @@ def run_calls(items: Sequence[I], call: Callable[[I], R], jobs: int, label: str 
             for i in range(len(items)):
                 one(i)
         else:
-            with ThreadPoolExecutor(max_workers=min(jobs, len(items)), thread_name_prefix="llm") as pool:
+            pool = ThreadPoolExecutor(max_workers=min(jobs, len(items)), thread_name_prefix="llm")
+            try:
                 # list(): re-raise here whatever is not an LLMError (a bug must not vanish in a thread).
                 list(pool.map(one, range(len(items))))
+            except BaseException:
+                # Ctrl-C: the calls in flight finish (their answers reach the cache, so a re-run
+                # does not pay for them again); the ones not started are not sent at all.
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
+            pool.shutdown(wait=True)
     return outcomes
 
 

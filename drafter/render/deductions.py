@@ -7,9 +7,19 @@ The HTML report with charts lives in :mod:`drafter.render.report_html`; the help
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
-from drafter.deductions.records import FLAGS, NO_INDICATOR_NAME, Deduction, Measure, Report
+from drafter.deductions.records import (
+    FLAGS,
+    NO_INDICATOR_NAME,
+    Deduction,
+    Measure,
+    Report,
+)
+
+if TYPE_CHECKING:
+    from drafter.deductions.stream import SpooledReport
 
 ENGINE_NAMES = {"offline": "离线规则引擎"}
 SOURCE_NAMES = {"note": "说明原文", "template": "模板", "llm": "大模型"}
@@ -40,7 +50,7 @@ def measure_text(m: Measure) -> str:
     return f"{m.action}（{'；'.join(parts)}）"
 
 
-def headline(report: Report) -> list[str]:
+def headline(report: Report | SpooledReport) -> list[str]:
     s = report.summary
     lines = [f"分析自评表 {s['forms']} 张，其中 {s['forms_with_deductions']} 张有扣分；"
              f"扣分 {s['count']} 处，共失分 {pts(s['total_lost'])} 分。",
@@ -52,16 +62,30 @@ def headline(report: Report) -> list[str]:
 
 # ---- JSON -------------------------------------------------------------------------------------
 
-def report_json(report: Report) -> str:
-    data = report.model_dump(mode="json")
-    ordered = {"deductions": data["deductions"], "summary": data["summary"], "engine": data["engine"],
-               "notes": data["notes"]}
-    return json.dumps(ordered, ensure_ascii=False, indent=2)
+def report_json(report: Report | SpooledReport) -> str:
+    return b"".join(report_json_chunks(report)).decode("utf-8")
+
+
+def report_json_chunks(report: Report | SpooledReport) -> Iterator[bytes]:
+    """The JSON report piece by piece, row after row: the text ``json.dumps`` gives for the whole.
+
+    Each row is dumped alone and indented to its depth in the document, so a report of any size
+    is written without holding it.
+    """
+    first = True
+    for d in report.deductions:
+        item = json.dumps(d.model_dump(mode="json"), ensure_ascii=False, indent=2).replace("\n", "\n    ")
+        yield (('{\n  "deductions": [\n    ' if first else ",\n    ") + item).encode("utf-8")
+        first = False
+    yield ('{\n  "deductions": [],' if first else "\n  ],").encode("utf-8")
+    tail = json.dumps({"summary": report.summary, "engine": report.engine, "notes": list(report.notes)},
+                      ensure_ascii=False, indent=2)
+    yield ("\n" + tail[2:]).encode("utf-8")
 
 
 # ---- terminal ---------------------------------------------------------------------------------
 
-def print_table(report: Report, console: Any) -> None:
+def print_table(report: Report | SpooledReport, console: Any) -> None:
     from rich import box
     from rich.table import Table
 
@@ -104,7 +128,36 @@ def _cell(text: Any) -> str:
     return md_text(text)
 
 
-def report_markdown(report: Report) -> str:
+def report_markdown(report: Report | SpooledReport) -> str:
+    return "".join(report_markdown_chunks(report))
+
+
+def report_markdown_chunks(report: Report | SpooledReport) -> Iterator[str]:
+    """The Markdown report in pieces (summary first, then the rows twice: details, measures)."""
+    return _rstripped(_lines(_markdown_parts(report)))
+
+
+def _lines(parts: Iterator[list[str]]) -> Iterator[str]:
+    first = True
+    for lines in parts:
+        for line in lines:
+            yield line if first else "\n" + line
+            first = False
+
+
+def _rstripped(chunks: Iterator[str]) -> Iterator[str]:
+    """``"".join(chunks).rstrip() + "\n"``, one chunk at a time: trailing blanks are held back."""
+    held = ""
+    for chunk in chunks:
+        text = held + chunk
+        kept = text.rstrip()
+        if kept:
+            yield kept
+        held = text[len(kept):]
+    yield "\n"
+
+
+def _markdown_parts(report: Report | SpooledReport) -> Iterator[list[str]]:
     s = report.summary
     out = ["# 绩效自评扣分原因分析", ""]
     out += [f"- {_cell(line)}" for line in headline(report)]
@@ -146,78 +199,110 @@ def report_markdown(report: Report) -> str:
     out += ["## 扣分明细", "",
             "| # | 实施单位 | 项目 | 指标 | 分值 | 得分 | 失分 | 类别 | 偏差原因 | 改进措施 | 问题 |",
             "|---:|---|---|---|---:|---:|---:|---|---|---|---|"]
+    yield out
     for k, d in enumerate(report.deductions, start=1):
-        out.append(f"| {k} | {_cell(d.agency)} | {_cell(project_label(d))} | {_cell(d.indicator_label)} | "
+        yield [f"| {k} | {_cell(d.agency)} | {_cell(project_label(d))} | {_cell(d.indicator_label)} | "
                    f"{pts(d.weight)} | {pts(d.score)} | {pts(d.lost)} | {_cell(d.category_name)} | "
-                   f"{_cell(d.reason)} | {_cell(d.measure)} | {_cell('、'.join(flag_names(d)))} |")
+                   f"{_cell(d.reason)} | {_cell(d.measure)} | {_cell('、'.join(flag_names(d)))} |"]
 
-    out += ["", "## 改进措施", ""]
+    yield ["", "## 改进措施", ""]
     for k, d in enumerate(report.deductions, start=1):
-        out.append(f"### {k}. {_cell(project_label(d))} · {_cell(d.indicator_label)}"
-                   f"（失分 {pts(d.lost)}，{_cell(d.category_name)}）")
-        out.append("")
-        for m in d.improvement_measures:
-            out.append(f"- 【{SOURCE_NAMES[m.source]}】{_cell(measure_text(m))}")
-        out.append("")
-    return "\n".join(out).rstrip() + "\n"
+        yield ([f"### {k}. {_cell(project_label(d))} · {_cell(d.indicator_label)}"
+                f"（失分 {pts(d.lost)}，{_cell(d.category_name)}）", ""]
+               + [f"- 【{SOURCE_NAMES[m.source]}】{_cell(measure_text(m))}" for m in d.improvement_measures]
+               + [""])
 
 
 # ---- Excel ------------------------------------------------------------------------------------
 
-def report_xlsx(report: Report) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from drafter.render.xlsx import cell_safe, workbook_bytes
+def report_xlsx(report: Report | SpooledReport) -> bytes:
+    import tempfile
+    with tempfile.TemporaryFile() as fh:
+        write_xlsx(report, fh)
+        fh.seek(0)
+        return fh.read()
 
-    wb = Workbook()
+
+def write_xlsx(report: Report | SpooledReport, fh: Any) -> None:
+    """The workbook written to ``fh`` in openpyxl's write-only mode: rows go out as they come.
+
+    Every sheet is created first (their order is the workbook's), the summary sheets filled from
+    the summary, and the two row sheets (扣分明细, 改进措施) in one pass over the deductions.
+    """
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    from drafter.render.xlsx import cell_safe
+
+    wb = Workbook(write_only=True)
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
     wrap = Alignment(wrap_text=True, vertical="top")
 
-    def sheet(title: str, header: list[str], rows: list[list[Any]], widths: list[int]) -> None:
-        ws = wb.create_sheet(title)
-        ws.append(header)
-        for cell in ws[1]:
-            cell.font, cell.fill = bold, fill
-        for row in rows:
-            ws.append(cell_safe(list(row)))
-        for k, w in enumerate(widths, start=1):
-            ws.column_dimensions[ws.cell(1, k).column_letter].width = w
-        for row in ws.iter_rows(min_row=2):
-            for cell in row:
-                cell.alignment = wrap
-        ws.freeze_panes = "A2"
-        ws.auto_filter.ref = ws.dimensions
+    class Sheet:
+        def __init__(self, title: str, header: list[str], widths: list[int]) -> None:
+            self.ws = wb.create_sheet(title)
+            self.columns = len(header)
+            self.rows = 0
+            for k, w in enumerate(widths, start=1):
+                self.ws.column_dimensions[get_column_letter(k)].width = w
+            self.ws.freeze_panes = "A2"
+            self._append(header, header=True)
 
-    wb.remove(wb.active)
+        def _append(self, values: list[Any], header: bool = False) -> None:
+            cells = []
+            for v in cell_safe(list(values)):
+                c = WriteOnlyCell(self.ws, value=v)
+                if c.data_type == "f":  # form text such as "=100%" is text, never a formula (workbook_bytes)
+                    c.data_type = "s"
+                if header:
+                    c.font, c.fill = bold, fill
+                else:
+                    c.alignment = wrap
+                cells.append(c)
+            self.ws.append(cells)
+            self.rows += 1
+
+        def add(self, values: list[Any]) -> None:
+            self._append(values)
+
+        def close(self) -> None:
+            self.ws.auto_filter.ref = f"A1:{get_column_letter(self.columns)}{self.rows}"
+
     s = report.summary
-    sheet("扣分明细",
-          ["来源文件", "实施单位", "项目名称", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值",
-           "分值", "得分", "失分", "类别代码", "类别", "偏差原因", "改进措施", "偏差说明原文", "问题", "判定方式"],
-          [[d.source, d.agency, d.project_name, d.level1, d.level2, d.indicator_name, d.target, d.actual,
-            d.weight, d.score, d.lost, d.category, d.category_name, d.reason, d.measure, d.note,
-            "、".join(flag_names(d)), "规则" if d.classified_by == "rules" else d.classified_by]
-           for d in report.deductions],
-          [18, 18, 24, 10, 12, 20, 12, 12, 7, 7, 7, 14, 18, 40, 40, 50, 18, 10])
-    sheet("改进措施", ["实施单位", "项目名称", "指标", "失分", "类别", "措施", "责任主体", "时限", "可衡量目标", "来源"],
-          [[d.agency, d.project_name, m.indicator or d.indicator_label, d.lost, d.category_name, m.action,
-            m.owner, m.deadline, m.target, SOURCE_NAMES[m.source]]
-           for d in report.deductions for m in d.improvement_measures],
-          [18, 24, 20, 7, 18, 50, 18, 16, 36, 8])
-    sheet("按类别", ["类别代码", "类别", "处数", "失分", "占比(%)"],
-          [[code, c["name"], c["count"], c["lost"], c["share"]] for code, c in s["by_category"].items()]
-          + [["合计", "", s["count"], s["total_lost"], 100.0]],
-          [22, 34, 8, 8, 8])
-    sheet("按单位", ["实施单位", "项目数", "处数", "失分"],
-          [[name, a["projects"], a["count"], a["lost"]] for name, a in s["by_agency"].items()],
-          [34, 8, 8, 8])
-    sheet("按层级", ["一级指标", "二级指标", "处数", "失分"],
-          [[l1, l2, w["count"], w["lost"]] for l1, v in s["by_level"].items()
-           for l2, w in ([("（小计）", v)] + list(v["level2"].items()))],
-          [16, 20, 8, 8])
-    sheet("常见原因", ["类别", "处数", "失分", "常见说法", "示例"],
-          [[c["name"], c["count"], c["lost"], "、".join(c["cues"]),
-            "\n".join(f"“{e['quote']}”（{e['project_name'] or NO_PROJECT} · {e['indicator_name'] or NO_INDICATOR_NAME}）"
-                      for e in c["examples"])]
-           for c in s["top_causes"]],
-          [30, 8, 8, 30, 80])
-    return workbook_bytes(wb)
+    detail = Sheet("扣分明细",
+                   ["来源文件", "实施单位", "项目名称", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值",
+                    "分值", "得分", "失分", "类别代码", "类别", "偏差原因", "改进措施", "偏差说明原文", "问题", "判定方式"],
+                   [18, 18, 24, 10, 12, 20, 12, 12, 7, 7, 7, 14, 18, 40, 40, 50, 18, 10])
+    todo = Sheet("改进措施", ["实施单位", "项目名称", "指标", "失分", "类别", "措施", "责任主体", "时限", "可衡量目标", "来源"],
+                 [18, 24, 20, 7, 18, 50, 18, 16, 36, 8])
+    rest = [
+        (Sheet("按类别", ["类别代码", "类别", "处数", "失分", "占比(%)"], [22, 34, 8, 8, 8]),
+         [[code, c["name"], c["count"], c["lost"], c["share"]] for code, c in s["by_category"].items()]
+         + [["合计", "", s["count"], s["total_lost"], 100.0]]),
+        (Sheet("按单位", ["实施单位", "项目数", "处数", "失分"], [34, 8, 8, 8]),
+         [[name, a["projects"], a["count"], a["lost"]] for name, a in s["by_agency"].items()]),
+        (Sheet("按层级", ["一级指标", "二级指标", "处数", "失分"], [16, 20, 8, 8]),
+         [[l1, l2, w["count"], w["lost"]] for l1, v in s["by_level"].items()
+          for l2, w in ([("（小计）", v)] + list(v["level2"].items()))]),
+        (Sheet("常见原因", ["类别", "处数", "失分", "常见说法", "示例"], [30, 8, 8, 30, 80]),
+         [[c["name"], c["count"], c["lost"], "、".join(c["cues"]),
+           "\n".join(f"“{e['quote']}”（{e['project_name'] or NO_PROJECT} · {e['indicator_name'] or NO_INDICATOR_NAME}）"
+                     for e in c["examples"])]
+          for c in s["top_causes"]]),
+    ]
+    for d in report.deductions:
+        detail.add([d.source, d.agency, d.project_name, d.level1, d.level2, d.indicator_name, d.target, d.actual,
+                    d.weight, d.score, d.lost, d.category, d.category_name, d.reason, d.measure, d.note,
+                    "、".join(flag_names(d)), "规则" if d.classified_by == "rules" else d.classified_by])
+        for m in d.improvement_measures:
+            todo.add([d.agency, d.project_name, m.indicator or d.indicator_label, d.lost, d.category_name, m.action,
+                      m.owner, m.deadline, m.target, SOURCE_NAMES[m.source]])
+    detail.close()
+    todo.close()
+    for sheet, rows in rest:
+        for row in rows:
+            sheet.add(row)
+        sheet.close()
+    wb.save(fh)

@@ -3,16 +3,44 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 
 from drafter.model import Form, ParsedFile
 
 
 def forms_json(parsed: list[ParsedFile]) -> str:
     """`parse --format json`: one object per file, a list when there are several."""
-    items = [p.model_dump(mode="json", exclude={"read_by", "dropped"} if p.read_by is None else None)
-             for p in parsed]
-    data = items[0] if len(items) == 1 else items
-    return json.dumps(data, ensure_ascii=False, indent=2)
+    return "".join(forms_json_chunks(parsed_json_item(p) for p in parsed))
+
+
+def parsed_json_item(p: ParsedFile) -> str:
+    """One file's object in `parse --format json`, as ``json.dumps(indent=2)`` writes it."""
+    item = p.model_dump(mode="json", exclude={"read_by", "dropped"} if p.read_by is None else None)
+    return json.dumps(item, ensure_ascii=False, indent=2)
+
+
+def forms_json_chunks(items: Iterable[str]) -> Iterator[str]:
+    """The objects of :func:`parsed_json_item` as one document, written as they come.
+
+    One file prints its object alone; with more, a list. The first object is held until the
+    second shows which it is.
+    """
+    first: str | None = None
+    count = 0
+    for item in items:
+        count += 1
+        if count == 1:
+            first = item
+            continue
+        if count == 2:
+            yield "[\n  " + (first or "").replace("\n", "\n  ")
+        yield ",\n  " + item.replace("\n", "\n  ")
+    if count == 1:
+        yield first or ""
+    elif count > 1:
+        yield "\n]"
+    else:
+        yield "[]"
 
 
 def _num(x: float | None) -> str:
@@ -22,33 +50,38 @@ def _num(x: float | None) -> str:
 
 
 def print_forms_table(parsed: list[ParsedFile], console) -> None:
-    from rich.table import Table
+    for pf in parsed:
+        print_file_forms(pf, console)
+
+
+def print_file_forms(pf: ParsedFile, console) -> None:
+    """One file's part of `parse` as a table: each form's title, summary line and indicators."""
     from rich import box
+    from rich.table import Table
 
     kinds = {"target": "绩效目标表", "self_eval": "绩效自评表"}
-    for pf in parsed:
-        for k, form in enumerate(pf.forms, start=1):
-            title = f"{pf.source} · 第{k}张 · {kinds[form.kind]} · {form.project_name or '（未填项目名称）'}"
-            if form.ocr:
-                title += " · OCR 识别结果，文字可能有识别错误"
-            console.print(f"[bold]{title}[/bold]")
-            console.print(form_summary(form))
-            self_eval = form.kind == "self_eval"
-            table = Table(box=box.SIMPLE_HEAVY, show_lines=False, expand=False)
-            for col in ("一级指标", "二级指标", "三级指标", "指标值", "符号", "数值", "单位"):
+    for k, form in enumerate(pf.forms, start=1):
+        title = f"{pf.source} · 第{k}张 · {kinds[form.kind]} · {form.project_name or '（未填项目名称）'}"
+        if form.ocr:
+            title += " · OCR 识别结果，文字可能有识别错误"
+        console.print(f"[bold]{title}[/bold]")
+        console.print(form_summary(form))
+        self_eval = form.kind == "self_eval"
+        table = Table(box=box.SIMPLE_HEAVY, show_lines=False, expand=False)
+        for col in ("一级指标", "二级指标", "三级指标", "指标值", "符号", "数值", "单位"):
+            table.add_column(col, overflow="fold")
+        if self_eval:
+            for col in ("实际完成值", "分值", "得分", "偏差原因"):
                 table.add_column(col, overflow="fold")
+        for ind in form.indicators:
+            row = [ind.level1 or "", ind.level2 or "", ind.name, ind.target_raw or "",
+                   ind.op or "", _num(ind.value), ind.unit or ind.qualitative or ""]
             if self_eval:
-                for col in ("实际完成值", "分值", "得分", "偏差原因"):
-                    table.add_column(col, overflow="fold")
-            for ind in form.indicators:
-                row = [ind.level1 or "", ind.level2 or "", ind.name, ind.target_raw or "",
-                       ind.op or "", _num(ind.value), ind.unit or ind.qualitative or ""]
-                if self_eval:
-                    dev = ind.deviation or ""
-                    row += [ind.actual_raw or "", _num(ind.weight), _num(ind.score),
-                            dev[:40] + ("…" if len(dev) > 40 else "")]
-                table.add_row(*row)
-            console.print(table)
+                dev = ind.deviation or ""
+                row += [ind.actual_raw or "", _num(ind.weight), _num(ind.score),
+                        dev[:40] + ("…" if len(dev) > 40 else "")]
+            table.add_row(*row)
+        console.print(table)
 
 
 def form_summary(form: Form) -> str:

@@ -7,12 +7,23 @@ so it can be mailed around and read offline. Charts are drawn by
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from html import escape
+from typing import TYPE_CHECKING
 
 from drafter.deductions.records import NO_INDICATOR_NAME, Report
-from drafter.render.deductions import (NO_PROJECT, SOURCE_NAMES, flag_names, headline, project_label,
-                                       pts)
+from drafter.render.deductions import (
+    NO_PROJECT,
+    SOURCE_NAMES,
+    flag_names,
+    headline,
+    project_label,
+    pts,
+)
 from drafter.render.report_charts import PALETTE, Bar, bar_chart
+
+if TYPE_CHECKING:
+    from drafter.deductions.stream import SpooledReport
 
 MAX_AGENCIES = 15
 AGENCY_LABEL_CHARS = 18
@@ -41,7 +52,18 @@ footer{margin-top:30px;color:#888;font-size:12px}
 """
 
 
-def report_html(report: Report) -> str:
+def report_html(report: Report | SpooledReport) -> str:
+    return "".join(report_html_chunks(report))
+
+
+def report_html_chunks(report: Report | SpooledReport) -> Iterator[str]:
+    """The page in pieces: the summary and charts first, then one table row per deduction."""
+    for lines in _html_parts(report):
+        for line in lines:
+            yield line + "\n"
+
+
+def _html_parts(report: Report | SpooledReport) -> Iterator[list[str]]:
     s = report.summary
     agencies = list(s["by_agency"].items())
     names = {code: c["name"] for code, c in s["by_category"].items()}
@@ -60,7 +82,7 @@ def report_html(report: Report) -> str:
         out.append(f'<div class="kpi"><b>{escape(str(value))}</b><span>{label}</span></div>')
     out.append("</div>")
 
-    if report.deductions:
+    if s["count"]:
         out += ['<h2>图表</h2><div class="charts">', _category_chart(s, names), _agency_chart(s, names),
                 "</div>"]
 
@@ -104,6 +126,8 @@ def report_html(report: Report) -> str:
 
     out += ["<h2>扣分明细与改进措施</h2>", "<table><tr><th>#</th><th>项目 / 指标</th><th class=n>分值</th>"
             "<th class=n>得分</th><th class=n>失分</th><th>类别</th><th>偏差原因</th><th>改进措施</th></tr>"]
+    yield out
+    out = []
     for k, d in enumerate(report.deductions, start=1):
         flags = "".join(f'<span class="flag">{escape(f)}</span>' for f in flag_names(d))
         measures = "".join(f"<li>{escape(m.action)}<br><span class=src>【{SOURCE_NAMES[m.source]}】责任："
@@ -115,10 +139,13 @@ def report_html(report: Report) -> str:
             f"<td class=n>{pts(d.weight)}</td><td class=n>{pts(d.score)}</td><td class=n><b>{pts(d.lost)}</b></td>"
             f"<td>{_swatch(d.category)}{escape(d.category_name)}<br>{flags}</td>"
             f"<td>{escape(d.reason or '—')}</td><td><ul class=m>{measures}</ul></td></tr>")
+        if len(out) >= 64:
+            yield out
+            out = []
     out.append("</table>")
     out.append("<footer>由 drafter deductions 生成；图表为内嵌 SVG，文件不引用任何外部资源。</footer>")
     out.append("</body></html>")
-    return "\n".join(out) + "\n"
+    yield out
 
 
 def _swatch(code: str) -> str:

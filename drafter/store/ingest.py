@@ -32,11 +32,29 @@ class Source:
     forms: list[Form]
     # An indicator-library file instead of forms: its rows become documents of kind "library".
     library: list[Any] | None = None
+    # Forms kept on disk instead (parse_files_streamed): (spool, offset, forms, indicators), so
+    # a batch of any size holds a key and a few numbers per file, and one file's forms at a time.
+    spooled: tuple[Any, int, int, int] | None = None
+
+    def load_forms(self) -> list[Form]:
+        if self.spooled is not None:
+            spool, offset, _, _ = self.spooled
+            forms: list[Form] = spool.load_at(offset)
+            return forms
+        return self.forms
+
+    def form_count(self) -> int:
+        return self.spooled[2] if self.spooled is not None else len(self.forms)
+
+    def indicator_count(self) -> int:
+        if self.spooled is not None:
+            return self.spooled[3]
+        return sum(len(f.indicators) for f in self.forms) + len(self.library or ())
 
     def documents(self) -> list[Doc]:
         if self.library is not None:
             return library_documents(self.key, self.library)
-        return documents_for(self.key, self.forms)
+        return documents_for(self.key, self.load_forms())
 
 
 def library_sources(paths: Iterable[Path] = (), shipped: bool = True) -> list[Source]:
@@ -116,6 +134,40 @@ def parse_files(files: Iterable[Path], corpus: Path | None,
                 skipped.append(Skipped(str(f), str(e.args[0])))
         on_file(f)
     return list(sources.values()), skipped
+
+
+def _read_one(path: str) -> tuple[bytes | None, str | None, int, int]:
+    """One file read in a worker: its forms pickled and counted, or the reader's reason."""
+    from drafter.batch import dump
+    from drafter.read import read_file
+    try:
+        forms = read_file(Path(path))
+    except InputError as e:
+        return None, str(e.args[0]), 0, 0
+    return dump(forms), None, len(forms), sum(len(f.indicators) for f in forms)
+
+
+def parse_files_streamed(files: Iterable[Path], corpus: Path | None, spool: Any, jobs: int = 1,
+                         on_file: Callable[[Path], None] = lambda p: None) -> tuple[list[Source], list[Skipped]]:
+    """:func:`parse_files` in ``jobs`` processes, each file's forms kept on ``spool`` (a drafter.batch.Spool).
+
+    Reading all files before writing anything still holds: the store is untouched until this returns.
+    """
+    from drafter.batch import map_ordered
+
+    keyed: dict[str, Path] = {}
+    for f in files:
+        keyed.setdefault(source_key(f, corpus), f)  # a file named twice counts once
+    sources: list[Source] = []
+    skipped: list[Skipped] = []
+    for (key, f), (pickled, reason, n_forms, n_ind) in zip(
+            keyed.items(), map_ordered(_read_one, [str(f) for f in keyed.values()], jobs)):
+        if pickled is None:
+            skipped.append(Skipped(str(f), reason or ""))
+        else:
+            sources.append(Source(key, [], spooled=(spool, spool.add(pickled), n_forms, n_ind)))
+        on_file(f)
+    return sources, skipped
 
 
 @dataclass
@@ -250,6 +302,6 @@ def _ingest_remote(home: Path, embedder: Any, sources: list[Source], summary: Su
 
 def _tally(summary: Summary, src: Source, docs: list[Doc]) -> None:
     summary.files += 1
-    summary.forms += len(src.forms)
-    summary.indicators += sum(len(f.indicators) for f in src.forms) + len(src.library or ())
+    summary.forms += src.form_count()
+    summary.indicators += src.indicator_count()
     summary.documents += len(docs)
