@@ -83,7 +83,7 @@ def _html_parts(report: Report | SpooledReport) -> Iterator[list[str]]:
     out.append("</div>")
 
     if s["count"]:
-        out += ['<h2>图表</h2><div class="charts">', _category_chart(s, names), _agency_chart(s, names),
+        out += ['<h2>图表</h2><div class="charts">', category_chart(s, names), agency_chart(s, names),
                 "</div>"]
 
     out += ["<h2>按原因类别</h2>", "<table><tr><th>类别</th><th>代码</th><th class=n>处数</th>"
@@ -152,14 +152,14 @@ def _swatch(code: str) -> str:
     return f'<span class="sw" style="background:{PALETTE.get(code, "#888")}"></span>'
 
 
-def _category_chart(s: dict, names: dict[str, str]) -> str:
+def category_chart(s: dict, names: dict[str, str]) -> str:
     bars = [Bar(c["name"], ((code, c["lost"]),), f"{pts(c['lost'])} 分 · {c['count']} 处")
             for code, c in s["by_category"].items()]
     svg = bar_chart("按原因类别的失分", bars, names, chart_id="cat")
     return f"<figure>{svg}<figcaption>按原因类别汇总的失分（分）与扣分处数。</figcaption></figure>"
 
 
-def _agency_chart(s: dict, names: dict[str, str]) -> str:
+def agency_chart(s: dict, names: dict[str, str]) -> str:
     items = list(s["by_agency"].items())
     shown, rest = items[:MAX_AGENCIES], items[MAX_AGENCIES:]
     bars = [Bar(_shorten(name), tuple(a["by_category"].items()), f"{pts(a['lost'])} 分 · {a['count']} 处")

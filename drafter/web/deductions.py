@@ -37,11 +37,11 @@ def analyse_files(job: Job, files: list[tuple[Path, str]], offline: bool) -> Any
 def deductions_view(job: Job) -> dict[str, Any]:
     """Summary tables, the two charts of the HTML report, and each category's deductions."""
     from drafter.render.deductions import engine_name, headline, project_label, pts
-    from drafter.render.report_html import _agency_chart, _category_chart
+    from drafter.render.report_html import agency_chart, category_chart
     report = job.result
     s = report.summary
     names = {code: c["name"] for code, c in s["by_category"].items()}
-    charts = [_category_chart(s, names), _agency_chart(s, names)] if report.deductions else []
+    charts = [category_chart(s, names), agency_chart(s, names)] if report.deductions else []
     by_category: dict[str, list[dict[str, Any]]] = {}
     for d in report.deductions:
         by_category.setdefault(d.category, []).append({
