@@ -29,6 +29,13 @@ INDICATOR_PROBLEMS: tuple[str, ...] = ("unmeasurable", "unrelated_to_project", "
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 # The model's own text can repeat hostile form text it was given as data: keep it out of errors.
 _QUIET = ConfigDict(hide_input_in_errors=True)
+# Length caps become maxLength/maxItems in the JSON schema, which a grammar-enforcing server
+# (llama.cpp) turns into a hard stop: a small model that repeats itself ends a field there instead
+# of running to the token limit. They are generous for a real reviewer's answer.
+TEXT_MAX = 200
+NAME_MAX = 60
+SHORT_MAX = 20
+REFS_MAX = 3
 
 
 @dataclass(frozen=True)
@@ -71,7 +78,7 @@ class Baseline(BaseModel):
 
     value: float = Field(description="基线数值（只能取自资料中的历史指标或本表）")
     year: int | None = Field(default=None, description="基线所属年度")
-    source: str = Field(description="基线出处：证据编号（如 E1）或“本表”")
+    source: str = Field(max_length=SHORT_MAX, description="基线出处：证据编号（如 E1）或“本表”")
 
 
 class Rewrite(BaseModel):
@@ -81,13 +88,13 @@ class Rewrite(BaseModel):
 
     level1: Level1
     level2: Level2
-    name: str = Field(description="三级指标名称：可核验的对象 + 计量口径，不写“加强”“提升”")
+    name: str = Field(max_length=NAME_MAX, description="三级指标名称：可核验的对象 + 计量口径，不写“加强”“提升”")
     op: Op
     value: float
-    unit: str = Field(description="计量单位，如 %、次、份、户、万元")
+    unit: str = Field(max_length=SHORT_MAX, description="计量单位，如 %、次、份、户、万元")
     baseline: Baseline | None = Field(default=None, description="基线；资料中没有可用的历史值时为 null")
     basis: Basis = Field(description="取值依据")
-    evidence: str = Field(description="数据来源 / 佐证材料，如“验收报告”“满意度调查问卷”")
+    evidence: str = Field(max_length=TEXT_MAX, description="数据来源 / 佐证材料，如“验收报告”“满意度调查问卷”")
 
     @property
     def target_raw(self) -> str:
@@ -100,9 +107,10 @@ class IndicatorCritique(BaseModel):
     position: int = Field(description="资料中指标的序号 (position)")
     verdict: Literal["合格", "需修改"]
     problem: Problem | None = Field(default=None, description="问题类型；合格时为 null")
-    critique: str | None = Field(default=None, description="一两句中文：问题在哪里、为什么；合格时为 null")
+    critique: str | None = Field(default=None, max_length=TEXT_MAX,
+                                 description="一两句中文：问题在哪里、为什么；合格时为 null")
     rewrite: Rewrite | None = Field(default=None, description="SMART 改写；合格时为 null")
-    refs: list[str] = Field(default_factory=list, description="所依据的证据编号，如 [\"E1\"]")
+    refs: list[str] = Field(default_factory=list, max_length=REFS_MAX, description="所依据的证据编号，如 [\"E1\"]")
 
     @model_validator(mode="after")
     def _consistent(self) -> "IndicatorCritique":
@@ -151,8 +159,8 @@ class GoalGap(BaseModel):
 
     model_config = _QUIET
 
-    commitment: str = Field(description="年度目标中的承诺原文（摘录）")
-    critique: str = Field(description="为什么说没有指标衡量它")
+    commitment: str = Field(max_length=TEXT_MAX, description="年度目标中的承诺原文（摘录）")
+    critique: str = Field(max_length=TEXT_MAX, description="为什么说没有指标衡量它")
     rewrite: Rewrite | None = Field(default=None, description="建议补充的指标")
 
     @model_validator(mode="after")
