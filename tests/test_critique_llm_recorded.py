@@ -107,6 +107,7 @@ def test_tiny_model_critique_is_re_asked_then_the_rules_review_stands(env, tmp_p
 def test_tiny_model_reading_is_re_asked_with_the_validators_message(env, tmp_path, monkeypatch):
     from drafter.cli import app
 
+    # The answers are short; the limit only bounds a re-recording in which gemma runs on.
     monkeypatch.setenv("DRAFTER_MAX_TOKENS", "400")
     text = tmp_path / "line.txt"
     text.write_text(ONE_LINE, encoding="utf-8")
