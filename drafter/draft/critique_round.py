@@ -15,8 +15,8 @@ to offline, are never critiqued. A critique that fails leaves the draft to the r
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from drafter.draft import review
