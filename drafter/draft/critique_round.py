@@ -74,6 +74,17 @@ def to_correct(rule_findings: list[Finding], judged: Judgement) -> list[Finding]
             or (f.origin == "rules" and review.blocking([f]))]
 
 
+def sent_back(rule_findings: list[Finding], judged: Judgement, corrective: Sequence[Finding]) -> list[Finding]:
+    """The model's findings the corrective list already says: listed, or folded into a rule's finding."""
+    if not judged.findings:
+        return []
+    from drafter.critique.findings import merge
+
+    kept = {id(f) for f in merge(rule_findings, judged.findings, [review.DRAFT_SOURCE])}
+    listed = {id(f) for f in corrective}
+    return [m for m in judged.findings if id(m) in listed or id(m) not in kept]
+
+
 def from_model(findings: Sequence[Finding]) -> int:
     return sum(1 for f in findings if f.origin != "rules")
 
@@ -104,26 +115,28 @@ def drop(response: DraftResponse, names: Sequence[str]) -> tuple[DraftResponse, 
     return response, removed, for_category
 
 
-def remaining(judged: Judgement, first: Form, now: Form) -> list[Finding]:
+def remaining(judged: Judgement, first: Form, now: Form, said: Sequence[Finding] = ()) -> list[Finding]:
     """The model's findings (other than L02) that still stand in ``now``, ``first`` being what it read.
 
     A row stands unchanged when ``now`` has one with the same 二级指标, name and value; a goal
     commitment stays uncovered unless ``now`` has the indicator the model suggested (or, with no
-    suggestion, any indicator ``first`` did not have).
+    suggestion, any indicator ``first`` did not have). Findings in ``said`` (already in the
+    notes) are left out.
     """
     rows = {(i.level2, i.name, i.target_raw) for i in now.indicators}
     names = {i.name for i in now.indicators}
     added = names - {i.name for i in first.indicators}
     additions = iter(judged.additions)
+    skip = {id(f) for f in said}
     out: list[Finding] = []
     for f in judged.findings:
         if f.indicator_index is None:
             suggested = next(additions, None) if f.code == GOAL else None
             covered = suggested in names if suggested else bool(added)
-            if not covered:
+            if not covered and id(f) not in skip:
                 out.append(f)
             continue
-        if f.code == UNRELATED:
+        if f.code == UNRELATED or id(f) in skip:
             continue
         row = first.indicators[f.indicator_index]
         if (row.level2, row.name, row.target_raw) in rows:

@@ -110,7 +110,8 @@ def draft_llm(request: DraftRequest, retrieval: Retrieval, client: LLMClient, ru
     except LLMError as e:
         out.notes.append(f"审核意见修改轮失败，保留第一稿：{e}")
         out.notes.extend(review.describe(blocking))
-        _after_critique(out, judged, first_form, request, retrieval, revised=False)
+        _after_critique(out, judged, first_form, request, retrieval, revised=False,
+                        said=critique_round.sent_back(rules, judged, blocking))
         return out
     out.response, out.form = second.value, to_form(second.value, request, retrieval)
     _gate(out, request, retrieval)
@@ -130,7 +131,7 @@ def draft_llm(request: DraftRequest, retrieval: Retrieval, client: LLMClient, ru
 
 
 def _after_critique(out: LLMDraft, judged: critique_round.Judgement, first_form: Form, request: DraftRequest,
-                    retrieval: Retrieval, revised: bool) -> None:
+                    retrieval: Retrieval, revised: bool, said: Any = ()) -> None:
     """Drop the rows the model called unrelated that the draft still keeps; report what it said that stands."""
     if not judged.findings:
         return
@@ -144,7 +145,7 @@ def _after_critique(out: LLMDraft, judged: critique_round.Judgement, first_form:
         if stay:
             out.notes.append("模型复核认为以下指标与本项目无关，但删除后缺少该类指标，请替换："
                              + "、".join(stay) + "（来源：模型）")
-    left = critique_round.remaining(judged, first_form, out.form)
+    left = critique_round.remaining(judged, first_form, out.form, said)
     if left:
         out.notes.append(f"模型复核的 {len(left)} 条意见修改后仍未解决：" if revised
                          else f"模型复核提出 {len(left)} 条意见：")
