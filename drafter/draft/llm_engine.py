@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +29,7 @@ from drafter.llm.client import LLMClient
 from drafter.llm.prompts import render, template_hash
 from drafter.model import Form
 from drafter.nature import nature_kind
+from drafter.rules.finding import Finding
 
 MIN_INDICATORS, MAX_INDICATORS = 8, 16
 TEMPLATES = ("draft.system.j2", "draft.user.j2")
@@ -94,13 +96,13 @@ def draft_llm(request: DraftRequest, retrieval: Retrieval, client: LLMClient, ru
     if judged.error is not None:
         out.notes.append(f"模型复核失败：{judged.error}")
     first_form = out.form
-    blocking = critique_round.to_correct(rules, judged)
-    if not blocking:
+    to_fix = critique_round.to_correct(rules, judged)
+    if not to_fix:
         _after_critique(out, judged, first_form, request, retrieval, revised=False)
         return out
     revise = messages + [
         {"role": "assistant", "content": first.value.model_dump_json()},
-        {"role": "user", "content": render("draft_revise.user.j2", findings=review.describe(blocking))},
+        {"role": "user", "content": render("draft_revise.user.j2", findings=review.describe(to_fix))},
     ]
     try:
         with allowed_refs(ids):
@@ -109,29 +111,29 @@ def draft_llm(request: DraftRequest, retrieval: Retrieval, client: LLMClient, ru
                                        template_hash=template_hash(*TEMPLATES, "draft_revise.user.j2"))
     except LLMError as e:
         out.notes.append(f"审核意见修改轮失败，保留第一稿：{e}")
-        out.notes.extend(review.describe(blocking))
+        out.notes.extend(review.describe(to_fix))
         _after_critique(out, judged, first_form, request, retrieval, revised=False,
-                        said=critique_round.sent_back(rules, judged, blocking))
+                        said=critique_round.sent_back(rules, judged, to_fix))
         return out
     out.response, out.form = second.value, to_form(second.value, request, retrieval)
     _gate(out, request, retrieval)
     round_note = len(out.notes)
     _after_critique(out, judged, first_form, request, retrieval, revised=True)
     left = review.blocking(review.review(out.form))
-    model = critique_round.from_model(blocking)
+    model = critique_round.from_model(to_fix)
     if model:
         # The critique is not asked again: only the rules can say what is left.
-        said = (f"审核规则和模型复核发现 {len(blocking)} 个问题（其中模型 {model} 个），已修改一轮"
-                + (f"，审核规则仍有 {len(left)} 个：" if left else "，审核规则复查未再发现问题"))
+        summary = (f"审核规则和模型复核发现 {len(to_fix)} 个问题（其中模型 {model} 个），已修改一轮"
+                   + (f"，审核规则仍有 {len(left)} 个：" if left else "，审核规则复查未再发现问题"))
     else:
-        said = (f"审核规则发现 {len(blocking)} 个问题，已修改一轮"
-                + (f"，仍有 {len(left)} 个：" if left else "，已全部解决"))
-    out.notes[round_note:round_note] = [said, *review.describe(left)]
+        summary = (f"审核规则发现 {len(to_fix)} 个问题，已修改一轮"
+                   + (f"，仍有 {len(left)} 个：" if left else "，已全部解决"))
+    out.notes[round_note:round_note] = [summary, *review.describe(left)]
     return out
 
 
 def _after_critique(out: LLMDraft, judged: critique_round.Judgement, first_form: Form, request: DraftRequest,
-                    retrieval: Retrieval, revised: bool, said: Any = ()) -> None:
+                    retrieval: Retrieval, revised: bool, said: Sequence[Finding] = ()) -> None:
     """Drop the rows the model called unrelated that the draft still keeps; report what it said that stands."""
     if not judged.findings:
         return
