@@ -58,11 +58,20 @@ def answer(indicators):
     return json.dumps({"annual_goal": GOAL, "indicators": indicators}, ensure_ascii=False)
 
 
+def critique_ok(rows):
+    """The model's critique of a draft of ``rows`` indicators (the review round's task critique): all pass."""
+    from critique_cases import ok
+
+    return completion(json.dumps({"indicators": [ok(p) for p in range(1, rows + 1)], "uncovered": []},
+                                 ensure_ascii=False), 1900, 260)
+
+
 def test_reask_with_validator_message_then_review_round(env, stub):
     """First answer lacks a cost indicator (re-asked), second mismatches the funds (review round)."""
     stub([
         (200, completion(answer(BASE), 1480, 610)),
         (200, completion(answer(BASE + [cost(200)]), 2150, 690)),
+        (200, critique_ok(7)),
         (200, completion(answer(BASE + [cost(120)]), 2990, 690)),
     ])
     from drafter.draft.pipeline import draft
@@ -79,20 +88,23 @@ def test_reask_with_validator_message_then_review_round(env, stub):
 
     rows = log_rows(env)
     assert [(r["task"], r["attempt"], r["status"]) for r in rows] == [
-        ("draft", 1, "invalid"), ("draft", 2, "ok"), ("draft-revise", 1, "ok")]
+        ("draft", 1, "invalid"), ("draft", 2, "ok"), ("critique", 1, "ok"), ("draft-revise", 1, "ok")]
     # The validator's Chinese message is what the model saw on retry.
     assert "缺少必备的指标类别：成本" in rows[0]["error"]
     retry_prompt = rows[1]["messages"][-1]["content"]
     assert "Correct your JSON ONLY RESPONSE" in retry_prompt and "缺少必备的指标类别：成本" in retry_prompt
     # The review round quotes the rule that objected (T14: cost vs funds).
-    revise_prompt = rows[2]["messages"][-1]["content"]
+    revise_prompt = rows[3]["messages"][-1]["content"]
     assert "[T14]" in revise_prompt and "项目总成本" in revise_prompt
     assert any("已修改一轮" in n and "已全部解决" in n for n in result.notes)
     # Calls and tokens per draft, from the log.
-    assert result.calls == 3 and result.tokens == 2090 + 2840 + 3680
+    # The critique found nothing: the round is the rules' alone, and says so as before.
+    assert "模型" not in revise_prompt and not any("模型复核" in n for n in result.notes)
+    # Calls and tokens per draft, from the log (the critique's call included).
+    assert result.calls == 4 and result.tokens == 2090 + 2840 + 2160 + 3680
     from drafter.llm.log import CallLog
     (usage,) = CallLog(env / "llm.db").usage()["by_run"]
-    assert usage["requests"] == 3 and usage["total_tokens"] == result.tokens
+    assert usage["requests"] == 4 and usage["total_tokens"] == result.tokens
     assert_no_key(env, CASSETTES / "authored")
 
 
@@ -130,6 +142,7 @@ def test_logs_command_shows_attempts_and_usage_per_draft(env, stub, monkeypatch)
     stub([
         (200, completion(answer(BASE), 1480, 610)),
         (200, completion(answer(BASE + [cost(120)]), 2150, 690)),
+        (200, critique_ok(7)),
     ])
     from typer.testing import CliRunner
 
@@ -142,18 +155,20 @@ def test_logs_command_shows_attempts_and_usage_per_draft(env, stub, monkeypatch)
                            env={"COLUMNS": "200"}, catch_exceptions=False)
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["engine"] == f"llm:{MODEL}"
-    assert "请求 2 次，词元 4930" in result.stderr
+    assert "请求 3 次，词元 7090" in result.stderr
 
     logs = runner.invoke(app, ["logs", "--json"], env={"COLUMNS": "200"})
     data = json.loads(logs.stdout)
-    assert [c["status"] for c in data["calls"]] == ["invalid", "ok"]
-    assert data["usage"]["total"]["total_tokens"] == 4930 and data["usage"]["total"]["requests"] == 2
+    assert [(c["task"], c["status"]) for c in data["calls"]] == [("draft", "invalid"), ("draft", "ok"),
+                                                                  ("critique", "ok")]
+    assert data["usage"]["total"]["total_tokens"] == 7090 and data["usage"]["total"]["requests"] == 3
     (run,) = data["usage"]["by_run"]
-    assert run["requests"] == 2 and run["total_tokens"] == 4930 and run["tasks"] == "draft"
+    assert run["requests"] == 3 and run["total_tokens"] == 7090
+    assert set(run["tasks"].split(",")) == {"draft", "critique"}
     table = runner.invoke(app, ["logs", "-n", "5"], env={"COLUMNS": "200"})
-    assert "未通过校验" in table.stdout and "每次起草：平均请求 2.0 次 · 平均词元 4930" in table.stdout
+    assert "未通过校验" in table.stdout and "每次起草：平均请求 3.0 次 · 平均词元 7090" in table.stdout
     usage_only = runner.invoke(app, ["logs", "--usage"], env={"COLUMNS": "200"})
-    assert "合计：尝试 2 次" in usage_only.stdout and "未通过校验" not in usage_only.stdout.split("合计")[0]
+    assert "合计：尝试 3 次" in usage_only.stdout and "未通过校验" not in usage_only.stdout.split("合计")[0]
     assert FAKE_KEY not in logs.stdout + table.stdout
     assert runner.invoke(app, ["logs", "--path"]).stdout.strip().endswith("llm.db")
 
@@ -170,7 +185,8 @@ def test_library_rows_in_prompt_and_foreign_rows_dropped(env, stub, monkeypatch)
     from_library = I("满意度指标", "服务对象满意度指标", "改造小区居民满意度", "≥", 90, "%",
                      "无历史数据：参照指标库典型值≥90%（L524）", basis="行业标准", evidence="满意度问卷调查报告",
                      refs=("L524",))
-    stub([(200, completion(answer(BASE + [cost(120), foreign, from_library]), 1800, 700))])
+    # The gate drops the foreign row before the critique reads the draft: 8 rows are left.
+    stub([(200, completion(answer(BASE + [cost(120), foreign, from_library]), 1800, 700)), (200, critique_ok(8))])
     from drafter.draft.pipeline import draft
 
     result = draft(request_obj())

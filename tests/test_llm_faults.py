@@ -22,6 +22,7 @@ from typer.testing import CliRunner
 from conftest import SEEDS
 from conftest_llm import fixed_store  # noqa: F401 - fixture
 from faultserver import Fault, FaultServer, chat, error, no_choices
+from critique_cases import ok
 from test_draft_llm_authored import BASE, answer, cost
 
 KEY = "sk-fault-injection-secret-0123456789"
@@ -180,7 +181,8 @@ def test_draft_answer_after_a_429_is_used(env, tmp_path, fixed_store):  # noqa: 
     from drafter.cli import app
 
     good = answer(BASE + [cost(100)])
-    with FaultServer([error(429, "busy", **{"retry-after": "0"}), Fault(200, chat(good))],
+    critique = json.dumps({"indicators": [ok(p) for p in range(1, 8)], "uncovered": []}, ensure_ascii=False)
+    with FaultServer([error(429, "busy", **{"retry-after": "0"}), Fault(200, chat(good)), Fault(200, chat(critique))],
                      default=Fault(200, chat(good))) as server:
         env(server)
         result = runner.invoke(app, ["draft", "--name", "老旧小区物业服务测评", "--goal", "完成测评报告1份",

@@ -3,6 +3,7 @@
 :mod:`.schema` is what the model must answer and the checks that make it re-ask, :mod:`.evidence`
 retrieves similar indicators from the store, :mod:`.engine` builds the calls and runs them
 ``--jobs`` at a time, :mod:`.findings` turns answers into L-code findings merged with the rules'.
+``drafter draft`` asks the same critique of a draft the model wrote (drafter.draft.critique_round).
 """
 
 from __future__ import annotations

@@ -143,6 +143,28 @@ def facts_for(piece: Piece) -> Facts:
                  numbers=frozenset(numbers_in(shown)), check_rewrite=rewrite_checker(piece.form))
 
 
+def ask(piece: Piece, client: LLMClient, run_id: str) -> CallResult[FormCritique]:
+    """One critique call, its answer validated against what ``piece`` showed the model."""
+    with facts(facts_for(piece)):
+        return client.structured(task="critique", response_model=FormCritique, messages=messages_for(piece),
+                                 run_id=run_id, template_hash=template_hash(*TEMPLATES))
+
+
+def critique_form(source: str, form: Form, findings: Sequence[Finding], evidence: list[Evidence],
+                  client: LLMClient, run_id: str) -> Answer:
+    """The critique of one whole form in one call; a call that fails for good is the answer's error.
+
+    For a draft (at most 16 rows), which is never split: its review round makes one extra call.
+    """
+    from drafter.llm import LLMError
+
+    piece = Piece(source, 0, form, list(range(1, len(form.indicators) + 1)), evidence, list(findings), True)
+    try:
+        return Answer(piece, ask(piece, client, run_id).value)
+    except LLMError as e:
+        return Answer(piece, None, str(e))
+
+
 def critique(batch: Sequence[tuple[str, list[Form]]], rule_findings: Sequence[Finding], client: LLMClient,
              run_id: str, jobs: int = 1, find_evidence: Finder | None = None) -> CritiqueRun:
     """The model's critique of every target form in ``batch``, ``jobs`` calls at a time."""
@@ -168,14 +190,7 @@ def critique(batch: Sequence[tuple[str, list[Form]]], rule_findings: Sequence[Fi
             pieces.extend(pieces_for(source, k, form, by_form.get((source, k), []), evidence, budget))
     if skipped:
         run.notes.append(f"模型复核只看绩效目标表：跳过 {skipped} 张自评表或没有指标的表")
-    thash = template_hash(*TEMPLATES)
-
-    def ask(piece: Piece) -> CallResult[FormCritique]:
-        with facts(facts_for(piece)):
-            return client.structured(task="critique", response_model=FormCritique,
-                                     messages=messages_for(piece), run_id=run_id, template_hash=thash)
-
-    outcomes = run_calls(pieces, ask, jobs, label="大模型复核指标")
+    outcomes = run_calls(pieces, lambda piece: ask(piece, client, run_id), jobs, label="大模型复核指标")
     unsent = 0
     for piece, outcome in zip(pieces, outcomes):
         if outcome.error is not None:

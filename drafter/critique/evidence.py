@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 from drafter.model import Form
 
@@ -68,3 +68,36 @@ def from_store(source: str, form: Form, k: int = PER_FORM, home: Path | None = N
         if len(out) >= k:
             break
     return out, []
+
+
+def _grams(text: str) -> set[str]:
+    """Character bigrams (single characters for a one-character name): names are Chinese, unspaced."""
+    t = "".join(text.split())
+    return {t[i:i + 2] for i in range(len(t) - 1)} or set(t)
+
+
+def from_past_forms(past: Sequence[Any], k: int = PER_FORM) -> Finder:
+    """Evidence from the past forms a draft was written from (``Retrieval.forms``), not a new search.
+
+    The critique of a draft should weigh the history the draft was given, and nothing the store
+    ranks differently on a second query. Indicators of those forms that carry a value are ranked by
+    how much of their name they share with the form's names (best match, then retrieval rank and
+    printed order), and the first ``k`` become E1…Ek.
+    """
+
+    def find(source: str, form: Form) -> tuple[list[Evidence], list[str]]:
+        wanted = [g for g in (_grams(i.name) for i in form.indicators) if g]
+        ranked = []
+        for rank, p in enumerate(past):
+            for pos, ind in enumerate(p.form.indicators):
+                got = _grams(ind.name)
+                if not ind.target_raw or not got:
+                    continue
+                best = max((len(got & w) / len(got | w) for w in wanted), default=0.0)
+                if best > 0:
+                    ranked.append((-best, rank, pos, p, ind))
+        ranked.sort(key=lambda t: t[:3])
+        return [Evidence(f"E{n}", p.form.project_name, p.form.agency, p.form.year, ind.level2, ind.name,
+                         ind.target_raw, p.source) for n, (*_, p, ind) in enumerate(ranked[:k], start=1)], []
+
+    return find

@@ -4,16 +4,21 @@
    fit the token budget, both passed as delimited data.
 2. Ask for a :class:`DraftResponse`; instructor re-asks with the validators' Chinese messages
    until the answer is SMART or the retries run out (then :class:`LLMError`).
-3. Run the review rules over the result. Blocking findings (errors, unmeasurable values) get one
-   corrective round (``draft_revise.user.j2``); what the rules still report becomes notes.
+3. Run the review rules over the result, and the model's critique (one call, as ``review --llm``
+   makes: :mod:`drafter.draft.critique_round`). Blocking rule findings (errors, unmeasurable
+   values) and the critique's fixable findings get one corrective round
+   (``draft_revise.user.j2``); what the rules still report becomes notes, a row the model called
+   unrelated that the revision keeps is dropped, and the model's other findings on rows the
+   revision left unchanged are reported as the model's.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from drafter.draft import review, vocab
+from drafter.draft import critique_round, review, vocab
 from drafter.draft.assemble import to_form
 from drafter.draft.context import past_forms
 from drafter.draft.request import DraftRequest
@@ -24,6 +29,7 @@ from drafter.llm.client import LLMClient
 from drafter.llm.prompts import render, template_hash
 from drafter.model import Form
 from drafter.nature import nature_kind
+from drafter.rules.finding import Finding
 
 MIN_INDICATORS, MAX_INDICATORS = 8, 16
 TEMPLATES = ("draft.system.j2", "draft.user.j2")
@@ -85,12 +91,18 @@ def draft_llm(request: DraftRequest, retrieval: Retrieval, client: LLMClient, ru
         out.notes.append(f"模型答案 {first.retries} 次未通过校验，已按校验意见重问")
 
     _gate(out, request, retrieval)
-    blocking = review.blocking(review.review(out.form))
-    if not blocking:
+    rules = review.review(out.form)
+    judged = critique_round.judge(out.form, rules, client, run_id, retrieval.forms)
+    if judged.error is not None:
+        out.notes.append(f"模型复核失败：{judged.error}")
+    first_form = out.form
+    to_fix = critique_round.to_correct(rules, judged)
+    if not to_fix:
+        _after_critique(out, judged, first_form, request, retrieval, revised=False)
         return out
     revise = messages + [
         {"role": "assistant", "content": first.value.model_dump_json()},
-        {"role": "user", "content": render("draft_revise.user.j2", findings=review.describe(blocking))},
+        {"role": "user", "content": render("draft_revise.user.j2", findings=review.describe(to_fix))},
     ]
     try:
         with allowed_refs(ids):
@@ -99,15 +111,47 @@ def draft_llm(request: DraftRequest, retrieval: Retrieval, client: LLMClient, ru
                                        template_hash=template_hash(*TEMPLATES, "draft_revise.user.j2"))
     except LLMError as e:
         out.notes.append(f"审核意见修改轮失败，保留第一稿：{e}")
-        out.notes.extend(review.describe(blocking))
+        out.notes.extend(review.describe(to_fix))
+        _after_critique(out, judged, first_form, request, retrieval, revised=False,
+                        said=critique_round.sent_back(rules, judged, to_fix))
         return out
     out.response, out.form = second.value, to_form(second.value, request, retrieval)
     _gate(out, request, retrieval)
+    round_note = len(out.notes)
+    _after_critique(out, judged, first_form, request, retrieval, revised=True)
     left = review.blocking(review.review(out.form))
-    out.notes.append(f"审核规则发现 {len(blocking)} 个问题，已修改一轮"
-                     + (f"，仍有 {len(left)} 个：" if left else "，已全部解决"))
-    out.notes.extend(review.describe(left))
+    model = critique_round.from_model(to_fix)
+    if model:
+        # The critique is not asked again: only the rules can say what is left.
+        summary = (f"审核规则和模型复核发现 {len(to_fix)} 个问题（其中模型 {model} 个），已修改一轮"
+                   + (f"，审核规则仍有 {len(left)} 个：" if left else "，审核规则复查未再发现问题"))
+    else:
+        summary = (f"审核规则发现 {len(to_fix)} 个问题，已修改一轮"
+                   + (f"，仍有 {len(left)} 个：" if left else "，已全部解决"))
+    out.notes[round_note:round_note] = [summary, *review.describe(left)]
     return out
+
+
+def _after_critique(out: LLMDraft, judged: critique_round.Judgement, first_form: Form, request: DraftRequest,
+                    retrieval: Retrieval, revised: bool, said: Sequence[Finding] = ()) -> None:
+    """Drop the rows the model called unrelated that the draft still keeps; report what it said that stands."""
+    if not judged.findings:
+        return
+    unrelated = critique_round.unrelated_kept(judged, first_form, out.form)
+    if unrelated:
+        out.response, removed, stay = critique_round.drop(out.response, unrelated)
+        if removed:
+            out.form = to_form(out.response, request, retrieval)
+            out.notes.append("模型复核认为与本项目无关的指标" + ("修改后仍保留，" if revised else "")
+                             + "已删除：" + "、".join(removed) + "（来源：模型）")
+        if stay:
+            out.notes.append("模型复核认为以下指标与本项目无关，但删除后缺少该类指标，请替换："
+                             + "、".join(stay) + "（来源：模型）")
+    left = critique_round.remaining(judged, first_form, out.form, said)
+    if left:
+        out.notes.append(f"模型复核的 {len(left)} 条意见修改后仍未解决：" if revised
+                         else f"模型复核提出 {len(left)} 条意见：")
+        out.notes.extend(review.describe(left))
 
 
 

@@ -58,10 +58,15 @@ def indicator_findings(form: Form) -> dict[int, list[Any]]:
 
 
 def describe(findings: list[Any]) -> list[str]:
-    """Findings as one Chinese line each, for notes and for the corrective prompt."""
+    """Findings as one Chinese line each, for notes and for the corrective prompt.
+
+    What only the model's critique found says so: the user (and the model in the corrective round)
+    weighs a rule's finding and a model's opinion differently.
+    """
     lines = []
     for f in findings:
         where = f"指标“{f.indicator_name}”" if f.indicator_name else "整张表"
         hint = f"（建议：{f.suggestion}）" if f.suggestion else ""
-        lines.append(f"[{f.code}] {where}：{f.message}{hint}")
+        origin = "（来源：模型）" if getattr(f, "origin", "rules") == "llm" else ""
+        lines.append(f"[{f.code}] {where}：{f.message}{hint}{origin}")
     return lines
