@@ -71,6 +71,28 @@ def test_refs_and_positions_must_be_what_the_request_gave():
     assert "缺少序号 [1] 的评价" in error_text(answer)
 
 
+def test_length_caps_are_in_the_schema_and_an_over_long_answer_is_re_asked_in_chinese():
+    from drafter.critique.schema import FormCritique
+
+    # The caps travel in the JSON schema (a grammar-enforcing server stops the field there) ...
+    defs = FormCritique.model_json_schema()["$defs"]
+    assert defs["IndicatorCritique"]["properties"]["refs"]["maxItems"] == 3
+    assert {"maxLength": 200, "type": "string"} in defs["IndicatorCritique"]["properties"]["critique"]["anyOf"]
+    assert defs["GoalGap"]["properties"]["commitment"]["maxLength"] == 200
+    assert defs["Rewrite"]["properties"]["name"]["maxLength"] == 60
+    # ... and a server that does not enforce them gets the answer back with a Chinese reason.
+    answer = good_answer()
+    answer["indicators"][2]["critique"] = "没有基线。" * 41
+    answer["indicators"][5]["refs"] = ["E1", "E2", "E3", "E1"]
+    answer["uncovered"][0]["rewrite"] = dict(answer["uncovered"][0]["rewrite"], name="物业企业培训次数" * 8)
+    text = error_text(answer)
+    assert "最多 200 个字：只写要点，不要重复" in text and "refs 最多 3 个证据编号：只列最相关的" in text
+    assert "指标名称最多 60 个字" in text and "should have at most" not in text
+    answer = good_answer()
+    answer["indicators"][2]["critique"] = "没有基线。" * 40  # 200 characters: at the cap, accepted
+    assert validate(answer).indicators[2].critique == "没有基线。" * 40
+
+
 def test_a_rewrite_the_rules_reject_is_re_asked_with_the_rules_words():
     misfiled = rewrite("效益指标", "社会效益指标", "物业服务投诉处理及时率", "≥", 95, "%")
     answer = good_answer()

@@ -92,7 +92,7 @@ def test_retry_carries_the_validator_message(client, tmp_path):
                                    max_retries=1)
         outcome = "validated"
     except LLMError as e:
-        result, outcome = None, str(e)
+        result, outcome, reasks = None, str(e), e.reasks
     rows = [r for r in log_rows(tmp_path / "home") if r["mode"] == "JSON"]
     # The model repeated a keyword, the validator refused, and the re-ask quoted the refusal.
     assert rows[0]["status"] == "invalid" and "关键词不能重复" in rows[0]["error"]
@@ -103,7 +103,8 @@ def test_retry_carries_the_validator_message(client, tmp_path):
     if result is not None:
         assert len(set(result.value.keywords)) == len(result.value.keywords)
     else:
-        assert "2 次尝试均未通过校验" in outcome
+        # The first answer went back with the validator's message; the second was the last try.
+        assert "2 次尝试均未通过校验" in outcome and reasks == 1
     assert_no_key(tmp_path / "home", CASSETTES / "recorded")
 
 

@@ -195,6 +195,7 @@ def critique(batch: Sequence[tuple[str, list[Form]]], rule_findings: Sequence[Fi
     for piece, outcome in zip(pieces, outcomes):
         if outcome.error is not None:
             run.calls += outcome.error.attempts
+            run.reasks += outcome.error.reasks
             if outcome.sent:
                 run.notes.append(f"{piece.source} 第 {piece.form_index + 1} 张表的模型复核失败，只保留规则审核结果："
                                  f"{outcome.error}")

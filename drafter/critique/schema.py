@@ -14,9 +14,10 @@ import re
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Callable, Iterator, Literal
+from typing import Annotated, Any, Callable, Iterator, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (BaseModel, ConfigDict, Field, ValidationError, ValidatorFunctionWrapHandler, WrapValidator,
+                      field_validator, model_validator)
 
 from drafter.draft.schema import Basis, Level1, Level2, Op
 
@@ -29,6 +30,31 @@ INDICATOR_PROBLEMS: tuple[str, ...] = ("unmeasurable", "unrelated_to_project", "
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 # The model's own text can repeat hostile form text it was given as data: keep it out of errors.
 _QUIET = ConfigDict(hide_input_in_errors=True)
+# Length caps become maxLength/maxItems in the JSON schema, which a grammar-enforcing server
+# (llama.cpp) turns into a hard stop: a small model that repeats itself ends a field there instead
+# of running to the token limit. They are generous for a real reviewer's answer.
+TEXT_MAX = 200
+NAME_MAX = 60
+SHORT_MAX = 20
+REFS_MAX = 3
+
+
+def _cap(message: str) -> WrapValidator:
+    """pydantic words an over-long field in English; the model is re-asked in Chinese, like the rest."""
+    def check(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        try:
+            return handler(value)
+        except ValidationError as e:
+            if any(err["type"] in ("string_too_long", "too_long") for err in e.errors()):
+                raise ValueError(message) from None
+            raise
+    return WrapValidator(check)
+
+
+Text = Annotated[str, Field(max_length=TEXT_MAX), _cap(f"最多 {TEXT_MAX} 个字：只写要点，不要重复")]
+Name = Annotated[str, Field(max_length=NAME_MAX), _cap(f"指标名称最多 {NAME_MAX} 个字：写对象和口径即可")]
+Short = Annotated[str, Field(max_length=SHORT_MAX), _cap(f"最多 {SHORT_MAX} 个字")]
+Refs = Annotated[list[str], Field(max_length=REFS_MAX), _cap(f"refs 最多 {REFS_MAX} 个证据编号：只列最相关的")]
 
 
 @dataclass(frozen=True)
@@ -71,7 +97,7 @@ class Baseline(BaseModel):
 
     value: float = Field(description="基线数值（只能取自资料中的历史指标或本表）")
     year: int | None = Field(default=None, description="基线所属年度")
-    source: str = Field(description="基线出处：证据编号（如 E1）或“本表”")
+    source: Short = Field(description="基线出处：证据编号（如 E1）或“本表”")
 
 
 class Rewrite(BaseModel):
@@ -81,13 +107,13 @@ class Rewrite(BaseModel):
 
     level1: Level1
     level2: Level2
-    name: str = Field(description="三级指标名称：可核验的对象 + 计量口径，不写“加强”“提升”")
+    name: Name = Field(description="三级指标名称：可核验的对象 + 计量口径，不写“加强”“提升”")
     op: Op
     value: float
-    unit: str = Field(description="计量单位，如 %、次、份、户、万元")
+    unit: Short = Field(description="计量单位，如 %、次、份、户、万元")
     baseline: Baseline | None = Field(default=None, description="基线；资料中没有可用的历史值时为 null")
     basis: Basis = Field(description="取值依据")
-    evidence: str = Field(description="数据来源 / 佐证材料，如“验收报告”“满意度调查问卷”")
+    evidence: Text = Field(description="数据来源 / 佐证材料，如“验收报告”“满意度调查问卷”")
 
     @property
     def target_raw(self) -> str:
@@ -100,9 +126,9 @@ class IndicatorCritique(BaseModel):
     position: int = Field(description="资料中指标的序号 (position)")
     verdict: Literal["合格", "需修改"]
     problem: Problem | None = Field(default=None, description="问题类型；合格时为 null")
-    critique: str | None = Field(default=None, description="一两句中文：问题在哪里、为什么；合格时为 null")
+    critique: Text | None = Field(default=None, description="一两句中文：问题在哪里、为什么；合格时为 null")
     rewrite: Rewrite | None = Field(default=None, description="SMART 改写；合格时为 null")
-    refs: list[str] = Field(default_factory=list, description="所依据的证据编号，如 [\"E1\"]")
+    refs: Refs = Field(default_factory=list, description="所依据的证据编号，如 [\"E1\"]")
 
     @model_validator(mode="after")
     def _consistent(self) -> "IndicatorCritique":
@@ -151,8 +177,8 @@ class GoalGap(BaseModel):
 
     model_config = _QUIET
 
-    commitment: str = Field(description="年度目标中的承诺原文（摘录）")
-    critique: str = Field(description="为什么说没有指标衡量它")
+    commitment: Text = Field(description="年度目标中的承诺原文（摘录）")
+    critique: Text = Field(description="为什么说没有指标衡量它")
     rewrite: Rewrite | None = Field(default=None, description="建议补充的指标")
 
     @model_validator(mode="after")

@@ -16,13 +16,16 @@ class LLMError(Exception):
     The message is already scrubbed of keys and is safe to print or log. ``attempts`` is how many
     requests were sent, ``last_error`` the last validation or API error text (also scrubbed).
     ``request_failed`` tells a dead or refusing server from an answer that failed validation.
+    ``reasks`` counts the answers that failed validation and were sent back with the validator's
+    message before the budget ran out.
     """
 
     def __init__(self, message: str, attempts: int = 0, last_error: str | None = None,
-                 request_failed: bool = False):
+                 request_failed: bool = False, reasks: int = 0):
         super().__init__(message)
         self.attempts = attempts
         self.last_error = last_error
+        self.reasks = reasks
         # The server could not be reached or kept refusing (timeouts, 429, 5xx) even after the
         # retries: further calls in the same run would most likely fail the same way.
         self.request_failed = request_failed

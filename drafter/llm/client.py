@@ -303,20 +303,23 @@ def _empty_answer(recorder: AttemptRecorder) -> bool:
 def _as_llm_error(e: BaseException, recorder: AttemptRecorder, sent: int, settings: Settings) -> LLMError:
     attempts = len(recorder.attempts)
     last = next((a.error for a in reversed(recorder.attempts) if a.error), None)
+    # Inside one instructor loop every unusable answer but the last was sent back to the model.
+    reasks = sum(1 for a in recorder.attempts[:-1] if a.error and not a.failed_request)
     cause = e.__cause__ or e
     if any(a.failed_request for a in recorder.attempts) or attempts == 0:
         what = f"{_request_failure(cause, settings)}，共发出 {sent} 次请求"
         return LLMError(scrub(f"LLM 调用失败（{what}）：{type(cause).__name__}: {_brief(cause)}") or "",
-                        attempts=sent, last_error=scrub(last), request_failed=True)
+                        attempts=sent, last_error=scrub(last), request_failed=True, reasks=reasks)
     elif last and "finish_reason=length" in last:
         what = "输出被截断，请调大 DRAFTER_MAX_TOKENS"
     elif last == EMPTY_ANSWER:
         # The exception is instructor tripping over the empty list: noise for the user.
-        return LLMError(f"LLM 调用失败（{sent} 次请求均返回空答案）", attempts=sent, last_error=last)
+        return LLMError(f"LLM 调用失败（{sent} 次请求均返回空答案）", attempts=sent, last_error=last,
+                        reasks=reasks)
     else:
         what = f"{attempts} 次尝试均未通过校验"
     return LLMError(scrub(f"LLM 调用失败（{what}）：{type(cause).__name__}: {_brief(cause)}") or "",
-                    attempts=sent, last_error=scrub(last))
+                    attempts=sent, last_error=scrub(last), reasks=reasks)
 
 
 def _brief(e: BaseException) -> str:
