@@ -20,11 +20,13 @@ import tempfile
 from typing import IO, Any, Iterator
 
 # What the sheet XML was written from: once a sheet is closed, ``save`` reads these only to ask
-# "is there any?" (print area, autofilter, defined names) and never writes them again.
+# "is there any?" (print area, defined names) and never writes them again.
 _SETTINGS = ("HeaderFooter", "row_dimensions", "column_dimensions", "row_breaks", "col_breaks",
              "merged_cells", "data_validations", "page_setup", "print_options", "page_margins", "views",
              "protection", "conditional_formatting", "sheet_properties", "sheet_format", "scenarios",
              "_print_area", "defined_names")
+# Shared as well, once a closed sheet is known to have none of them (see close_sheet).
+_SHARED = _SETTINGS + ("auto_filter", "_charts", "_images", "_tables", "_pivots", "_hyperlinks", "_cells")
 
 
 class _SpooledComments:
@@ -59,6 +61,7 @@ class StreamedWorkbook:
         self._spool: IO[bytes] = tempfile.TemporaryFile(prefix="drafter-xlsx-comments-")  # noqa: SIM115 (closed by discard)
         # A sheet that is never written: its default settings stand in for every closed sheet's.
         self._defaults = Workbook(write_only=True).create_sheet("defaults")
+        self._closed: type | None = None
 
     def create_sheet(self, title: str) -> Any:
         return self.wb.create_sheet(title)
@@ -66,12 +69,24 @@ class StreamedWorkbook:
     def close_sheet(self, ws: Any) -> None:
         """Finish ``ws`` (its rows are on disk) and drop what only its own XML needed."""
         ws.close()
-        if ws.auto_filter or ws.print_titles:
-            return  # save names these in the workbook part: keep such a sheet whole (few are)
-        for name in _SETTINGS:
-            setattr(ws, name, getattr(self._defaults, name))
+        if ws.auto_filter or ws.print_titles or ws._charts or ws._images or ws._tables or ws._pivots:
+            return  # save writes these from the sheet: keep such a sheet whole (drafter makes none)
         if ws._comments:
             ws._comments = _SpooledComments(self._spool, ws._comments)
+        ws._writer.xf = None  # its finished generators, ~0.5 KiB a sheet
+        # The settings come from the closed-sheet class (shared defaults); a new, smaller dict
+        # holds the rest, since a dict does not shrink when keys are deleted.
+        ws.__class__ = self._closed_class()
+        ws.__dict__ = {k: v for k, v in vars(ws).items() if k not in _SHARED and k != "_rows"}
+
+    def _closed_class(self) -> type:
+        if self._closed is None:
+            from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+            shared: dict[str, Any] = {name: getattr(self._defaults, name) for name in _SHARED}
+            shared.update(_rels=(), _drawing=None)  # once saved (see save)
+            # Still a WriteOnlyWorksheet: Workbook.worksheets lists sheets by that class.
+            self._closed = type("ClosedSheet", (WriteOnlyWorksheet,), shared)
+        return self._closed
 
     def save(self, fh: IO[bytes]) -> None:
         """Write the workbook to ``fh`` (an open binary file); sheets still open are closed first."""
@@ -79,7 +94,20 @@ class StreamedWorkbook:
 
         from openpyxl.writer.excel import ExcelWriter
 
+        closed = self._closed_class()
+
         class Writer(ExcelWriter):
+            _previous: Any = None
+
+            def write_worksheet(self, ws: Any) -> None:
+                # The sheet before this one is in the archive with its relationships and drawing:
+                # nothing after the sheet loop reads them again.
+                previous, self._previous = self._previous, ws
+                if isinstance(previous, closed):
+                    for name in ("_rels", "_drawing", "_writer"):  # _writer holds _rels too
+                        previous.__dict__.pop(name, None)
+                super().write_worksheet(ws)
+
             def _write_comment(self, ws: Any) -> None:
                 ws._comments = list(ws._comments)  # read twice by CommentSheet.from_comments
                 super()._write_comment(ws)
