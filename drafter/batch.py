@@ -23,6 +23,9 @@ T = TypeVar("T")
 # Files handed to a worker at a time: large enough that the pipe is not the bottleneck, small
 # enough that both workers stay busy to the end of a few hundred files.
 CHUNK = 4
+# Chunks queued per worker ahead of the consumer: enough to keep every worker busy while the
+# consumer takes a result, few enough that waiting results cost a few files' memory.
+AHEAD = 4
 
 
 def process_jobs(option: Optional[int]) -> int:
@@ -53,15 +56,35 @@ def map_ordered(func: Callable[[T], R], items: Sequence[T], jobs: int,
             yield func(item)
         return
     import multiprocessing as mp
+    from collections import deque
     # fork: the workers start with the rules and readers already imported, in milliseconds.
     ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
     pool = ctx.Pool(min(jobs, len(items)), initializer=_quiet_worker, initargs=(init, initargs))
+    # Pool.imap would run ahead of a slow consumer (a workbook written form by form) and keep
+    # every finished result in memory: at most AHEAD chunks per worker are in flight or waiting.
+    chunks = iter([items[k:k + CHUNK] for k in range(0, len(items), CHUNK)])
+    pending: deque = deque()
+
+    def submit() -> None:
+        chunk = next(chunks, None)
+        if chunk is not None:
+            pending.append(pool.apply_async(_run_chunk, (func, chunk)))
+
     try:
-        yield from pool.imap(func, items, chunksize=CHUNK)
+        for _ in range(jobs * AHEAD):
+            submit()
+        while pending:
+            done = pending.popleft().get()
+            submit()
+            yield from done
         pool.close()
     finally:
         pool.terminate()
         pool.join()
+
+
+def _run_chunk(func: Callable[[T], R], chunk: Sequence[T]) -> list[R]:
+    return [func(item) for item in chunk]
 
 
 class Spool:

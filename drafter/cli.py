@@ -294,6 +294,8 @@ def parse(
     if explain:
         _explain(paths, output)
         return
+    if format == Format.xlsx and output is None:  # said before the batch is read, not after
+        fail("xlsx 格式需要用 -o 指定输出文件 (--format xlsx needs -o FILE)")
     from drafter.jobs import resolve_jobs
     from drafter.model import ParsedFile
     from drafter.render.forms import forms_json, print_forms_table
@@ -356,11 +358,15 @@ def _parse_streamed(paths: list[str], format: Format, output: Path | None, jobs:
         if format == Format.json:
             write_output((c.encode("utf-8") for c in forms_json_chunks(json_items())), output)
         elif format == Format.xlsx:
-            # One sheet per form, cells styled per row: the workbook is built whole (not write-only).
-            from drafter.render.xlsx import forms_to_xlsx
-            forms = [f for p in batch for f in forms_of(p)]
-            none_read()
-            write_binary(forms_to_xlsx(forms), output)
+            # Written form by form in write-only mode to a temporary file; copied to -o only once
+            # every file is done, so an interrupted or empty run leaves no workbook behind.
+            import tempfile
+            from drafter.render.xlsx import write_forms_xlsx
+            with tempfile.TemporaryFile(prefix="drafter-xlsx-") as fh:
+                write_forms_xlsx(((forms_of(p), ()) for p in batch), fh)
+                none_read()
+                fh.seek(0)
+                write_binary(fh, output)
         elif output is None:
             console = stdout_console()
             for p in batch:

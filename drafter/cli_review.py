@@ -83,6 +83,8 @@ def review(
 
     if config is not None:
         note_input(config)
+    if format == ReviewFormat.xlsx and output is None:
+        fail("xlsx 格式需要用 -o 指定输出文件 (--format xlsx needs -o FILE)")
     try:
         cfg = service.load_config(config)
         rules = service.rules_for(select, ignore)
@@ -127,8 +129,11 @@ def review(
             if format == ReviewFormat.json:
                 write_output(render.findings_json_stream((fs for _, _, fs in batch), batch.summary.as_dict), output)
                 findings = None
+            elif format == ReviewFormat.xlsx:
+                _stream_review_xlsx(((forms, found) for _, forms, found in batch), output)
+                findings = None
             else:
-                # Table, Markdown, SARIF and xlsx put the whole batch in one document: they hold it.
+                # Table, Markdown and SARIF put the whole batch in one document: they hold it.
                 good, findings = [], []
                 for source, forms, found in batch:
                     good.append((source, forms))
@@ -137,8 +142,6 @@ def review(
                     write_output(render.findings_markdown(findings, good, batch.summary.as_dict()), output)
                 elif format == ReviewFormat.sarif:
                     write_output(render.findings_sarif(findings, rules, _version(), good), output)
-                elif format == ReviewFormat.xlsx:
-                    _write_review_xlsx(good, findings, output)
                 else:
                     emit_table(lambda console: render.print_findings_table(findings, good, console), output,
                                width=100)
@@ -265,6 +268,18 @@ def _write_review_xlsx(good, findings, output) -> None:
     from drafter.cli import write_binary
     from drafter.services.review import review_xlsx
     write_binary(review_xlsx(good, findings), output)
+
+
+def _stream_review_xlsx(parts, output) -> None:
+    """The workbook built file by file in a temporary file, then written whole to ``output``."""
+    import tempfile
+
+    from drafter.cli import write_binary
+    from drafter.services.review import write_review_xlsx
+    with tempfile.TemporaryFile(prefix="drafter-xlsx-") as fh:
+        write_review_xlsx(parts, fh)
+        fh.seek(0)
+        write_binary(fh, output)
 
 
 def rule(

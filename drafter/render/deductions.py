@@ -254,7 +254,7 @@ def write_xlsx(report: Report | SpooledReport, fh: Any) -> None:
             cells = []
             for v in cell_safe(list(values)):
                 c = WriteOnlyCell(self.ws, value=v)
-                if c.data_type == "f":  # form text such as "=100%" is text, never a formula (workbook_bytes)
+                if c.data_type == "f":  # form text such as "=100%" is text, never a formula (render.xlsx._text_cell)
                     c.data_type = "s"
                 if header:
                     c.font, c.fill = bold, fill

@@ -4,13 +4,15 @@ One sheet per form: a header block (项目名称, 主管部门, 实施单位, �
 indicator table with 一级/二级 merged over their groups. Self-evaluations add 实际完成值/分值/得分/
 偏差原因分析及改进措施; drafts add 基线/取值依据/数据来源/参考来源. For a review, findings become cell
 comments on the rows they concern and a 审核意见 sheet lists them all.
+
+Written in openpyxl's write-only mode (:class:`FormsWorkbook`): a batch of thousands of forms
+costs the memory of one.
 """
 
 from __future__ import annotations
 
-import io
 import re
-from typing import Iterable, Sequence
+from typing import IO, Any, Iterable, Sequence
 
 from drafter.model import Form
 
@@ -20,40 +22,151 @@ _TITLES = {"target": "项目支出绩效目标申报表", "self_eval": "项目�
 def forms_to_xlsx(forms: Sequence[Form], findings: Iterable[object] = ()) -> bytes:
     """Workbook bytes; ``findings`` (objects with form_index, indicator_index, code, severity,
     message, suggestion) become comments and a findings sheet."""
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    wb.remove(wb.active)
-    # Readers drop control characters, but forms also come from drafts and callers: a workbook
-    # refuses them (IllegalCharacterError) and the whole file would be lost for one character.
-    forms = [Form.model_validate(cell_safe(f.model_dump())) for f in forms]
-    findings = list(findings)
-    used: set[str] = set()
-    for k, form in enumerate(forms):
-        ws = wb.create_sheet(_sheet_name(form, k, used))
-        rows_of = _write_form(ws, form)
-        _annotate(ws, [f for f in findings if getattr(f, "form_index", None) == k], rows_of)
-    if findings:
-        _findings_sheet(wb, findings, forms)
-    return workbook_bytes(wb)
+    import tempfile
+    with tempfile.TemporaryFile(prefix="drafter-xlsx-") as fh:
+        write_forms_xlsx([(forms, findings)], fh)
+        fh.seek(0)
+        return fh.read()
 
 
-def workbook_bytes(wb) -> bytes:
-    """The workbook as .xlsx bytes, every string cell stored as text.
+def write_forms_xlsx(parts: Iterable[tuple[Sequence[Form], Iterable[object]]], fh: IO[bytes]) -> None:
+    """The workbook of ``parts`` (forms with their findings, e.g. one file's) written to ``fh``.
+
+    Each part is laid out and let go before the next is drawn from ``parts``; on any error (or
+    Ctrl-C) the temporary files are removed and ``fh`` is left for the caller to discard.
+    """
+    book = FormsWorkbook()
+    try:
+        for forms, findings in parts:
+            book.add(forms, findings)
+    except BaseException:
+        book.discard()
+        raise
+    book.save(fh)
+
+
+class FormsWorkbook:
+    """Forms written into a write-only workbook as they come, so a batch of any size costs the
+    memory of one form: each form is laid out on a scratch sheet (merges, borders, comments, as
+    openpyxl's normal mode does them), copied row by row into the workbook, and let go.
+
+    Findings go to the 审核意见 sheet as they come too; it is created at the first one and moved
+    after the form sheets when saved.
+    """
+
+    def __init__(self) -> None:
+        from openpyxl import Workbook
+
+        from drafter.render.xlsx_stream import StreamedWorkbook
+        self._book = StreamedWorkbook()
+        self._scratch = Workbook()
+        self._scratch.remove(self._scratch.active)
+        self._used: set[str] = set()
+        self._sheets = 0
+        self._findings: Any = None  # the 审核意见 sheet, once there is a finding
+        self._styles: dict = {}  # scratch style ids → this workbook's (see _copy_sheet)
+
+    def add(self, forms: Sequence[Form], findings: Iterable[object] = ()) -> None:
+        """One part of the batch: ``findings``' form_index counts within ``forms``."""
+        # Readers drop control characters, but forms also come from drafts and callers: a workbook
+        # refuses them (IllegalCharacterError) and the whole file would be lost for one character.
+        forms = [Form.model_validate(cell_safe(f.model_dump())) for f in forms]
+        findings = list(findings)
+        for k, form in enumerate(forms):
+            scratch = self._scratch.create_sheet("form")
+            rows_of = _write_form(scratch, form)
+            _annotate(scratch, [f for f in findings if getattr(f, "form_index", None) == k], rows_of)
+            ws = self._book.create_sheet(_sheet_name(form, self._sheets, self._used))
+            self._sheets += 1
+            _copy_sheet(scratch, ws, self._styles)
+            self._scratch.remove(scratch)
+            self._book.close_sheet(ws)
+        for f in findings:
+            self._finding_row(f, forms)
+
+    def save(self, fh) -> None:
+        """Write the workbook to ``fh``, an open binary file."""
+        if self._findings is not None:
+            sheets = self._book.wb._sheets
+            sheets.append(sheets.pop(sheets.index(self._findings)))
+        self._book.save(fh)
+
+    def discard(self) -> None:
+        self._book.discard()
+
+    def _finding_row(self, f, forms: Sequence[Form]) -> None:
+        from openpyxl.styles import Alignment, Font
+
+        if self._findings is None:
+            ws = self._findings = self._book.create_sheet("审核意见")
+            for letter, w in zip("ABCDEFG", (24, 30, 8, 8, 60, 50, 40)):
+                ws.column_dimensions[letter].width = w
+            ws.append([_text_cell(ws, c, font=Font(bold=True)) for c in _FINDING_COLUMNS])
+        form = forms[f.form_index] if 0 <= f.form_index < len(forms) else None
+        status = _STATUS_ZH.get(getattr(f, "status", None) or "", "")
+        reason = getattr(f, "accepted_reason", None)
+        message = (f"［{status}］" if status else "") + f.message + (f"（接受理由：{reason}）" if reason else "")
+        values = [form.project_name if form else "", f.indicator_name or "（整表）", f.code,
+                  _SEVERITY_ZH.get(f.severity, f.severity), message, f.suggestion or "",
+                  getattr(f, "basis", None) or ""]
+        top = Alignment(wrap_text=True, vertical="top")
+        self._findings.append([_text_cell(self._findings, cell_safe(v), alignment=top) for v in values])
+
+
+def _text_cell(ws, value, **style):
+    """A write-only cell, every string stored as text.
 
     openpyxl turns any string starting with ``=`` into a formula, so form text such as
     ``=500.00(人)`` or ``=100%`` would become a live (and broken) formula, or one a hostile form
-    planted. drafter computes no formulas, so every formula cell here is text that was misread:
-    this is the one place every workbook drafter writes passes through before it is saved.
+    planted. drafter computes no formulas: every cell of a forms workbook passes through here.
     """
-    for ws in wb.worksheets:
-        for row in ws.iter_rows():
-            for cell in row:
-                if cell.data_type == "f" and isinstance(cell.value, str):
-                    cell.data_type = "s"
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    from openpyxl.cell import WriteOnlyCell
+    c = WriteOnlyCell(ws, value=value)
+    if c.data_type == "f":
+        c.data_type = "s"
+    for name, v in style.items():
+        setattr(c, name, v)
+    return c
+
+
+def _copy_sheet(src, ws, styles: dict) -> None:
+    """Copy a laid-out sheet into a write-only one: widths and panes first (write-only writes them
+    before the rows), then every row with its styles and comments, then the merged ranges."""
+    from copy import copy
+
+    from openpyxl.comments import Comment
+
+    for letter, dim in src.column_dimensions.items():
+        if dim.width:
+            ws.column_dimensions[letter].width = dim.width
+    if src.freeze_panes:
+        ws.freeze_panes = src.freeze_panes
+    for row in src.iter_rows(min_row=1, max_row=src.max_row, max_col=src.max_column):
+        out: list[Any] = []
+        for cell in row:
+            comment = getattr(cell, "comment", None)
+            if cell.value is None and not cell.has_style and comment is None:
+                out.append(None)
+                continue
+            c = _text_cell(ws, cell.value)
+            if cell.has_style:
+                # Setting a style looks it up by hashing it, slow over thousands of cells: a style
+                # seen once (same ids in the scratch workbook) is reused by its ids in this one.
+                key = tuple(cell._style)
+                known = styles.get(key)
+                if known is None:
+                    c.font, c.fill, c.border = copy(cell.font), copy(cell.fill), copy(cell.border)
+                    c.alignment, c.protection = copy(cell.alignment), copy(cell.protection)
+                    c.number_format = cell.number_format
+                    styles[key] = copy(c._style)
+                else:
+                    c._style = copy(known)
+            if comment is not None:
+                c.comment = Comment(comment.text, comment.author)
+            out.append(c)
+        ws.append(out)
+    for rng in src.merged_cells.ranges:
+        ws.merged_cells.add(rng.coord)
 
 
 def _sheet_name(form: Form, k: int, used: set[str]) -> str:
@@ -195,26 +308,8 @@ def _annotate(ws, findings: list, rows_of: dict[int, int]) -> None:
 _STATUS_ZH = {"new": "新增", "remaining": "未修改", "accepted": "已接受"}
 
 
-def _findings_sheet(wb, findings: list, forms: Sequence[Form]) -> None:
-    from openpyxl.styles import Alignment, Font
-
-    ws = wb.create_sheet("审核意见")
-    cols = ["项目名称", "指标", "规则", "级别", "问题", "修改建议", "依据"]
-    for j, c in enumerate(cols, start=1):
-        ws.cell(1, j, c).font = Font(bold=True)
-    severity = {"error": "错误", "warning": "警告", "info": "提示"}
-    for r, f in enumerate(findings, start=2):
-        form = forms[f.form_index] if 0 <= f.form_index < len(forms) else None
-        status = _STATUS_ZH.get(getattr(f, "status", None) or "", "")
-        reason = getattr(f, "accepted_reason", None)
-        message = (f"［{status}］" if status else "") + f.message + (f"（接受理由：{reason}）" if reason else "")
-        values = [form.project_name if form else "", f.indicator_name or "（整表）", f.code,
-                  severity.get(f.severity, f.severity), message, f.suggestion or "",
-                  getattr(f, "basis", None) or ""]
-        for j, v in enumerate(values, start=1):
-            ws.cell(r, j, cell_safe(v)).alignment = Alignment(wrap_text=True, vertical="top")
-    for letter, w in zip("ABCDEFG", (24, 30, 8, 8, 60, 50, 40)):
-        ws.column_dimensions[letter].width = w
+_FINDING_COLUMNS = ["项目名称", "指标", "规则", "级别", "问题", "修改建议", "依据"]
+_SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
 def cell_safe(value):

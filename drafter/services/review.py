@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import IO, Any, Iterable, Sequence
 
 from drafter.config import ReviewConfig
 from drafter.model import Form
@@ -133,3 +133,11 @@ def review_xlsx(batch: Sequence[tuple[str, list[Form]]], findings: list[Finding]
     from drafter.render.xlsx import forms_to_xlsx
     forms, placed = placed_findings(batch, findings)
     return forms_to_xlsx(forms, placed)
+
+
+def write_review_xlsx(parts: Iterable[tuple[Sequence[Form], Sequence[Finding]]], fh: IO[bytes]) -> None:
+    """The same workbook written to ``fh`` file by file: each part is one file's forms and its
+    findings (form_index within that file), drawn one at a time, so a batch of any size is not
+    held (``review --format xlsx`` over a streamed batch)."""
+    from drafter.render.xlsx import write_forms_xlsx
+    write_forms_xlsx(parts, fh)
