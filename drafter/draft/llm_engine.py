@@ -154,7 +154,6 @@ def _after_critique(out: LLMDraft, judged: critique_round.Judgement, first_form:
         out.notes.extend(review.describe(left))
 
 
-
 def _gate(out: LLMDraft, request: DraftRequest, retrieval: Retrieval) -> None:
     """The relevance gate the offline engine applies, applied to the model's answer.
 
