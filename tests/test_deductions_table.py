@@ -167,6 +167,26 @@ def test_pages_keep_their_columns_on_a_narrow_terminal(tmp_path):
          render.pts(d.lost)) for d in report.deductions]
 
 
+def _printed(report, page_rows: int, width: int = 160) -> str:
+    console = Console(file=io.StringIO(), width=width, force_terminal=False)
+    for part in render.table_parts(report, console, page_rows=page_rows):
+        console.print(part)
+    return console.file.getvalue()
+
+
+def test_a_page_break_comes_only_with_a_row_beyond_the_page():
+    from drafter.deductions.analyse import analyse
+    from drafter.read import read_file
+
+    report = analyse([(str(f), read_file(f)) for f in sorted(CORPUS.glob("*.txt"))])
+    n = len(report.deductions)
+    whole = _printed(report, 10**6)
+    assert _printed(report, n) == whole  # exactly a page: the one table as it always was
+    pages = read_pages(_printed(report, n - 1))
+    assert [len(p["rows"]) for p in pages] == [n - 1, 1]
+    assert [row for p in pages for row in p["rows"]] == read_pages(whole)[0]["rows"]
+
+
 def test_a_page_is_printed_before_the_next_rows_are_read():
     from drafter.deductions.analyse import analyse
     from drafter.read import read_file
