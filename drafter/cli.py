@@ -7,6 +7,7 @@ Heavy libraries (chromadb, openai, instructor, openpyxl) are imported inside com
 from __future__ import annotations
 
 import contextlib
+import io
 import sys
 from enum import Enum
 from pathlib import Path
@@ -152,18 +153,36 @@ def _ending_in_newline(chunks: "Iterable[bytes]") -> "Iterator[bytes]":
 
 
 def emit_table(render, output: Optional[Path], width: int = 120) -> None:
-    """Print a Rich rendering to the terminal, or write it whole to ``output`` at a fixed width.
+    """Print a Rich rendering to the terminal, or write it to ``output`` at a fixed width.
 
-    ``render(console)`` draws onto the console it is given, so one function serves both.
+    ``render(console)`` draws onto the console it is given, so one function serves both. It may
+    instead return the parts to draw (renderables, in order): each part is then printed and
+    written out before the next is made, to the terminal or through the temp file behind
+    ``output``, so a long listing is never held whole.
     """
     if output is None:
-        render(stdout_console())
+        console = stdout_console()
+        for part in render(console) or ():
+            console.print(part)
         return
-    import io
     from rich.console import Console
     buf = io.StringIO()
-    render(Console(file=buf, width=width, force_terminal=False))
-    write_output(buf.getvalue(), output)
+    console = Console(file=buf, width=width, force_terminal=False)
+
+    def chunks() -> Iterator[bytes]:
+        for part in render(console) or ():
+            console.print(part)
+            yield _drained(buf)
+        yield _drained(buf)
+
+    write_output(chunks(), output)
+
+
+def _drained(buf: io.StringIO) -> bytes:
+    text = buf.getvalue()
+    buf.seek(0)
+    buf.truncate()
+    return text.encode("utf-8")
 
 
 def write_binary(data: bytes | BinaryIO, output: Path | None) -> None:

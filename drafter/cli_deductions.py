@@ -153,5 +153,5 @@ def _render(report, format: DeductionFormat, output: Path | None) -> None:
             fh.seek(0)
             write_binary(fh, output)
     else:
-        from drafter.render.deductions import print_table
-        emit_table(lambda console: print_table(report, console), output, width=160)
+        from drafter.render.deductions import table_parts
+        emit_table(lambda console: table_parts(report, console), output, width=160)

@@ -85,21 +85,63 @@ def report_json_chunks(report: Report | SpooledReport) -> Iterator[bytes]:
 
 # ---- terminal ---------------------------------------------------------------------------------
 
-def print_table(report: Report | SpooledReport, console: Any) -> None:
+# Rows laid out at a time. Rich sizes a table's columns over every row it holds, so a batch's rows
+# are printed a page at a time, each page written out before the next is read: memory holds one
+# page whatever the batch. A report that fits one page prints exactly as a single table.
+TABLE_PAGE_ROWS = 200
+
+DETAIL_TITLE = "扣分明细"
+# A page after the first says it continues the table, as a 续表 does on paper.
+DETAIL_CONTINUED = "扣分明细（续）"
+DETAIL_COLUMNS: tuple[tuple[str, dict[str, Any]], ...] = (
+    ("项目", {"max_width": 22}), ("指标", {"max_width": 20}), ("分值", {"justify": "right"}),
+    ("得分", {"justify": "right"}), ("失分", {"justify": "right"}), ("类别", {"max_width": 16}),
+    ("偏差原因", {"max_width": 36}), ("问题", {"max_width": 16}))
+POINTS_WIDTH = len("100.00")
+
+
+def table_parts(report: Report | SpooledReport, console: Any, page_rows: int | None = None) -> Iterator[Any]:
+    """The terminal report, one renderable at a time to print in order, the rows a page at a time.
+
+    The first page is laid out by Rich over its own rows, as one table always was; later pages
+    keep the first page's column widths (a longer cell wraps inside its column), so the columns
+    line up down the whole listing, and repeat the header under the title 扣分明细（续）.
+    ``console`` is the one the parts will be printed on: the first page is measured on it.
+    ``page_rows`` defaults to TABLE_PAGE_ROWS.
+    """
     from rich import box
     from rich.table import Table
 
-    for line in headline(report):
-        console.print(line)
-    table = Table(box=box.SIMPLE_HEAVY, title="扣分明细", title_justify="left")
-    for col, kw in (("项目", {"max_width": 22}), ("指标", {"max_width": 20}), ("分值", {"justify": "right"}),
-                    ("得分", {"justify": "right"}), ("失分", {"justify": "right"}), ("类别", {"max_width": 16}),
-                    ("偏差原因", {"max_width": 36}), ("问题", {"max_width": 16})):
-        table.add_column(col, overflow="fold", **kw)
+    page_rows = page_rows or TABLE_PAGE_ROWS
+    yield from headline(report)
+    widths: list[int] | None = None
+    page: list[tuple[str, ...]] = []
+
+    def layout(paged: bool) -> Table:
+        table = Table(box=box.SIMPLE_HEAVY, title=DETAIL_TITLE if widths is None else DETAIL_CONTINUED,
+                      title_justify="left")
+        for k, (col, kw) in enumerate(DETAIL_COLUMNS):
+            if widths is not None:
+                kw = {**kw, "width": widths[k]}
+            elif paged and kw.get("justify") == "right":
+                # Later pages may hold a 10.00 where the first had only 2.00: a number split over
+                # two lines would misread, so points get room for 100.00 from the first page on.
+                kw = {**kw, "min_width": POINTS_WIDTH}
+            table.add_column(col, overflow="fold", **kw)
+        for row in page:
+            table.add_row(*row)
+        return table
+
     for d in report.deductions:
-        table.add_row(project_label(d), d.indicator_label, pts(d.weight), pts(d.score), pts(d.lost),
-                      d.category_name, _short(d.reason or d.measure, 60), "、".join(flag_names(d)))
-    console.print(table)
+        if len(page) == page_rows:  # a row beyond the page: the table goes on, page by page
+            table = layout(paged=True)
+            if widths is None:
+                widths = _content_widths(table, console)
+            yield table
+            page = []
+        page.append((project_label(d), d.indicator_label, pts(d.weight), pts(d.score), pts(d.lost),
+                     d.category_name, _short(d.reason or d.measure, 60), "、".join(flag_names(d))))
+    yield layout(paged=widths is not None)
 
     s = report.summary
     cats = Table(box=box.SIMPLE, title="按原因类别", title_justify="left")
@@ -107,14 +149,27 @@ def print_table(report: Report | SpooledReport, console: Any) -> None:
         cats.add_column(col, justify="right" if col in ("处数", "失分", "占比") else "left")
     for code, c in s["by_category"].items():
         cats.add_row(c["name"], code, str(c["count"]), pts(c["lost"]), f"{c['share']:.1f}%")
-    console.print(cats)
+    yield cats
     agencies = Table(box=box.SIMPLE, title="按实施单位", title_justify="left")
     for col in ("实施单位", "项目数", "处数", "失分"):
         agencies.add_column(col, justify="left" if col == "实施单位" else "right")
     for name, a in s["by_agency"].items():
         agencies.add_row(name, str(a["projects"]), str(a["count"]), pts(a["lost"]))
-    console.print(agencies)
-    console.print(f"合计失分 {pts(s['total_lost'])} 分。改进措施见 --format markdown / html / xlsx。")
+    yield agencies
+    yield f"合计失分 {pts(s['total_lost'])} 分。改进措施见 --format markdown / html / xlsx。"
+
+
+def _content_widths(table: Any, console: Any) -> list[int]:
+    """The content width Rich gives each column of ``table`` when printed on ``console``.
+
+    Rich keeps this step private (Table.__rich_console__ does the same three calls); rich is
+    pinned below 15 and tests/test_deductions_table.py checks that later pages line up with the
+    first, so a change in it shows.
+    """
+    options = console.options
+    width = options.max_width if table.width is None else table.width
+    spans = table._calculate_column_widths(console, options.update_width(width - table._extra_width))
+    return [span - table._get_padding_width(k) for k, span in enumerate(spans)]
 
 
 def _short(text: str, n: int) -> str:
