@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import shutil
 
 import pytest
@@ -130,6 +131,18 @@ def test_no_findings_at_all_is_the_empty_report(tmp_path):
     assert r.exit_code == 0, r.output
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data["findings"] == [] and data["summary"]["forms"] == 1
+
+
+def test_a_file_named_twice_shows_its_findings_once_under_each_mention(tmp_path):
+    """Each mention is reported with its own findings; the whole batch held used to show both
+    mentions' findings under each, twice the rows the summary counts."""
+    path = sorted(CORPUS.glob("*.txt"))[0]
+    out = tmp_path / "out.md"
+    r = invoke("review", str(path), str(path), "-f", "markdown", "-o", str(out), "--fail-on", "never")
+    assert r.exit_code == 0, r.output
+    text = out.read_text(encoding="utf-8")
+    counted = sum(int(n) for n in re.findall(r"(?:错误|警告|提示) (\d+)", text.split("\n")[2]))
+    assert counted and sum(1 for line in text.splitlines() if re.match(r"\| (错误|警告|提示) \|", line)) == counted
 
 
 def test_an_unreadable_file_in_the_batch_is_one_line_and_exit_2_the_rest_reviewed(tmp_path):
