@@ -18,7 +18,8 @@ are those of the code as it is now:
   peak ratio 800/200, so growth shows at a glance (``--before /work/main`` adds main's figures);
   ``--scale-commands review-xlsx,parse-xlsx`` measures the two workbook writers instead (not in
   the default run: before they streamed, 800 files took ~8 minutes and 1 GiB), and
-  ``deductions-table`` the terminal table of ``deductions`` written to ``-o``;
+  ``deductions-table`` the terminal table of ``deductions`` written to ``-o``, ``review-markdown``,
+  ``review-sarif`` and ``review-table`` those three formats of ``review``;
 * memory: peak RSS of one ``drafter review DIR --format json -o OUT`` subprocess over 10,000
   forms, and its throughput. Every command is started by a small ``python -S`` launcher that
   waits for it with ``os.wait4`` and reports its ``ru_maxrss`` (KiB on Linux): started straight
@@ -352,7 +353,7 @@ def copied_corpus(folder: Path, n: int) -> Path:
 
 SCALE_COMMANDS = ("review", "deductions", "parse", "ingest")
 # Measured only when asked for (--scale-commands): see the module docstring.
-SCALE_EXTRA = ("review-xlsx", "parse-xlsx", "deductions-table")
+SCALE_EXTRA = ("review-xlsx", "parse-xlsx", "deductions-table", "review-markdown", "review-sarif", "review-table")
 
 
 def scale_section(c: "Ctx") -> None:
@@ -376,7 +377,9 @@ def scale_section(c: "Ctx") -> None:
                                  "--fail-on", "never", *jobs]),
                 ("parse-xlsx", [c.exe, "parse", str(folder), "--format", "xlsx", "-o", out + ".xlsx", *jobs]),
                 ("deductions-table", [c.exe, "deductions", str(folder), "--offline", "--format", "table", "-o", out,
-                                      *jobs])]
+                                      *jobs])] + [
+                (f"review-{fmt}", [c.exe, "review", str(folder), "--format", fmt, "-o", out, "--fail-on", "never",
+                                   *jobs]) for fmt in ("markdown", "sarif", "table")]
 
     variants = [("after", {**c.env, "PYTHONPATH": c.after})]
     if c.before:

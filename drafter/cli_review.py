@@ -125,26 +125,18 @@ def review(
         bad = batch.bad
 
         from drafter.render import review as render
+        findings = None  # every format is written a file at a time, from the spool
         with contextlib.closing(batch):
             if format == ReviewFormat.json:
                 write_output(render.findings_json_stream((fs for _, _, fs in batch), batch.summary.as_dict), output)
-                findings = None
             elif format == ReviewFormat.xlsx:
                 _stream_review_xlsx(((forms, found) for _, forms, found in batch), output)
-                findings = None
+            elif format == ReviewFormat.markdown:
+                write_output(render.findings_markdown_stream(batch, batch.summary.as_dict), output)
+            elif format == ReviewFormat.sarif:
+                write_output(render.findings_sarif_stream(batch, rules, _version()), output)
             else:
-                # Table, Markdown and SARIF put the whole batch in one document: they hold it.
-                good, findings = [], []
-                for source, forms, found in batch:
-                    good.append((source, forms))
-                    findings.extend(found)
-                if format == ReviewFormat.markdown:
-                    write_output(render.findings_markdown(findings, good, batch.summary.as_dict()), output)
-                elif format == ReviewFormat.sarif:
-                    write_output(render.findings_sarif(findings, rules, _version(), good), output)
-                else:
-                    emit_table(lambda console: render.print_findings_table(findings, good, console), output,
-                               width=100)
+                emit_table(lambda console: render.findings_table_parts(batch), output, width=100)
         summary = batch.summary.as_dict()
 
     sev = summary["by_severity"]

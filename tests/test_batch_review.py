@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import io
 import json
+import re
 import shutil
 
 import pytest
+from rich.console import Console
 from typer.testing import CliRunner
 
 from conftest import CORPUS
 from drafter.batch import Spool, dump, map_ordered
 from drafter.cli import app
+from drafter.cli_review import _version
 from drafter.read import read_file
-from drafter.render.review import findings_json, findings_markdown
+from drafter.render.review import findings_json, findings_markdown, findings_sarif, print_findings_table
 from drafter.rules import review_forms, summarize
+from drafter.services.review import rules_for
 from test_rules_support import good_self_eval, good_target
 
 
@@ -46,7 +51,21 @@ def _in_memory(folder):
     return batch, findings, summarize(findings, batch)
 
 
-@pytest.mark.parametrize("fmt", ["json", "markdown"])
+def _rendered_in_memory(fmt, batch, findings, summary) -> bytes:
+    """What each format printed when the whole batch was held: the in-memory renderers."""
+    if fmt == "json":
+        return b"".join(findings_json(findings, summary))
+    if fmt == "markdown":
+        return findings_markdown(findings, batch, summary).encode("utf-8")
+    if fmt == "sarif":
+        rules = [r for r in rules_for(None, None) if not r.by_model]  # what review runs without --llm
+        return findings_sarif(findings, rules, _version(), batch)
+    buf = io.StringIO()
+    print_findings_table(findings, batch, Console(file=buf, width=100, force_terminal=False))
+    return buf.getvalue().encode("utf-8")
+
+
+@pytest.mark.parametrize("fmt", ["json", "markdown", "sarif", "table"])
 def test_jobs_1_and_2_write_the_same_bytes_as_the_whole_batch_in_memory(tmp_path, fmt):
     folder = _batch(tmp_path)
     outs = {}
@@ -57,15 +76,50 @@ def test_jobs_1_and_2_write_the_same_bytes_as_the_whole_batch_in_memory(tmp_path
         outs[jobs] = out.read_bytes()
     assert outs["1"] == outs["2"]
     batch, findings, summary = _in_memory(folder)
-    before = (b"".join(findings_json(findings, summary)) if fmt == "json"
-              else findings_markdown(findings, batch, summary).encode("utf-8"))
+    before = _rendered_in_memory(fmt, batch, findings, summary)
     before += b"" if before.endswith(b"\n") else b"\n"  # write_output ends every file with one
     assert outs["1"] == before
+    first = next(s for s, _ in batch if s.endswith("00_000_695c4e6a2653faf7.txt"))
     if fmt == "json":
         data = json.loads(outs["1"])
         s17 = [f for f in data["findings"] if f["code"] == "S17" and f["source"].endswith("00_aaa_self.json")]
         assert s17 and "99_zzz_target.json" in s17[0]["message"]  # found in a later file
         assert data["summary"]["forms"] == sum(len(fs) for _, fs in batch)
+    elif fmt == "sarif":
+        results = json.loads(outs["1"])["runs"][0]["results"]
+        assert len(results) == len(findings)
+        t07 = [r for r in results if r["ruleId"] == "T07" and r["locations"][0]["physicalLocation"]
+               ["artifactLocation"]["uri"].endswith("00_000_695c4e6a2653faf7.txt")]
+        assert any(r["locations"][0]["logicalLocations"][0]["name"] == "拓展公房管理便民服务措施"
+                   and r["locations"][0]["physicalLocation"]["region"] == {"startLine": 32} for r in t07)
+    elif fmt == "markdown":
+        text = outs["1"].decode("utf-8")
+        assert text.startswith(f"# drafter 审核报告\n\n共 {summary['forms']} 张表、{summary['indicators']} 项指标；")
+        assert f"来源：{first} 第 1 张" in text
+        assert "| 警告 | T07 | 拓展公房管理便民服务措施（第32行） | 拓展 |" in text
+    else:
+        text = outs["1"].decode("utf-8")  # long temp paths and names wrap: look for a cell's first line
+        assert "T07    拓展公房管理便民    拓展" in text
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "sarif", "table"])
+def test_a_batch_without_findings_reads_as_before(tmp_path, fmt):
+    """No finding at all: the empty results, the clean forms listed, or the table's one line."""
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    for f in sorted(CORPUS.glob("*.txt"))[:2]:
+        shutil.copyfile(f, folder / f.name)
+    out = tmp_path / f"out.{fmt}"
+    r = invoke("review", str(folder), "-f", fmt, "-o", str(out), "--select", "T02", "--jobs", "2")
+    assert r.exit_code == 0, r.output
+    batch = [(str(p), read_file(p)) for p in sorted(folder.iterdir())]
+    if fmt == "sarif":
+        before = findings_sarif([], rules_for(["T02"], None), _version(), batch)
+    elif fmt == "markdown":
+        before = findings_markdown([], batch, summarize([], batch)).encode("utf-8")
+    else:
+        before = "未发现问题。\n".encode()
+    assert out.read_bytes() == before + (b"" if before.endswith(b"\n") else b"\n")
 
 
 def test_no_findings_at_all_is_the_empty_report(tmp_path):
@@ -77,6 +131,18 @@ def test_no_findings_at_all_is_the_empty_report(tmp_path):
     assert r.exit_code == 0, r.output
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data["findings"] == [] and data["summary"]["forms"] == 1
+
+
+def test_a_file_named_twice_shows_its_findings_once_under_each_mention(tmp_path):
+    """Each mention is reported with its own findings; the whole batch held used to show both
+    mentions' findings under each, twice the rows the summary counts."""
+    path = sorted(CORPUS.glob("*.txt"))[0]
+    out = tmp_path / "out.md"
+    r = invoke("review", str(path), str(path), "-f", "markdown", "-o", str(out), "--fail-on", "never")
+    assert r.exit_code == 0, r.output
+    text = out.read_text(encoding="utf-8")
+    counted = sum(int(n) for n in re.findall(r"(?:错误|警告|提示) (\d+)", text.split("\n")[2]))
+    assert counted and sum(1 for line in text.splitlines() if re.match(r"\| (错误|警告|提示) \|", line)) == counted
 
 
 def test_an_unreadable_file_in_the_batch_is_one_line_and_exit_2_the_rest_reviewed(tmp_path):

@@ -145,39 +145,61 @@ def print_findings_table(findings: list[Finding], batch: Batch, console, show_cl
     In a review round each finding shows its status (新增 / 未修改 / 已接受) and the fixed ones
     of the previous round are listed first.
     """
-    from rich import box
-    from rich.table import Table
-    from rich.text import Text
-
     if fixed:
         _print_fixed(fixed, console)
     if not findings:
         console.print("未发现问题。")
         return
     for source, k, form, items in _grouped(findings, batch):
-        if not items and not show_clean:
-            continue
-        console.print(Text(form_title(source, k, form), style="bold"), Text(f"  （{_counts(items)}）"))
-        if not items:
-            continue
-        table = Table(box=box.SIMPLE_HEAD, expand=True, show_lines=False, pad_edge=False)
-        table.add_column("级别", no_wrap=True, width=4)
-        table.add_column("代码", no_wrap=True, width=4)
-        table.add_column("指标", overflow="fold", ratio=2, max_width=22)
-        table.add_column("指标值", overflow="fold", ratio=2, max_width=24)
-        table.add_column("问题与建议", overflow="fold", ratio=5)
-        for f in items:
-            ind = _indicator(form, f)
-            text = Text(f.message)
-            if f.status:
-                text = Text(f"［{_STATUS_ZH.get(f.status, f.status)}］", style="bold") + text
-            if f.accepted_reason:
-                text.append("\n接受理由：" + f.accepted_reason, style="dim")
-            if f.suggestion:
-                text.append("\n建议：" + f.suggestion, style="dim")
-            table.add_row(Text(SEVERITY_ZH[f.severity], style=_STYLE[f.severity]), code_cell(f),
-                          _named(f, ind), value_cell(form, ind), text)
-        console.print(table)
+        for part in _form_table(source, k, form, items, show_clean):
+            console.print(part)
+
+
+def findings_table_parts(parts: Iterable[tuple[str, list[Form], Sequence[Finding]]]) -> Iterator[Any]:
+    """:func:`print_findings_table` as renderables made a file at a time (for ``emit_table``).
+
+    Printed in order they give the same text; "no findings" is known only once every file is seen.
+    """
+    shown = False
+    for source, forms, found in parts:
+        for _, k, form, items in _grouped(list(found), [(source, forms)]):
+            for part in _form_table(source, k, form, items):
+                shown = True
+                yield part
+    if not shown:
+        yield "未发现问题。"
+
+
+def _form_table(source: str, k: int, form: Form, items: list[Finding], show_clean: bool = False) -> list[Any]:
+    """The title line of one form and the table of its findings (none when it has none)."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    if not items and not show_clean:
+        return []
+    # One Text joined with a space: what console.print(title, counts) prints.
+    title = Text(" ").join([Text(form_title(source, k, form), style="bold"), Text(f"  （{_counts(items)}）")])
+    if not items:
+        return [title]
+    table = Table(box=box.SIMPLE_HEAD, expand=True, show_lines=False, pad_edge=False)
+    table.add_column("级别", no_wrap=True, width=4)
+    table.add_column("代码", no_wrap=True, width=4)
+    table.add_column("指标", overflow="fold", ratio=2, max_width=22)
+    table.add_column("指标值", overflow="fold", ratio=2, max_width=24)
+    table.add_column("问题与建议", overflow="fold", ratio=5)
+    for f in items:
+        ind = _indicator(form, f)
+        text = Text(f.message)
+        if f.status:
+            text = Text(f"［{_STATUS_ZH.get(f.status, f.status)}］", style="bold") + text
+        if f.accepted_reason:
+            text.append("\n接受理由：" + f.accepted_reason, style="dim")
+        if f.suggestion:
+            text.append("\n建议：" + f.suggestion, style="dim")
+        table.add_row(Text(SEVERITY_ZH[f.severity], style=_STYLE[f.severity]), code_cell(f),
+                      _named(f, ind), value_cell(form, ind), text)
+    return [title, table]
 
 
 _STATUS_ZH = {"new": "新增", "remaining": "未修改", "accepted": "已接受"}
@@ -209,6 +231,30 @@ def code_cell(f: Finding) -> str:
 def findings_markdown(findings: list[Finding], batch: Batch, summary: dict,
                       fixed: list[Finding] | None = None) -> str:
     """A report per form: title, the form's key figures, its findings as a table."""
+    lines = _markdown_head(summary, fixed)
+    for source, k, form, items in _grouped(findings, batch):
+        lines += _markdown_form(source, k, form, items)
+    return "\n".join(lines)
+
+
+def findings_markdown_stream(parts: Iterable[tuple[str, list[Form], Sequence[Finding]]],
+                             summary: Callable[[], dict]) -> Iterator[bytes]:
+    """:func:`findings_markdown` for files that arrive one at a time, byte for byte the same.
+
+    The summary heads the report but is complete only once every part is consumed, so the forms'
+    sections go to a temporary file first (disk, not memory) and follow the head from there.
+    """
+    import tempfile
+    with tempfile.TemporaryFile(prefix="drafter-md-") as body:
+        for source, forms, found in parts:
+            for _, k, form, items in _grouped(list(found), [(source, forms)]):
+                body.write(("\n" + "\n".join(_markdown_form(source, k, form, items))).encode("utf-8"))
+        yield "\n".join(_markdown_head(summary())).encode("utf-8")
+        body.seek(0)
+        yield from iter(lambda: body.read(1 << 20), b"")
+
+
+def _markdown_head(summary: dict, fixed: list[Finding] | None = None) -> list[str]:
     sev = summary["by_severity"]
     lines = ["# drafter 审核报告", "",
              f"共 {summary['forms']} 张表、{summary['indicators']} 项指标；"
@@ -220,40 +266,75 @@ def findings_markdown(findings: list[Finding], batch: Batch, summary: dict,
                   f"已接受 {r.get('accepted', 0)}。", ""]
         lines += [f"- 已修改：{f.code} {_md(f.indicator_name or '（整表）')}：{_md(f.message)}" for f in fixed]
         lines.append("")
-    for source, k, form, items in _grouped(findings, batch):
-        lines.append(f"## {_md(form.project_name or '（未填项目名称）')}")
-        lines.append("")
-        facts = [f"来源：{_md(source)} 第 {k + 1} 张", f"类型：{_KIND_ZH.get(form.kind, form.kind)}"]
-        if form.agency:
-            facts.append(f"实施单位：{_md(form.agency)}")
-        if form.year:
-            facts.append(f"年度：{form.year}")
-        if form.total_score is not None:
-            facts.append(f"总分：{form.total_score:.2f}")
-        if form.grade:
-            facts.append(f"等级：{_md(form.grade)}")
-        facts.append(f"指标：{len(form.indicators)} 项")
-        facts.append(f"问题：{_counts(items)}")
-        lines.append("；".join(facts))
-        lines.append("")
-        if not items:
-            continue
-        lines.append("| 级别 | 代码 | 指标 | 指标值 | 问题 | 建议 |")
-        lines.append("|---|---|---|---|---|---|")
-        for f in items:
-            ind = _indicator(form, f)
-            message = (f"［{_STATUS_ZH.get(f.status, f.status)}］" if f.status else "") + f.message + (
-                f"（接受理由：{f.accepted_reason}）" if f.accepted_reason else "")
-            lines.append(f"| {SEVERITY_ZH[f.severity]} | {code_cell(f)} | {_md(_named(f, ind))} | "
-                         f"{_md(value_cell(form, ind))} | {_md(message)} | {_md(f.suggestion)} |")
-        lines.append("")
-    return "\n".join(lines)
+    return lines
+
+
+def _markdown_form(source: str, k: int, form: Form, items: list[Finding]) -> list[str]:
+    lines = [f"## {_md(form.project_name or '（未填项目名称）')}", ""]
+    facts = [f"来源：{_md(source)} 第 {k + 1} 张", f"类型：{_KIND_ZH.get(form.kind, form.kind)}"]
+    if form.agency:
+        facts.append(f"实施单位：{_md(form.agency)}")
+    if form.year:
+        facts.append(f"年度：{form.year}")
+    if form.total_score is not None:
+        facts.append(f"总分：{form.total_score:.2f}")
+    if form.grade:
+        facts.append(f"等级：{_md(form.grade)}")
+    facts.append(f"指标：{len(form.indicators)} 项")
+    facts.append(f"问题：{_counts(items)}")
+    lines += ["；".join(facts), ""]
+    if not items:
+        return lines
+    lines.append("| 级别 | 代码 | 指标 | 指标值 | 问题 | 建议 |")
+    lines.append("|---|---|---|---|---|---|")
+    for f in items:
+        ind = _indicator(form, f)
+        message = (f"［{_STATUS_ZH.get(f.status, f.status)}］" if f.status else "") + f.message + (
+            f"（接受理由：{f.accepted_reason}）" if f.accepted_reason else "")
+        lines.append(f"| {SEVERITY_ZH[f.severity]} | {code_cell(f)} | {_md(_named(f, ind))} | "
+                     f"{_md(value_cell(form, ind))} | {_md(message)} | {_md(f.suggestion)} |")
+    lines.append("")
+    return lines
 
 
 def findings_sarif(findings: list[Finding], rules, version: str, batch: Batch | None = None) -> bytes:
     """SARIF 2.1.0: one run, the rule catalogue in the driver, one result per finding."""
-    from drafter.rules.registry import section
     index = {r.code: i for i, r in enumerate(rules)}
+    forms_of = dict(batch or [])
+    results = [_sarif_result(f, index, forms_of.get(f.source)) for f in findings]
+    return _dumps(_sarif_doc(rules, version, results))
+
+
+# Stands for the results in the document around them (findings_sarif_stream); JSON-safe as is.
+_RESULTS_HOLE = "@@drafter-sarif-results@@"
+_RESULT_INDENT = b"      "  # results sit at depth 4 (runs[0].results[i]): 8 spaces, 2 of them from to_json
+
+
+def findings_sarif_stream(parts: Iterable[tuple[str, list[Form], Sequence[Finding]]], rules,
+                          version: str) -> Iterator[bytes]:
+    """:func:`findings_sarif` for files that arrive one at a time, byte for byte the same.
+
+    The document around the results (the rule catalogue first) is encoded once with a marker where
+    the results go; each file's results are encoded and written as the file comes.
+    """
+    from pydantic_core import to_json
+    head, tail = _dumps(_sarif_doc(rules, version, _RESULTS_HOLE)).split(b'"' + _RESULTS_HOLE.encode() + b'"')
+    index = {r.code: i for i, r in enumerate(rules)}
+    started = False
+    for source, forms, found in parts:
+        if not found:
+            continue
+        for start in range(0, len(found), CHUNK):
+            results = [_sarif_result(f, index, forms if f.source == source else None)
+                       for f in found[start:start + CHUNK]]
+            text = to_json(results, indent=2)[2:-2]
+            yield (b",\n" if started else head + b"[\n") + _RESULT_INDENT + text.replace(b"\n", b"\n" + _RESULT_INDENT)
+            started = True
+    yield (b"\n" + _RESULT_INDENT + b"]" if started else head + b"[]") + tail
+
+
+def _sarif_doc(rules, version: str, results: Any) -> dict:
+    from drafter.rules.registry import section
     driver_rules = [{
         "id": r.code,
         "name": r.name,
@@ -263,35 +344,7 @@ def findings_sarif(findings: list[Finding], rules, version: str, batch: Batch | 
         "defaultConfiguration": {"level": _SARIF_LEVEL[r.severity]},
         "properties": {"tags": list(r.tags), "basis": r.basis},
     } for r in rules]
-    results = []
-    forms_of = dict(batch or [])
-    for f in findings:
-        where = f"form[{f.form_index}]" + ("" if f.indicator_index is None else f"/indicator[{f.indicator_index}]")
-        physical: dict[str, Any] = {"artifactLocation": {"uri": artifact_uri(f.source)}}
-        line = _line_of(f, forms_of.get(f.source))
-        if line is not None:  # the line (or sheet row) the indicator was read from
-            physical["region"] = {"startLine": line}
-        result: dict[str, Any] = {
-            "ruleId": f.code,
-            "level": _SARIF_LEVEL[f.severity],
-            "message": {"text": f.message + (f"\n建议：{f.suggestion}" if f.suggestion else "")},
-            "locations": [{
-                "physicalLocation": physical,
-                "logicalLocations": [{"name": f.indicator_name or where, "fullyQualifiedName": where,
-                                      "kind": "member" if f.indicator_index is not None else "module"}],
-            }],
-            "properties": {"tags": f.tags, "formIndex": f.form_index, "indicatorIndex": f.indicator_index,
-                           "basis": f.basis},
-        }
-        if f.code in index:
-            result["ruleIndex"] = index[f.code]
-        # Review rounds in SARIF's own terms, so code-review tools show them as such.
-        if f.status in _SARIF_BASELINE:
-            result["baselineState"] = _SARIF_BASELINE[f.status]
-        if f.status == "accepted":
-            result["suppressions"] = [{"kind": "external", "justification": f.accepted_reason or ""}]
-        results.append(result)
-    doc = {
+    return {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
         "runs": [{
@@ -300,7 +353,34 @@ def findings_sarif(findings: list[Finding], rules, version: str, batch: Batch | 
             "results": results,
         }],
     }
-    return _dumps(doc)
+
+
+def _sarif_result(f: Finding, index: dict[str, int], forms: list[Form] | None) -> dict[str, Any]:
+    where = f"form[{f.form_index}]" + ("" if f.indicator_index is None else f"/indicator[{f.indicator_index}]")
+    physical: dict[str, Any] = {"artifactLocation": {"uri": artifact_uri(f.source)}}
+    line = _line_of(f, forms)
+    if line is not None:  # the line (or sheet row) the indicator was read from
+        physical["region"] = {"startLine": line}
+    result: dict[str, Any] = {
+        "ruleId": f.code,
+        "level": _SARIF_LEVEL[f.severity],
+        "message": {"text": f.message + (f"\n建议：{f.suggestion}" if f.suggestion else "")},
+        "locations": [{
+            "physicalLocation": physical,
+            "logicalLocations": [{"name": f.indicator_name or where, "fullyQualifiedName": where,
+                                  "kind": "member" if f.indicator_index is not None else "module"}],
+        }],
+        "properties": {"tags": f.tags, "formIndex": f.form_index, "indicatorIndex": f.indicator_index,
+                       "basis": f.basis},
+    }
+    if f.code in index:
+        result["ruleIndex"] = index[f.code]
+    # Review rounds in SARIF's own terms, so code-review tools show them as such.
+    if f.status in _SARIF_BASELINE:
+        result["baselineState"] = _SARIF_BASELINE[f.status]
+    if f.status == "accepted":
+        result["suppressions"] = [{"kind": "external", "justification": f.accepted_reason or ""}]
+    return result
 
 
 def artifact_uri(source: str) -> str:
