@@ -76,6 +76,15 @@ def assert_stepped_down_then_re_asked(rows, task: str) -> None:
     assert first["error"] in reask["content"]
 
 
+def read_with_model(path, text: str, monkeypatch):
+    """`drafter parse PATH --llm-read -f json` on ``text``, answers capped at 400 tokens."""
+    from drafter.cli import app
+
+    monkeypatch.setenv("DRAFTER_MAX_TOKENS", "400")
+    path.write_text(text, encoding="utf-8")
+    return runner.invoke(app, ["parse", str(path), "--llm-read", "-f", "json"])
+
+
 def test_tiny_model_critique_is_re_asked_then_the_rules_review_stands(env, tmp_path, monkeypatch):
     from drafter.cli import app
 
@@ -105,13 +114,8 @@ def test_tiny_model_critique_is_re_asked_then_the_rules_review_stands(env, tmp_p
 
 
 def test_tiny_model_reading_is_re_asked_with_the_validators_message(env, tmp_path, monkeypatch):
-    from drafter.cli import app
-
     # The answers are short; the limit only bounds a re-recording in which gemma runs on.
-    monkeypatch.setenv("DRAFTER_MAX_TOKENS", "400")
-    text = tmp_path / "line.txt"
-    text.write_text(ONE_LINE, encoding="utf-8")
-    result = runner.invoke(app, ["parse", str(text), "--llm-read", "-f", "json"])
+    result = read_with_model(tmp_path / "line.txt", ONE_LINE, monkeypatch)
     rows = log_rows(env)
     assert_stepped_down_then_re_asked(rows, "extract")
     # Both answers put a comparison where a score (a number copied from the text) goes; the
@@ -129,13 +133,8 @@ def test_tiny_model_reading_is_re_asked_with_the_validators_message(env, tmp_pat
 
 
 def test_tiny_model_reading_cut_by_the_token_limit_is_not_re_asked(env, tmp_path, monkeypatch):
-    from drafter.cli import app
-
     # gemma-3-270m repeats itself up to any limit; 400 tokens keep the recording under a minute.
-    monkeypatch.setenv("DRAFTER_MAX_TOKENS", "400")
-    notice = tmp_path / "notice.txt"
-    notice.write_text(NOTICE, encoding="utf-8")
-    result = runner.invoke(app, ["parse", str(notice), "--llm-read", "-f", "json"])
+    result = read_with_model(tmp_path / "notice.txt", NOTICE, monkeypatch)
     rows = log_rows(env)
     # A cut answer is not sent back (instructor raises IncompleteOutputException): nothing to
     # correct, only a limit to raise, and the message says which.
